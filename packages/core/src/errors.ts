@@ -1,0 +1,81 @@
+/** Every way a zenoti-auth call can fail. */
+export type ZenotiAuthErrorCode =
+  /** The options passed to a constructor or factory are wrong; `field` names the culprit. */
+  | 'INVALID_OPTIONS'
+  /** Zenoti refused the app credentials or the user's password. Final until the credentials change. */
+  | 'CREDENTIALS_REJECTED'
+  /** An end user's session is gone (never logged in, logged out, or its refresh token was refused). */
+  | 'LOGIN_REQUIRED'
+  /** The token endpoint failed (5xx, 4xx other than 401/429) and retries did not help. */
+  | 'TOKEN_ENDPOINT'
+  /** The token endpoint answered with something that is not a valid token response. */
+  | 'INVALID_RESPONSE'
+  /** 429 from Zenoti and the wait it asked for is past the configured budget. */
+  | 'RATE_LIMITED'
+  /** A call took longer than its deadline. */
+  | 'TIMEOUT'
+  /** The connection failed (refused, reset, DNS). */
+  | 'NETWORK'
+  /** A request was rejected with 401 even after one retry with a fresh credential. */
+  | 'UNAUTHORIZED'
+  /** The caller's AbortSignal fired. */
+  | 'ABORTED'
+  /** The URL is not allowed to receive credentials. */
+  | 'ORIGIN_NOT_ALLOWED'
+  /** The token store failed (e.g. Redis unreachable) in a way the engine could not work around. */
+  | 'STORE';
+
+export interface ZenotiAuthErrorOptions {
+  status?: number | undefined;
+  field?: string | undefined;
+  retryAfterMs?: number | undefined;
+  cause?: unknown;
+}
+
+const PREFIX = '[@zenoti-auth/core] ';
+
+/**
+ * The one error class of zenoti-auth. Its message never contains a key, password,
+ * secret or token: values are shown only as fingerprints (`…ab68`).
+ */
+export class ZenotiAuthError extends Error {
+  override readonly name = 'ZenotiAuthError';
+  readonly code: ZenotiAuthErrorCode;
+  /** The HTTP status that caused the error, when there was one. */
+  readonly status: number | undefined;
+  /** For `INVALID_OPTIONS`: the option at fault, e.g. `"app.appSecret"`. */
+  readonly field: string | undefined;
+  /** For `RATE_LIMITED`: how long Zenoti asked to wait. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ZenotiAuthErrorCode, message: string, options: ZenotiAuthErrorOptions = {}) {
+    super(message.startsWith(PREFIX) ? message : PREFIX + message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.field = options.field;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Serialises without `cause` details that could hold upstream bodies. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.field === undefined ? {} : { field: this.field }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
+  }
+}
+
+export function isZenotiAuthError(value: unknown): value is ZenotiAuthError {
+  return value instanceof ZenotiAuthError || (value instanceof Error && value.name === 'ZenotiAuthError');
+}
+
+/** A plain error used as `cause` that carries only a safe description. */
+export function safeCause(description: string): Error {
+  const error = new Error(description);
+  error.name = 'ZenotiUpstreamError';
+  return error;
+}

@@ -1,0 +1,86 @@
+import type { ZenotiAuthError } from './errors.ts';
+
+/** A token was obtained. `tokenId` is a fingerprint, never the token. */
+export interface TokenEvent {
+  type: 'token';
+  grant: 'password' | 'refresh';
+  /** `undefined` for the app's own (service user) token. */
+  principal: string | undefined;
+  /** Fingerprint of the access token, e.g. `…ab68`. */
+  tokenId: string;
+  /** Access token expiry (local clock), ms since epoch. */
+  expiresAt: number;
+}
+
+/** A token was marked rejected after a 401, or removed by logout/revoke. */
+export interface InvalidatedEvent {
+  type: 'invalidated';
+  principal: string | undefined;
+  tokenId: string;
+  reason: 'unauthorized' | 'logout' | 'revoke' | 'refresh-rejected';
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  principal: string | undefined;
+  error: ZenotiAuthError;
+}
+
+/** Zenoti reported its rate limit on a response, or answered 429. */
+export interface RateLimitEvent {
+  type: 'rateLimit';
+  /** Calls left in the window (`RateLimit-Remaining`), when sent. */
+  remaining: number | undefined;
+  /** Seconds until the bucket refills (`RateLimit-Reset`), when sent. */
+  resetSeconds: number | undefined;
+  /** On a 429: how long Zenoti asked to wait. */
+  retryAfterMs: number | undefined;
+  /** Whether the engine will wait and retry (429 within budget). */
+  retrying: boolean;
+}
+
+/** Something degraded but the engine carried on (e.g. a shared store was unreachable). */
+export interface WarningEvent {
+  type: 'warning';
+  message: string;
+}
+
+export type ZenotiAuthEvent = TokenEvent | InvalidatedEvent | ErrorEvent | RateLimitEvent | WarningEvent;
+export type ZenotiAuthEventType = ZenotiAuthEvent['type'];
+export type ZenotiAuthEventOf<T extends ZenotiAuthEventType> = Extract<ZenotiAuthEvent, { type: T }>;
+export type ZenotiAuthListener<T extends ZenotiAuthEventType> = (event: ZenotiAuthEventOf<T>) => void;
+
+/** A minimal typed emitter; a throwing listener never breaks the engine. */
+export class Emitter {
+  readonly #listeners = new Map<ZenotiAuthEventType, Set<(event: ZenotiAuthEvent) => void>>();
+  readonly #sink: ((event: ZenotiAuthEvent) => void) | undefined;
+
+  constructor(sink?: (event: ZenotiAuthEvent) => void) {
+    this.#sink = sink;
+  }
+
+  on<T extends ZenotiAuthEventType>(type: T, listener: ZenotiAuthListener<T>): void {
+    let set = this.#listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(type, set);
+    }
+    set.add(listener as (event: ZenotiAuthEvent) => void);
+  }
+
+  off<T extends ZenotiAuthEventType>(type: T, listener: ZenotiAuthListener<T>): void {
+    this.#listeners.get(type)?.delete(listener as (event: ZenotiAuthEvent) => void);
+  }
+
+  emit(event: ZenotiAuthEvent): void {
+    const listeners = this.#listeners.get(event.type);
+    if (!this.#sink && !listeners?.size) return;
+    for (const listener of [...(this.#sink ? [this.#sink] : []), ...(listeners ?? [])]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's fault must never break authentication.
+      }
+    }
+  }
+}

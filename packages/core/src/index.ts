@@ -1,0 +1,30 @@
+export { isZenotiAuthError, ZenotiAuthError, type ZenotiAuthErrorCode } from './errors.ts';
+export type {
+  ErrorEvent,
+  InvalidatedEvent,
+  RateLimitEvent,
+  TokenEvent,
+  WarningEvent,
+  ZenotiAuthEvent,
+  ZenotiAuthEventOf,
+  ZenotiAuthEventType,
+  ZenotiAuthListener,
+} from './events.ts';
+export type { ZenotiCallOptions, ZenotiRequestInit } from './fetch.ts';
+export { formatAuthorization, type ParsedAuthorization, parseAuthorization, redactAuthorization, type ZenotiScheme } from './header.ts';
+export { defaultTokenStore, MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.ts';
+export {
+  type ApiKeyOptions,
+  type AppOptions,
+  DEFAULT_BASE_URL,
+  type RateLimitPolicy,
+  type RetryOptions,
+  type ZenotiApp,
+  type ZenotiAuthOptions,
+  type ZenotiUser,
+} from './options.ts';
+export { redact } from './redact.ts';
+export { parseZenotiDate } from './time.ts';
+export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
+export { isLoopbackHost } from './validate.ts';
+export { type AuthorizationOptions, type LoginInput, type LoginResult, ZenotiAuth } from './zenoti-auth.ts';

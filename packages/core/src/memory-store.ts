@@ -1,0 +1,96 @@
+import type { TokenSet, TokenStore } from './types.ts';
+
+export interface MemoryTokenStoreOptions {
+  /** Most entries kept; the least recently used go first. @default 10_000 */
+  maxEntries?: number;
+  /** Clock for TTLs. @default Date.now */
+  now?: () => number;
+}
+
+interface Entry {
+  value: TokenSet;
+  expiresAt: number;
+}
+
+/**
+ * A bounded LRU of token sets in this process. The default store: every `ZenotiAuth` that is not
+ * given a store shares one instance, so identical credentials share one token and one refresh.
+ */
+export class MemoryTokenStore implements TokenStore {
+  readonly local = true;
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+
+  constructor(options: MemoryTokenStoreOptions = {}) {
+    const max = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError('[@zenoti-auth/core] MemoryTokenStore maxEntries must be a positive integer.');
+    }
+    this.#maxEntries = max;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Number of entries held (expired ones included until touched). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: string): TokenSet | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    // Move to the most-recent end only when not already there: keeps the hot path cheap.
+    if (this.#entries.size > 1) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: TokenSet, ttlMs: number): void {
+    const existing = this.#entries.get(key);
+    if (existing !== undefined && existing.value.version > value.version && existing.expiresAt > this.#now()) {
+      return;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: this.#now() + Math.max(0, ttlMs) });
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done) break;
+      this.#entries.delete(oldest.value);
+    }
+  }
+
+  delete(key: string, ifVersion?: number): void {
+    if (ifVersion !== undefined && this.#entries.get(key)?.value.version !== ifVersion) return;
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { type: 'MemoryTokenStore', size: this.#entries.size, maxEntries: this.#maxEntries };
+  }
+}
+
+const DEFAULT_STORE = Symbol.for('@zenoti-auth/core/v1/default-store');
+
+/**
+ * The process-wide default store. Kept on `globalThis` so that an ESM and a CJS copy of this
+ * package loaded in one process still share one token per credential.
+ */
+export function defaultTokenStore(): MemoryTokenStore {
+  const holder = globalThis as { [DEFAULT_STORE]?: MemoryTokenStore };
+  let store = holder[DEFAULT_STORE];
+  if (!store) {
+    store = new MemoryTokenStore();
+    holder[DEFAULT_STORE] = store;
+  }
+  return store;
+}

@@ -1,0 +1,51 @@
+/** A token set as zenoti-auth keeps it. Stores persist it as-is (JSON-safe). */
+export interface TokenSet {
+  /** The opaque access token (secret). */
+  accessToken: string;
+  /** When the access token expires, ms since epoch, already corrected for clock skew. */
+  accessTokenExpiresAt: number;
+  /** The single-use refresh token (secret), when Zenoti gave one. */
+  refreshToken?: string;
+  /** When the refresh token expires, ms since epoch. */
+  refreshTokenExpiresAt?: number;
+  /** Zenoti's `token_id`, when sent. */
+  tokenId?: string;
+  /** Zenoti's `user_type` (`Employee` or `Guest`). */
+  userType?: string;
+  /** When this set was obtained, ms since epoch. */
+  obtainedAt: number;
+  /** Grows by one with each new set under a key, so a slow writer cannot replace a newer set. */
+  version: number;
+}
+
+/** A value or a promise of it: in-memory stores answer synchronously, remote ones asynchronously. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** A held cross-process lock. */
+export interface TokenStoreLock {
+  /** Releases the lock if this holder still owns it. */
+  release(): MaybePromise<void>;
+}
+
+/**
+ * Where token sets live. Keys are namespaced by credential identity and never contain a secret.
+ *
+ * Implementations must make `set` monotonic: when the stored set has a higher `version`
+ * than the one being written, keep the stored one.
+ */
+export interface TokenStore {
+  get(key: string): MaybePromise<TokenSet | undefined>;
+  /** Stores `value` for at most `ttlMs`. */
+  set(key: string, value: TokenSet, ttlMs: number): MaybePromise<void>;
+  /** Deletes the entry; with `ifVersion`, only if the stored set still has that version. */
+  delete(key: string, ifVersion?: number): MaybePromise<void>;
+  /**
+   * Optional cross-process lock for single flight across a fleet. Resolves once the lock is held
+   * (the engine then re-reads the store before calling Zenoti), or `undefined` if it could not be
+   * had within the store's wait limit. May throw when the backing service is down: the engine
+   * then carries on with in-process single flight and emits a `warning` event.
+   */
+  lock?(key: string, options: { ttlMs: number; signal?: AbortSignal }): Promise<TokenStoreLock | undefined>;
+  /** `true` for stores that live in this process (the engine needs no local fallback copy). */
+  readonly local?: boolean;
+}

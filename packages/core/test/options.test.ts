@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ZenotiAuth, type ZenotiAuthOptions, ZenotiAuthError } from '../src/index.ts';
+
+const app = { accountName: 'demo-spa', appId: 'APP-ID', appSecret: 's3cret-value-0001' };
+const user = { username: 'api.user', password: 'pass word 1' };
+
+function attempt(options: unknown): ZenotiAuthError {
+  try {
+    new ZenotiAuth(options as ZenotiAuthOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ZenotiAuthError);
+    return error as ZenotiAuthError;
+  }
+  throw new Error('constructor accepted invalid options');
+}
+
+describe('option validation', () => {
+  const cases: Array<[string, unknown, string]> = [
+    ['no options at all', undefined, 'options'],
+    ['options that are not an object', 'apikey', 'options'],
+    ['no credentials', {}, 'apiKey'],
+    ['both apiKey and app', { apiKey: 'k'.repeat(64), app }, 'apiKey'],
+    ['user with apiKey', { apiKey: 'k'.repeat(64), user }, 'user'],
+    ['empty apiKey', { apiKey: '' }, 'apiKey'],
+    ['whitespace apiKey', { apiKey: '   ' }, 'apiKey'],
+    ['apiKey with inner space', { apiKey: 'abc def' }, 'apiKey'],
+    ['apiKey of wrong type', { apiKey: 42 }, 'apiKey'],
+    ['app that is a string', { app: 'demo' }, 'app'],
+    ['missing accountName', { app: { ...app, accountName: undefined } }, 'app.accountName'],
+    ['whitespace accountName', { app: { ...app, accountName: ' \t' } }, 'app.accountName'],
+    ['padded appId', { app: { ...app, appId: ' APP ' } }, 'app.appId'],
+    ['missing appSecret', { app: { accountName: 'a', appId: 'b' } }, 'app.appSecret'],
+    ['appSecret of wrong type', { app: { ...app, appSecret: ['x'] } }, 'app.appSecret'],
+    ['unknown app field', { app: { ...app, secret: 'x' } }, 'app.secret'],
+    ['user without password', { app, user: { username: 'u' } }, 'user.password'],
+    ['empty username', { app, user: { username: '', password: 'p' } }, 'user.username'],
+    ['user that is an array', { app, user: [] }, 'user'],
+    ['http base URL to a remote host', { apiKey: 'k', baseUrl: 'http://api.zenoti.com' }, 'baseUrl'],
+    ['base URL that is not a URL', { apiKey: 'k', baseUrl: 'api.zenoti.com' }, 'baseUrl'],
+    ['base URL with credentials', { apiKey: 'k', baseUrl: 'https://u:p@api.zenoti.com' }, 'baseUrl'],
+    ['base URL with a query', { apiKey: 'k', baseUrl: 'https://api.zenoti.com/?x=1' }, 'baseUrl'],
+    ['ftp base URL', { apiKey: 'k', baseUrl: 'ftp://127.0.0.1' }, 'baseUrl'],
+    ['allowedOrigins not an array', { apiKey: 'k', allowedOrigins: 'https://a.example' }, 'allowedOrigins'],
+    ['http allowed origin', { apiKey: 'k', allowedOrigins: ['http://evil.example'] }, 'allowedOrigins[0]'],
+    ['negative refreshWindowMs', { apiKey: 'k', refreshWindowMs: -1 }, 'refreshWindowMs'],
+    ['NaN timeoutMs', { apiKey: 'k', timeoutMs: Number.NaN }, 'timeoutMs'],
+    ['zero timeoutMs', { apiKey: 'k', timeoutMs: 0 }, 'timeoutMs'],
+    ['string timeoutMs', { apiKey: 'k', timeoutMs: '1000' }, 'timeoutMs'],
+    ['fractional retries', { apiKey: 'k', retry: { retries: 1.5 } }, 'retry.retries'],
+    ['maxDelay below minDelay', { apiKey: 'k', retry: { minDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
+    ['rateLimit of wrong type', { apiKey: 'k', rateLimit: true }, 'rateLimit'],
+    ['negative rateLimit wait', { apiKey: 'k', rateLimit: { maxWaitMs: -5 } }, 'rateLimit.maxWaitMs'],
+    ['store without methods', { apiKey: 'k', store: {} }, 'store'],
+    ['fetch that is not a function', { apiKey: 'k', fetch: 'fetch' }, 'fetch'],
+    ['now that is not a function', { apiKey: 'k', now: 0 }, 'now'],
+    ['misspelled option', { apikey: 'k' }, 'apikey'],
+  ];
+
+  it.each(cases)('rejects %s, naming the field', (_name, options, field) => {
+    const error = attempt(options);
+    expect(error.code).toBe('INVALID_OPTIONS');
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`"${field}"`);
+    expect(error.message.startsWith('[@zenoti-auth/core] ')).toBe(true);
+  });
+
+  it('accepts http for loopback hosts and https elsewhere', () => {
+    for (const baseUrl of ['http://127.0.0.1:4010', 'http://localhost:1', 'http://[::1]:8080', 'https://api.zenoti.com']) {
+      expect(new ZenotiAuth({ apiKey: 'k'.repeat(64), baseUrl }).baseUrl).toBe(baseUrl.replace(/\/$/, ''));
+    }
+  });
+
+  it('accepts app-only credentials (end-user logins) and app plus service user', () => {
+    expect(new ZenotiAuth({ app }).mode).toBe('token');
+    expect(new ZenotiAuth({ app, user }).mode).toBe('token');
+  });
+
+  it('never mutates the options it is given', () => {
+    const options = Object.freeze({ app: Object.freeze({ ...app }), user: Object.freeze({ ...user }), retry: Object.freeze({}) });
+    expect(() => new ZenotiAuth(options)).not.toThrow();
+  });
+
+  it('does not echo a secret in a validation message', () => {
+    const error = attempt({ apiKey: 'top-secret-key-value', app });
+    expect(error.message).not.toContain('top-secret-key-value');
+    const error2 = attempt({ app: { ...app, appSecret: ' padded-secret-value ' } });
+    expect(error2.message).not.toContain('padded-secret-value');
+  });
+});

@@ -1,0 +1,77 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ZenotiAuth } from '../src/index.ts';
+import { D, serviceUser, zenoti } from './support.ts';
+
+interface Recorder {
+  url: string;
+  seen: IncomingHttpHeaders[];
+  server: Server;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** A plain local HTTP server that records what it receives and answers via `respond`. */
+async function origin(respond?: (path: string) => { status: number; location?: string }): Promise<Recorder> {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    const answer = respond?.(req.url ?? '/') ?? { status: 200 };
+    res.writeHead(answer.status, answer.location ? { location: answer.location } : {});
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+describe('credentials go only to Zenoti', () => {
+  it('sends no Authorization to another origin, whether absolute or protocol-relative', async () => {
+    const z = await zenoti();
+    const other = await origin();
+    const auth = new ZenotiAuth(serviceUser(z.url));
+    await auth.fetch(`${other.url}/steal`);
+    await auth.fetch(`//${new URL(other.url).host}/steal`);
+    await auth.fetch(new Request(`${other.url}/steal`));
+    expect(other.seen).toHaveLength(3);
+    for (const headers of other.seen) expect(headers.authorization).toBeUndefined();
+    expect(auth.isAllowedUrl(`${other.url}/x`)).toBe(false);
+    expect(auth.isAllowedUrl('/v1/centers')).toBe(true);
+    expect(z.control.counters().token.total).toBe(0);
+  });
+
+  it('drops the credential (and the caller’s own Authorization and Cookie) when Zenoti redirects elsewhere', async () => {
+    const other = await origin();
+    const zen = await origin((path) =>
+      path.startsWith('/away') ? { status: 302, location: `${other.url}/landing` } : { status: 200 },
+    );
+    const auth = new ZenotiAuth({ apiKey: D.apiKey, baseUrl: zen.url });
+    const res = await auth.fetch('/away', { headers: { cookie: 'session=1' } });
+    expect(res.status).toBe(200);
+    expect(zen.seen[0]?.authorization).toBe(`apikey ${D.apiKey}`);
+    expect(other.seen).toHaveLength(1);
+    expect(other.seen[0]?.authorization).toBeUndefined();
+    expect(other.seen[0]?.cookie).toBeUndefined();
+  });
+
+  it('keeps the credential across a redirect within Zenoti’s origin', async () => {
+    const zen = await origin((path) => (path === '/old' ? { status: 301, location: '/new' } : { status: 200 }));
+    const auth = new ZenotiAuth({ apiKey: D.apiKey, baseUrl: zen.url });
+    await auth.fetch('/old');
+    expect(zen.seen.map((h) => h.authorization)).toEqual([`apikey ${D.apiKey}`, `apikey ${D.apiKey}`]);
+  });
+
+  it('sends credentials to an explicitly allowed origin, and none when a call opts out', async () => {
+    const extra = await origin();
+    const z = await zenoti();
+    const auth = new ZenotiAuth({ apiKey: D.apiKey, baseUrl: z.url, allowedOrigins: [extra.url] });
+    await auth.fetch(`${extra.url}/ok`);
+    await auth.fetch(`${extra.url}/ok`, { zenoti: { skip: true } });
+    expect(extra.seen[0]?.authorization).toBe(`apikey ${D.apiKey}`);
+    expect(extra.seen[1]?.authorization).toBeUndefined();
+  });
+});

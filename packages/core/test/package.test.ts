@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+
+const EXPORTS = [
+  'DEFAULT_BASE_URL',
+  'MemoryTokenStore',
+  'ZenotiAuth',
+  'ZenotiAuthError',
+  'defaultTokenStore',
+  'formatAuthorization',
+  'isLoopbackHost',
+  'isZenotiAuthError',
+  'parseAuthorization',
+  'parseZenotiDate',
+  'redact',
+  'redactAuthorization',
+];
+
+describe('built package', () => {
+  it('has an ESM and a CJS entry with the same, expected exports', async () => {
+    const esm = await import(dist('index.mjs'));
+    const cjs = createRequire(import.meta.url)(dist('index.cjs'));
+    expect(Object.keys(esm).sort()).toEqual(EXPORTS);
+    expect(Object.keys(cjs).sort()).toEqual(EXPORTS);
+  });
+
+  it('imports nothing at all: no node: modules, no packages', () => {
+    for (const file of ['index.mjs', 'index.cjs']) {
+      const code = readFileSync(dist(file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      expect(code).not.toMatch(/^\s*import\s/m);
+      expect(code).not.toMatch(/\bimport\s*\(/);
+      expect(code).not.toMatch(/\brequire\s*\(/);
+      expect(code).not.toMatch(/\b(Buffer|process)\./);
+    }
+  });
+
+  it('reports its min+gzip size', () => {
+    const output = execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/size.mjs', import.meta.url)), 'core', '--json'], {
+      encoding: 'utf8',
+    });
+    const [result] = JSON.parse(output) as Array<{ package: string; gzip: number }>;
+    expect(result?.package).toBe('@zenoti-auth/core');
+    console.log(`@zenoti-auth/core ESM min+gzip: ${result?.gzip} bytes`);
+    expect(result?.gzip).toBeGreaterThan(1_000);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryTokenStore, ZenotiAuth } from '../src/index.ts';
+import { D, recorder, serviceUser, zenoti } from './support.ts';
+
+describe('single flight', () => {
+  it('makes exactly one password grant for 500 concurrent callers on a cold start', async () => {
+    const z = await zenoti();
+    const { events, onEvent } = recorder();
+    const auth = new ZenotiAuth(serviceUser(z.url, { onEvent }));
+    const headers = await Promise.all(Array.from({ length: 500 }, () => auth.authorization()));
+    expect(new Set(headers).size).toBe(1);
+    expect(headers[0]).toMatch(/^bearer AN:demo-spa\|/);
+    const counters = z.control.counters().token;
+    expect(counters.password.ok).toBe(1);
+    expect(counters.total).toBe(1);
+    const tokenEvents = events.filter((e) => e.type === 'token');
+    expect(tokenEvents).toHaveLength(1);
+    expect(tokenEvents[0]).toMatchObject({ grant: 'password', principal: undefined });
+  });
+
+  it('shares one token and one grant between two instances with the same credentials', async () => {
+    const z = await zenoti();
+    const store = new MemoryTokenStore();
+    const a = new ZenotiAuth(serviceUser(z.url, { store }));
+    const b = new ZenotiAuth(serviceUser(z.url, { store }));
+    const [ha, hb] = await Promise.all([a.authorization(), b.authorization()]);
+    expect(ha).toBe(hb);
+    expect(z.control.counters().token.total).toBe(1);
+  });
+
+  it('shares through the process-wide default store when no store is given', async () => {
+    const z = await zenoti();
+    const options = { baseUrl: z.url, app: { accountName: D.accountName, ...D.employeeApp }, user: { ...D.employee } };
+    const a = new ZenotiAuth(options);
+    const b = new ZenotiAuth({ ...options, app: { ...options.app }, user: { ...options.user } });
+    const headers = await Promise.all([a.authorization(), b.authorization(), a.authorization()]);
+    expect(new Set(headers).size).toBe(1);
+    expect(z.control.counters().token.total).toBe(1);
+  });
+
+  it('keeps a wrong password from picking up the token that the right one obtained', async () => {
+    const z = await zenoti();
+    const store = new MemoryTokenStore();
+    const right = new ZenotiAuth(serviceUser(z.url, { store }));
+    await right.authorization();
+    const wrong = new ZenotiAuth(serviceUser(z.url, { store, user: { username: D.employee.username, password: 'nope' } }));
+    await expect(wrong.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED' });
+  });
+});
