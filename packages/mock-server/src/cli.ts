@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEMO_CREDENTIALS, DEMO_SEED } from './demo-seed.ts';
+import { parseDuration } from './duration.ts';
+import { validateSeed } from './seed.ts';
+import { type RunningMockZenoti, startMockZenoti } from './server.ts';
+import type { MockSeed, RateLimitOptions, StartMockZenotiOptions } from './types.ts';
+
+const HELP = `zenoti-mock — a local imitation of the Zenoti API's authentication, for tests and demos
+
+Usage: zenoti-mock [options]
+
+  --port <n>            port to listen on; 0 picks a free one        (default 4010)
+  --host <addr>         address to listen on                         (default 127.0.0.1)
+  --seed <file.json>    organisations, apps, users and API keys      (default: the demo seed)
+  --token-ttl <dur>     access token lifetime, e.g. 2s, 10m, 24h     (default 24h)
+  --refresh-ttl <dur>   refresh token lifetime                       (default 90d)
+  --latency <dur>       added latency before every answer            (default 0)
+  --rate-limit <spec>   calls/windowSeconds[/burst] per organisation, or "off" (default 60/60)
+  --strict-scheme       accept only the lower-case "apikey " / "bearer " scheme words
+  --control             enable the HTTP control routes under /__mock
+  --quiet               no request log (by default one line per request, never a secret)
+  --help                show this help
+
+Durations: a number of milliseconds or a number with ms, s, m, h or d.`;
+
+class UsageError extends Error {}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+function duration(flag: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message.replace(/^zenoti-mock: /, '')}`);
+  }
+}
+
+function parseRateLimit(value: string): RateLimitOptions | false {
+  if (value === 'off' || value === 'false') return false;
+  const [limit, window, burst, ...rest] = value.split('/');
+  const count = (text: string | undefined): number | undefined =>
+    text !== undefined && /^\d+(\.\d+)?$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+  const limitN = count(limit);
+  let windowS = count(window);
+  if (windowS === undefined && window) windowS = duration('--rate-limit window', window) / 1000;
+  const burstN = burst === undefined ? undefined : count(burst);
+  if (rest.length > 0 || limitN === undefined || !windowS || (burst !== undefined && burstN === undefined)) {
+    throw new UsageError(
+      `--rate-limit must look like 60/60 (calls/seconds), 60/60/120 (with burst) or "off"; got "${value}"`,
+    );
+  }
+  return { limit: limitN, windowSeconds: windowS, ...(burstN === undefined ? {} : { burst: burstN }) };
+}
+
+function readSeed(path: string): MockSeed {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot read seed file "${path}" (${reason})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`seed file "${path}" is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return validateSeed(json);
+  } catch (error) {
+    throw new UsageError(`seed file "${path}": ${(error as Error).message.replace(/^zenoti-mock: /, '')}`);
+  }
+}
+
+function describeCredentials(seed: MockSeed, seedPath: string | undefined): string[] {
+  if (seed === DEMO_SEED) {
+    const D = DEMO_CREDENTIALS;
+    return [
+      'Demo credentials (fake; accepted only by this mock):',
+      `  account_name:        ${D.accountName}`,
+      `  api key:             ${D.apiKey}`,
+      `  employee app:        app_id ${D.employeeApp.appId}  app_secret ${D.employeeApp.appSecret}`,
+      `  guest app:           app_id ${D.guestApp.appId}  app_secret ${D.guestApp.appSecret}`,
+      `  employee:            ${D.employee.username} / ${D.employee.password}`,
+      ...D.guests.map((g) => `  guest:               ${g.username} / ${g.password}  (guest id ${g.guestId})`),
+      `  other account_name:  ${D.other.accountName}`,
+      `  other api key:       ${D.other.apiKey}`,
+      `  other employee app:  app_id ${D.other.employeeApp.appId}  app_secret ${D.other.employeeApp.appSecret}`,
+      `  other employee:      ${D.other.employee.username} / ${D.other.employee.password}`,
+    ];
+  }
+  return [
+    `Seed from ${seedPath} (secrets not shown):`,
+    ...seed.organizations.map(
+      (o) =>
+        `  ${o.accountName}: ${o.apiKeys?.length ?? 0} API key(s), ${o.apps?.length ?? 0} app(s), users ${
+          (o.users ?? []).map((u) => `${u.username} (${u.userType ?? 'Employee'})`).join(', ') || 'none'
+        }`,
+    ),
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4010' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string' },
+      'token-ttl': { type: 'string' },
+      'refresh-ttl': { type: 'string' },
+      latency: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'strict-scheme': { type: 'boolean', default: false },
+      control: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const seed = values.seed === undefined ? DEMO_SEED : readSeed(values.seed);
+  const options: StartMockZenotiOptions = {
+    port: parsePort(values.port),
+    hostname: values.host,
+    seed,
+    strictScheme: values['strict-scheme'],
+    controlRoutes: values.control,
+    log: !values.quiet,
+  };
+  if (values['token-ttl'] !== undefined)
+    options.accessTokenTtlMs = duration('--token-ttl', values['token-ttl']);
+  if (values['refresh-ttl'] !== undefined)
+    options.refreshTokenTtlMs = duration('--refresh-ttl', values['refresh-ttl']);
+  if (values.latency !== undefined) options.latencyMs = duration('--latency', values.latency);
+  if (values['rate-limit'] !== undefined) options.rateLimit = parseRateLimit(values['rate-limit']);
+
+  // Handlers go in before the URL is printed, so a signal sent as soon as it appears is handled.
+  let mock: RunningMockZenoti | undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    if (!values.quiet) console.log(`zenoti-mock: ${signal}, shutting down`);
+    (mock?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`zenoti-mock: error while closing: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  mock = await startMockZenoti(options);
+  if (stopping) return;
+  console.log(`zenoti-mock listening on ${mock.url}`);
+  for (const line of describeCredentials(seed, values.seed)) console.log(line);
+  if (values.control) console.log(`Control routes: ${mock.url}/__mock/… (counters, reset, faults, clock …)`);
+}
+
+main().catch((error: unknown) => {
+  const usage =
+    error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const message = (error as Error).message.replace(/^zenoti-mock: /, '');
+  console.error(`zenoti-mock: ${message}`);
+  if (usage) console.error('Run zenoti-mock --help for the options.');
+  process.exit(usage ? 2 : 1);
+});

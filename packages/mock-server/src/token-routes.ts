@@ -1,0 +1,183 @@
+import type { Context, Hono } from 'hono';
+import { userKeyOf } from './directory.ts';
+import { authenticate, chargeRateLimit } from './guard.ts';
+import { accountOfToken, zenotiTimestamp } from './ids.ts';
+import { denied, tokenError } from './responses.ts';
+import type { MockState } from './state.ts';
+import type { IssuedTokens, TokenOwner } from './tokens.ts';
+
+type Body = Record<string, unknown>;
+
+const INVALID_ACCOUNT = 'Invalid account.';
+const BAD_LOGIN = 'The username or password is incorrect.';
+const BAD_APP = 'Invalid app credentials.';
+const BAD_REFRESH = 'The refresh token is invalid or expired.';
+
+/** Reads a JSON or form-encoded body; a string is the 400 message when it cannot be read. */
+async function readBody(c: Context): Promise<Body | string> {
+  const text = await c.req.text();
+  if ((c.req.header('content-type') ?? '').toLowerCase().includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'The request body is not valid JSON.';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return 'The request body must be a JSON object.';
+  }
+  return parsed as Body;
+}
+
+/** The 400 message for a missing, empty or non-string field, else `undefined`. */
+function fieldProblem(body: Body, field: string, optional = false): string | undefined {
+  const value = body[field];
+  if (optional && value === undefined) return undefined;
+  if (value === undefined || value === null || value === '') return `'${field}' is required.`;
+  if (typeof value !== 'string') return `'${field}' must be a string.`;
+  return undefined;
+}
+
+/** The organisation a token call counts against: `account_name`, else the refresh token's owner. */
+function accountOfCall(state: MockState, body: Body): string | undefined {
+  if (typeof body.account_name === 'string') {
+    const org = state.directory.org(body.account_name);
+    if (org) return org.accountName;
+  }
+  if (typeof body.refresh_token === 'string') {
+    const owner = state.tokens.peekRefresh(body.refresh_token);
+    if (owner) return owner.accountName;
+    const prefix = accountOfToken(body.refresh_token);
+    if (prefix !== undefined) return state.directory.org(prefix)?.accountName;
+  }
+  return undefined;
+}
+
+function success(c: Context, owner: TokenOwner, issued: IssuedTokens): Response {
+  return c.json(
+    {
+      credentials: {
+        access_token: issued.accessToken,
+        access_token_expiry: zenotiTimestamp(issued.accessExpiresAt),
+        refresh_token: issued.refreshToken,
+        refresh_token_expiry: zenotiTimestamp(issued.refreshExpiresAt),
+        token_type: 'bearer',
+        token_id: issued.tokenId,
+        app_id: owner.appId,
+        user_type: owner.userType,
+      },
+      login_policy_evaluation: {
+        allowlogin: true,
+        policyaction: 0,
+        policyactiondata: null,
+        userid: null,
+        passwordexpiryreminder: false,
+      },
+      error: null,
+    },
+    200,
+  );
+}
+
+function passwordGrant(c: Context, state: MockState, body: Body): Response {
+  const counters = state.counters.live.token.password;
+  for (const field of ['account_name', 'user_name', 'password', 'app_id', 'app_secret']) {
+    const problem = fieldProblem(body, field);
+    if (problem) {
+      counters.invalid++;
+      return tokenError(c, 400, problem);
+    }
+  }
+  const deviceProblem = fieldProblem(body, 'device_id', true);
+  if (deviceProblem) {
+    counters.invalid++;
+    return tokenError(c, 400, deviceProblem);
+  }
+  const { account_name, user_name, password, app_id, app_secret } = body as Record<string, string>;
+  const org = state.directory.org(account_name as string);
+  if (!org) {
+    counters.rejected++;
+    return tokenError(c, 401, INVALID_ACCOUNT);
+  }
+  const app = org.apps.get((app_id as string).toLowerCase());
+  if (!app || app.appSecret !== app_secret) {
+    counters.rejected++;
+    return tokenError(c, 401, BAD_APP);
+  }
+  const user = org.users.get((user_name as string).toLowerCase());
+  // A guest app logs in only guests and an employee app only employees: anyone else is unknown to it.
+  if (!user || user.password !== password || user.userType !== app.userType) {
+    counters.rejected++;
+    return tokenError(c, 401, BAD_LOGIN);
+  }
+  const owner: TokenOwner = {
+    accountName: org.accountName,
+    username: user.username,
+    userKey: userKeyOf(org.accountName, user.username),
+    appId: app_id as string,
+    userType: user.userType,
+    ...(user.guestId === undefined ? {} : { guestId: user.guestId }),
+  };
+  const issued = state.tokens.issue(owner, state.now(), state.accessTokenTtlMs, state.refreshTokenTtlMs);
+  counters.ok++;
+  return success(c, owner, issued);
+}
+
+function refreshGrant(c: Context, state: MockState, body: Body): Response {
+  const counters = state.counters.live.token.refresh;
+  const problem = fieldProblem(body, 'refresh_token');
+  if (problem) {
+    counters.invalid++;
+    return tokenError(c, 400, problem);
+  }
+  const now = state.now();
+  const record = state.tokens.consumeRefresh(body.refresh_token as string, now);
+  if (!record) {
+    counters.rejected++;
+    return tokenError(c, 401, BAD_REFRESH);
+  }
+  const { expiresAt: _, ...owner } = record;
+  const issued = state.tokens.issue(owner, now, state.accessTokenTtlMs, state.refreshTokenTtlMs);
+  // Zenoti: a refresh deactivates the existing access tokens (of this user, through this app).
+  state.tokens.kill(owner.userKey, { appId: owner.appId, refresh: false, keepAccess: issued.accessToken });
+  counters.ok++;
+  return success(c, owner, issued);
+}
+
+/** `POST /v1/tokens` (password and refresh grants) and `DELETE /v1/tokens/sessions/revoke`. */
+export function registerTokenRoutes(app: Hono, state: MockState): void {
+  app.post('/v1/tokens', async (c) => {
+    const body = await readBody(c);
+    if (typeof body === 'string') return tokenError(c, 400, body);
+    const account = accountOfCall(state, body);
+    if (account !== undefined) {
+      const limited = chargeRateLimit(c, state, account);
+      if (limited) {
+        state.counters.live.token.rateLimited++;
+        return limited;
+      }
+    }
+    const grantProblem = fieldProblem(body, 'grant_type');
+    if (grantProblem) return tokenError(c, 400, grantProblem);
+    if (body.grant_type === 'password') return passwordGrant(c, state, body);
+    if (body.grant_type === 'refresh_token') return refreshGrant(c, state, body);
+    return tokenError(c, 400, `Unsupported 'grant_type': use "password" or "refresh_token".`);
+  });
+
+  app.delete('/v1/tokens/sessions/revoke', (c) => {
+    const counters = state.counters.live.revoke;
+    const principal = authenticate(state, c.req.header('authorization'));
+    if (principal?.kind !== 'bearer') {
+      counters.rejected++;
+      return denied(c);
+    }
+    const { owner } = principal;
+    const limited = chargeRateLimit(c, state, owner.accountName);
+    if (limited) return limited;
+    state.tokens.kill(owner.userKey, { appId: owner.appId });
+    counters.ok++;
+    return c.json({ success: true, error: null }, 200);
+  });
+}

@@ -1,0 +1,162 @@
+/** Login user type of a Zenoti app and of the token it mints. */
+export type UserType = 'Employee' | 'Guest';
+
+/** A backend app registered in an organisation. */
+export interface SeedApp {
+  appId: string;
+  appSecret: string;
+  /** @default 'Employee' */
+  userType?: UserType;
+}
+
+/** A user who can log in through `POST /v1/tokens`. */
+export interface SeedUser {
+  username: string;
+  password: string;
+  /** Security role, informational. @default 'Administrator' for employees, 'Guest' for guests */
+  role?: string;
+  /** @default 'Employee' */
+  userType?: UserType;
+  /** For guests: the id of the guest record this login owns (a guest token reads only this record). */
+  guestId?: string;
+}
+
+/** One Zenoti organisation (an `account_name`). */
+export interface SeedOrganization {
+  accountName: string;
+  apiKeys?: string[];
+  apps?: SeedApp[];
+  users?: SeedUser[];
+}
+
+/** What the mock knows at start-up. Also the format of `--seed file.json`. */
+export interface MockSeed {
+  organizations: SeedOrganization[];
+}
+
+/** Token-bucket rate limit per organisation, as Zenoti's `Organization-RateLimit-Limit: 60;w=60;b=60`. */
+export interface RateLimitOptions {
+  /** Calls refilled per window. @default 60 */
+  limit: number;
+  /** Window in seconds. @default 60 */
+  windowSeconds: number;
+  /** Bucket capacity. @default limit */
+  burst?: number;
+}
+
+export interface MockZenotiOptions {
+  /** Organisations, apps, users and keys. @default DEMO_SEED */
+  seed?: MockSeed;
+  /** Lifetime of access tokens. @default 86_400_000 (24 h) */
+  accessTokenTtlMs?: number;
+  /** Lifetime of refresh tokens. @default 7_776_000_000 (90 days) */
+  refreshTokenTtlMs?: number;
+  /** Per-organisation rate limit, or `false` for none. @default { limit: 60, windowSeconds: 60 } */
+  rateLimit?: RateLimitOptions | false;
+  /** Require the documented lower-case `apikey`/`bearer` scheme words. @default false */
+  strictScheme?: boolean;
+  /** Added latency before every answer. @default 0 */
+  latencyMs?: number;
+  /** Clock. `control.advanceTime()` adds to it. @default Date.now */
+  now?: () => number;
+  /** Mount the HTTP control routes under `/__mock`. @default false */
+  controlRoutes?: boolean;
+  /** One line per request (method, path without query, status, ms) — never a secret. @default false */
+  log?: boolean | ((line: string) => void);
+  /** How long a rotated API key keeps working. @default 604_800_000 (7 days) */
+  apiKeyRotationGraceMs?: number;
+}
+
+export interface StartMockZenotiOptions extends MockZenotiOptions {
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  hostname?: string;
+}
+
+/** Which calls a fault or latency applies to. */
+export type MockEndpoint = 'token' | 'revoke' | 'resource' | 'any';
+
+export type MockFault =
+  /** Answer with this status (500, 502, 503, 401 …) and a JSON error body unless `body` is given. */
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
+  /** Never answer: hold the request until the client gives up or the server closes. */
+  | { kind: 'hang' }
+  /** Destroy the connection without answering. */
+  | { kind: 'drop' }
+  /** Answer with exactly this body (HTML, truncated JSON, wrong types …). @default status 200, content type application/json */
+  | { kind: 'raw'; status?: number; contentType?: string; body: string };
+
+/** Outcome counts of one grant type on `POST /v1/tokens`. */
+export interface GrantCounters {
+  /** Tokens issued. */
+  ok: number;
+  /** 401: wrong credentials, unknown account or app, used/expired/revoked refresh token. */
+  rejected: number;
+  /** 400: malformed request. */
+  invalid: number;
+}
+
+export interface MockCounters {
+  token: {
+    /** Every request that reached `POST /v1/tokens`, whatever happened to it. */
+    total: number;
+    password: GrantCounters;
+    refresh: GrantCounters;
+    /** Answered by an injected fault. */
+    faulted: number;
+    /** Answered 429. */
+    rateLimited: number;
+  };
+  revoke: { total: number; ok: number; rejected: number; faulted: number };
+  resources: {
+    total: number;
+    /** Count of answers by HTTP status, e.g. `{ "200": 12, "401": 1 }`. */
+    byStatus: Record<string, number>;
+    faulted: number;
+  };
+}
+
+/** One request as the mock saw it. Credentials appear only as scheme plus a fingerprint. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without query string. */
+  path: string;
+  status: number;
+  /** e.g. `"apikey …ab68"`, `"bearer …9f0c"`, or undefined when none was sent. */
+  authorization?: string;
+  /** Lower-cased names of every request header received. */
+  headerNames: string[];
+}
+
+/** Test and demo controls. Every method is also reachable over HTTP when `controlRoutes` is on. */
+export interface MockControl {
+  /** A snapshot of the counters. */
+  counters(): MockCounters;
+  resetCounters(): void;
+  /** Back to the seed: tokens, passwords, keys, faults, latency, TTLs, clock offset and counters. */
+  reset(): void;
+  /** Change a user's password; every token of that user dies (Zenoti's documented rule). */
+  setPassword(accountName: string, username: string, password: string): void;
+  addUser(accountName: string, user: SeedUser): void;
+  /** Remove a user (an employee leaving); their tokens die. */
+  removeUser(accountName: string, username: string): void;
+  /** Issue a new key; the old one keeps working for `apiKeyRotationGraceMs`. Returns the new key. */
+  rotateApiKey(accountName: string, oldKey: string): string;
+  revokeApiKey(key: string): void;
+  setAccessTokenTtl(ms: number): void;
+  setRefreshTokenTtl(ms: number): void;
+  /** Expire every live access token now (refresh tokens stay valid). */
+  expireAccessTokens(): void;
+  setLatency(ms: number, endpoint?: MockEndpoint): void;
+  setRateLimit(rateLimit: RateLimitOptions | false): void;
+  /** The next `times` calls to `endpoint` get `fault`. */
+  injectFault(endpoint: MockEndpoint, fault: MockFault, times?: number): void;
+  clearFaults(): void;
+  /** Move the mock's clock forward. */
+  advanceTime(ms: number): void;
+  /** The mock's current time (ms since epoch). */
+  now(): number;
+  /** The last 1,000 requests, oldest first. */
+  requests(): RecordedRequest[];
+}

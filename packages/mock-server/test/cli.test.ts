@@ -1,0 +1,197 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { DEMO_CREDENTIALS as D } from '../src/index.ts';
+import { distFile } from './dist.ts';
+
+const run = promisify(execFile);
+
+interface Cli {
+  child: ChildProcess;
+  /** Everything printed to stdout so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout contains `text` (rejects after `ms`). */
+  waitFor(text: string | RegExp, ms?: number): Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startCli(args: string[]): Cli {
+  const child = spawn(process.execPath, [distFile('cli.mjs'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    for (const w of waiters) w();
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const waitFor = (text: string | RegExp, ms = 5_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (typeof text === 'string' ? out.includes(text) : text.test(out)) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(out);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(`CLI did not print ${String(text)} within ${ms} ms; stdout: ${out}; stderr: ${err}`),
+        );
+      }, ms);
+      waiters.add(check);
+      check();
+    });
+  return { child, stdout: () => out, stderr: () => err, waitFor, exit };
+}
+
+async function curlGrant(url: string): Promise<{ credentials: { token_type: string; user_type: string } }> {
+  const grant = {
+    account_name: D.accountName,
+    user_name: D.employee.username,
+    password: D.employee.password,
+    grant_type: 'password',
+    app_id: D.employeeApp.appId,
+    app_secret: D.employeeApp.appSecret,
+  };
+  const { stdout } = await run('curl', [
+    '-sS',
+    '--max-time',
+    '5',
+    '-X',
+    'POST',
+    '-H',
+    'content-type: application/json',
+    '--data',
+    JSON.stringify(grant),
+    `${url}/v1/tokens`,
+  ]);
+  return JSON.parse(stdout);
+}
+
+async function listeningUrl(cli: Cli): Promise<string> {
+  const out = await cli.waitFor(/other employee:.*\n/);
+  const first = out.split('\n')[0] ?? '';
+  const match = /^zenoti-mock listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first);
+  if (!match?.[1]) throw new Error(`unexpected first line: ${first}`);
+  return match[1];
+}
+
+describe('zenoti-mock CLI', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'serves on --port 0, prints its URL and the demo credentials, and exits 0 on %s',
+    async (signal) => {
+      const cli = startCli(['--port', '0']);
+      const url = await listeningUrl(cli);
+      const out = cli.stdout();
+      for (const value of [
+        D.accountName,
+        D.apiKey,
+        D.employeeApp.appId,
+        D.employeeApp.appSecret,
+        D.guestApp.appId,
+        D.employee.username,
+        D.employee.password,
+        D.guests[0].username,
+        D.other.apiKey,
+      ]) {
+        expect(out).toContain(value);
+      }
+      const body = await curlGrant(url);
+      expect(body.credentials.token_type).toBe('bearer');
+      expect(body.credentials.user_type).toBe('Employee');
+      await cli.waitFor(/POST \/v1\/tokens 200 \d+ms/);
+
+      const started = performance.now();
+      cli.child.kill(signal);
+      expect(await cli.exit).toEqual({ code: 0, signal: null });
+      expect(performance.now() - started).toBeLessThan(3_000);
+    },
+  );
+
+  it('applies flags: --token-ttl, --rate-limit, --control and --quiet', async () => {
+    const cli = startCli([
+      '--port',
+      '0',
+      '--token-ttl',
+      '2s',
+      '--rate-limit',
+      '5/10',
+      '--control',
+      '--quiet',
+    ]);
+    const url = await listeningUrl(cli);
+    const res = await fetch(`${url}/v1/centers`, { headers: { authorization: `apikey ${D.apiKey}` } });
+    expect(res.headers.get('organization-ratelimit-limit')).toBe('5;w=10;b=5');
+    const counters = await fetch(`${url}/__mock/counters`);
+    expect(counters.status).toBe(200);
+    const body = await curlGrant(url);
+    const expiry = Date.parse(
+      (body.credentials as unknown as { access_token_expiry: string }).access_token_expiry,
+    );
+    expect(expiry - Date.now()).toBeLessThanOrEqual(2_000);
+    expect(cli.stdout()).not.toMatch(/GET \/v1\/centers/);
+    cli.child.kill('SIGINT');
+    expect((await cli.exit).code).toBe(0);
+  });
+
+  it('exits non-zero with a clear error for a missing --seed file', async () => {
+    const cli = startCli(['--port', '0', '--seed', '/nonexistent/zenoti-seed.json']);
+    const { code } = await cli.exit;
+    expect(code).not.toBe(0);
+    expect(cli.stderr()).toContain('cannot read seed file "/nonexistent/zenoti-seed.json" (ENOENT)');
+    expect(cli.stdout()).toBe('');
+  });
+
+  it('exits non-zero naming the bad field of an invalid --seed file, and serves a valid one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zenoti-mock-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ organizations: [{ accountName: 'acme', apps: [{ appId: 'A' }] }] }));
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{"organizations": [');
+    const good = join(dir, 'good.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        organizations: [{ accountName: 'acme', users: [{ username: 'ops', password: 'TopSecret-1' }] }],
+      }),
+    );
+    const badCli = startCli(['--port', '0', '--seed', bad]);
+    const brokenCli = startCli(['--port', '0', '--seed', notJson]);
+    const goodCli = startCli(['--port', '0', '--seed', good]);
+
+    expect((await badCli.exit).code).not.toBe(0);
+    expect(badCli.stderr()).toContain('organizations[0].apps[0].appSecret must be a non-empty string');
+    expect((await brokenCli.exit).code).not.toBe(0);
+    expect(brokenCli.stderr()).toContain('is not valid JSON');
+    await goodCli.waitFor(/acme: .*ops/);
+    expect(goodCli.stdout()).not.toContain('TopSecret-1');
+    goodCli.child.kill('SIGTERM');
+    expect((await goodCli.exit).code).toBe(0);
+  });
+
+  it('prints help and rejects unknown flags and bad values', async () => {
+    const help = run(process.execPath, [distFile('cli.mjs'), '--help']);
+    const clis = [['--bogus'], ['--token-ttl', 'soon'], ['--port', 'x'], ['--rate-limit', '5']].map(startCli);
+    expect((await help).stdout).toContain('--rate-limit');
+    for (const cli of clis) {
+      expect((await cli.exit).code).toBe(2);
+      expect(cli.stderr()).toMatch(/^zenoti-mock: /);
+    }
+  });
+});

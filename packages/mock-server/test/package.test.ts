@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { distFile } from './dist.ts';
+
+const EXPECTED_EXPORTS = [
+  'DEMO_CREDENTIALS',
+  'DEMO_SEED',
+  'createMockZenotiApp',
+  'parseDuration',
+  'startMockZenoti',
+];
+
+describe('built package', () => {
+  it('require()s dist/index.cjs with exactly the public exports', () => {
+    const cjs = createRequire(import.meta.url)(distFile('index.cjs')) as Record<string, unknown>;
+    expect(Object.keys(cjs).sort()).toEqual(EXPECTED_EXPORTS);
+  });
+
+  it('import()s dist/index.mjs with exactly the public exports, and it serves', async () => {
+    const esm = (await import(pathToFileURL(distFile('index.mjs')).href)) as typeof import('../src/index.ts');
+    expect(Object.keys(esm).sort()).toEqual(EXPECTED_EXPORTS);
+    const mock = await esm.startMockZenoti();
+    try {
+      const res = await fetch(`${mock.url}/v1/centers`, {
+        headers: { authorization: `apikey ${esm.DEMO_CREDENTIALS.apiKey}` },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('ships type declarations for both formats and a CLI with a shebang', () => {
+    expect(readFileSync(distFile('index.d.mts'), 'utf8')).toContain('startMockZenoti');
+    expect(readFileSync(distFile('index.d.cts'), 'utf8')).toContain('createMockZenotiApp');
+    expect(readFileSync(distFile('cli.mjs'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});

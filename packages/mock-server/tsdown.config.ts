@@ -1,0 +1,3 @@
+import { packageBuild } from '../../tsdown.base.ts';
+
+export default packageBuild({ entry: ['src/index.ts', 'src/cli.ts'], platform: 'node' });
