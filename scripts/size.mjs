@@ -36,4 +36,8 @@ for (const dir of dirs) {
   results.push({ package: pkg.name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length });
 }
 if (json) console.log(JSON.stringify(results));
-else for (const r of results) console.log(`${r.package}: ${(r.minified / 1024).toFixed(2)} kB min, ${(r.gzip / 1024).toFixed(2)} kB min+gzip`);
+else
+  for (const r of results)
+    console.log(
+      `${r.package}: ${(r.minified / 1024).toFixed(2)} kB min, ${(r.gzip / 1024).toFixed(2)} kB min+gzip`,
+    );

@@ -37,14 +37,20 @@ function describeEvent(event: ZenotiAuthEvent): string {
 
 async function main(): Promise<void> {
   step('Start the local mock Zenoti (access tokens live 60 minutes here)');
-  const zenoti = await startMockZenoti({ now, accessTokenTtlMs: 60 * MINUTE, rateLimit: { limit: 60, windowSeconds: 60 } });
+  const zenoti = await startMockZenoti({
+    now,
+    accessTokenTtlMs: 60 * MINUTE,
+    rateLimit: { limit: 60, windowSeconds: 60 },
+  });
   say(`listening on ${zenoti.url}, account "${D.accountName}"`);
   try {
     step('Call a resource with the API key');
     const keyAuth = new ZenotiAuth({ apiKey: D.apiKey, baseUrl: zenoti.url });
     const centersRes = await keyAuth.fetch('/v1/centers');
     const centers = (await centersRes.json()) as { centers: Array<{ name: string }> };
-    say(`GET /v1/centers with "apikey ${redact(D.apiKey)}" → ${centersRes.status}, ${centers.centers.length} centres: ${centers.centers.map((c) => c.name).join(', ')}`);
+    say(
+      `GET /v1/centers with "apikey ${redact(D.apiKey)}" → ${centersRes.status}, ${centers.centers.length} centres: ${centers.centers.map((c) => c.name).join(', ')}`,
+    );
 
     step('Generate an access token (password grant for the service user)');
     const auth = new ZenotiAuth({
@@ -60,9 +66,16 @@ async function main(): Promise<void> {
     say(`Authorization: bearer ${redact(first.slice(7))}`);
 
     step('Call a resource with the token');
-    const servicesRes = await auth.fetch(`/v1/centers/${encodeURIComponent((await firstCenterId(auth)) ?? '')}/services?size=5`);
-    const services = (await servicesRes.json()) as { services: Array<{ name: string }>; page_info: { total: number } };
-    say(`GET /v1/centers/{id}/services?size=5 → ${servicesRes.status}, ${services.page_info.total} services, first: ${services.services[0]?.name}`);
+    const servicesRes = await auth.fetch(
+      `/v1/centers/${encodeURIComponent((await firstCenterId(auth)) ?? '')}/services?size=5`,
+    );
+    const services = (await servicesRes.json()) as {
+      services: Array<{ name: string }>;
+      page_info: { total: number };
+    };
+    say(
+      `GET /v1/centers/{id}/services?size=5 → ${servicesRes.status}, ${services.page_info.total} services, first: ${services.services[0]?.name}`,
+    );
     say(`rate limit left this minute: ${servicesRes.headers.get('ratelimit-remaining')}`);
 
     step('57 minutes pass: the token enters its refresh window, so the next call refreshes it once');
@@ -81,8 +94,12 @@ async function main(): Promise<void> {
 
     step('What the mock Zenoti counted');
     const counters = zenoti.control.counters();
-    say(`token calls: ${counters.token.total} (password ${counters.token.password.ok}, refresh ${counters.token.refresh.ok}); revokes: ${counters.revoke.ok}; resource calls: ${counters.resources.total}`);
-    console.log('\nDone: generate → call → refresh → revoke, with one token call per step and no secret printed.');
+    say(
+      `token calls: ${counters.token.total} (password ${counters.token.password.ok}, refresh ${counters.token.refresh.ok}); revokes: ${counters.revoke.ok}; resource calls: ${counters.resources.total}`,
+    );
+    console.log(
+      '\nDone: generate → call → refresh → revoke, with one token call per step and no secret printed.',
+    );
   } finally {
     await zenoti.close();
   }

@@ -9,7 +9,10 @@ const cwd = fileURLToPath(new URL('..', import.meta.url));
 
 describe('the round-trip demo', () => {
   it('prints generate, call, refresh and revoke, exits 0, and prints no secret', async () => {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, timeout: 30_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd,
+      timeout: 30_000,
+    });
     expect(stderr).toBe('');
     expect(stdout).toMatch(/Call a resource with the API key\n\s+GET \/v1\/centers .* → 200, 3 centres/);
     expect(stdout).toMatch(/event token: password grant/);
@@ -18,7 +21,8 @@ describe('the round-trip demo', () => {
     expect(stdout).toMatch(/the old token is now dead at Zenoti .*: 401/);
     expect(stdout).toMatch(/revoked: true; the revoked token now gets 401/);
     expect(stdout).toMatch(/token calls: 2 \(password 1, refresh 1\); revokes: 1/);
-    for (const value of [D.apiKey, D.employeeApp.appSecret, D.employee.password]) expect(stdout).not.toContain(value);
+    for (const value of [D.apiKey, D.employeeApp.appSecret, D.employee.password])
+      expect(stdout).not.toContain(value);
     expect(stdout).not.toMatch(/\$ARD#/);
   });
 });

@@ -57,12 +57,18 @@ async function send(deps: FetchDeps, request: Request, header: string | undefine
     else if (header !== undefined) headers.delete('authorization');
     const response = await doFetch(new Request(current.clone(), { headers, redirect: 'manual' }));
     const location = response.headers.get('location');
-    if (!REDIRECTS.has(response.status) || location === null || request.redirect !== 'follow') return response;
+    if (!REDIRECTS.has(response.status) || location === null || request.redirect !== 'follow')
+      return response;
     if (hop >= MAX_REDIRECTS) throw new TypeError('[@zenoti-auth/core] Too many redirects.');
     await discard(response);
     const next = new URL(location, url);
     const keepBody = response.status === 307 || response.status === 308;
-    const method = keepBody || current.method === 'HEAD' ? current.method : current.method === 'POST' || response.status === 303 ? 'GET' : current.method;
+    const method =
+      keepBody || current.method === 'HEAD'
+        ? current.method
+        : current.method === 'POST' || response.status === 303
+          ? 'GET'
+          : current.method;
     const nextHeaders = new Headers(current.headers);
     if (next.origin !== url.origin) {
       nextHeaders.delete('authorization');
@@ -113,9 +119,13 @@ export async function authorizedFetch(
     if (response.status === 401 && header !== undefined) {
       await discard(response);
       if (retried401) {
-        throw new ZenotiAuthError('UNAUTHORIZED', 'Zenoti answered 401 even after a retry with a fresh credential.', {
-          status: 401,
-        });
+        throw new ZenotiAuthError(
+          'UNAUTHORIZED',
+          'Zenoti answered 401 even after a retry with a fresh credential.',
+          {
+            status: 401,
+          },
+        );
       }
       retried401 = true;
       const rejected = header;
@@ -124,7 +134,9 @@ export async function authorizedFetch(
       if (header === rejected) {
         throw new ZenotiAuthError(
           'UNAUTHORIZED',
-          deps.mode === 'apiKey' ? 'Zenoti rejected the API key (401).' : 'Zenoti answered 401 and no newer credential is available.',
+          deps.mode === 'apiKey'
+            ? 'Zenoti rejected the API key (401).'
+            : 'Zenoti answered 401 and no newer credential is available.',
           { status: 401 },
         );
       }
@@ -136,10 +148,14 @@ export async function authorizedFetch(
       events.emit(rateLimitEvent(response, waitMs, retrying));
       await discard(response);
       if (!retrying) {
-        throw new ZenotiAuthError('RATE_LIMITED', `Zenoti rate limit reached; retry after ${Math.ceil(waitMs / 1000)} s.`, {
-          status: 429,
-          retryAfterMs: waitMs,
-        });
+        throw new ZenotiAuthError(
+          'RATE_LIMITED',
+          `Zenoti rate limit reached; retry after ${Math.ceil(waitMs / 1000)} s.`,
+          {
+            status: 429,
+            retryAfterMs: waitMs,
+          },
+        );
       }
       limited++;
       await sleep(waitMs, signal);

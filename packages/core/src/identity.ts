@@ -26,7 +26,13 @@ export interface Identity {
  */
 export async function computeIdentity(options: ResolvedOptions): Promise<Identity> {
   const { app, user, baseOrigin } = options;
-  const appHash = await sha256Hex(['app', baseOrigin, app.accountName.toLowerCase(), app.appId.toLowerCase(), app.appSecret]);
+  const appHash = await sha256Hex([
+    'app',
+    baseOrigin,
+    app.accountName.toLowerCase(),
+    app.appId.toLowerCase(),
+    app.appSecret,
+  ]);
   const userHash = user
     ? await sha256Hex(['user', appHash, user.username.toLowerCase(), user.password])
     : undefined;
@@ -34,7 +40,9 @@ export async function computeIdentity(options: ResolvedOptions): Promise<Identit
   const deviceId = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   return {
     app: `zenoti-auth:v1:${appHash.slice(0, 32)}`,
-    serviceUser: userHash ? `zenoti-auth:v1:${appHash.slice(0, 32)}:user:${userHash.slice(0, 32)}` : undefined,
+    serviceUser: userHash
+      ? `zenoti-auth:v1:${appHash.slice(0, 32)}:user:${userHash.slice(0, 32)}`
+      : undefined,
     deviceId,
   };
 }

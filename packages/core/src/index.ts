@@ -11,7 +11,13 @@ export type {
   ZenotiAuthListener,
 } from './events.ts';
 export type { ZenotiCallOptions, ZenotiRequestInit } from './fetch.ts';
-export { formatAuthorization, type ParsedAuthorization, parseAuthorization, redactAuthorization, type ZenotiScheme } from './header.ts';
+export {
+  formatAuthorization,
+  type ParsedAuthorization,
+  parseAuthorization,
+  redactAuthorization,
+  type ZenotiScheme,
+} from './header.ts';
 export { defaultTokenStore, MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.ts';
 export {
   type ApiKeyOptions,

@@ -53,7 +53,11 @@ export class MemoryTokenStore implements TokenStore {
 
   set(key: string, value: TokenSet, ttlMs: number): void {
     const existing = this.#entries.get(key);
-    if (existing !== undefined && existing.value.version > value.version && existing.expiresAt > this.#now()) {
+    if (
+      existing !== undefined &&
+      existing.value.version > value.version &&
+      existing.expiresAt > this.#now()
+    ) {
       return;
     }
     this.#entries.delete(key);

@@ -8,7 +8,11 @@ function headerNumber(response: Response, name: string): number | undefined {
 }
 
 /** Builds a `rateLimit` event from Zenoti's `RateLimit-*` headers. */
-export function rateLimitEvent(response: Response, retryAfterMs: number | undefined, retrying: boolean): RateLimitEvent {
+export function rateLimitEvent(
+  response: Response,
+  retryAfterMs: number | undefined,
+  retrying: boolean,
+): RateLimitEvent {
   return {
     type: 'rateLimit',
     remaining: headerNumber(response, 'ratelimit-remaining'),

@@ -2,8 +2,8 @@ import { safeCause, ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
 import { rateLimitEvent } from './rate-limit.ts';
-import { parseTokenResponse, zenotiErrorMessage, zenotiErrorOf } from './token-response.ts';
 import { parseRetryAfter, sleep } from './time.ts';
+import { parseTokenResponse, zenotiErrorMessage, zenotiErrorOf } from './token-response.ts';
 import type { TokenSet } from './types.ts';
 
 export type GrantBody =
@@ -57,9 +57,13 @@ export class TokenClient {
         };
       }
       return {
-        error: new ZenotiAuthError('NETWORK', 'Could not reach the Zenoti token endpoint (connection failed).', {
-          cause: safeCause('network error'),
-        }),
+        error: new ZenotiAuthError(
+          'NETWORK',
+          'Could not reach the Zenoti token endpoint (connection failed).',
+          {
+            cause: safeCause('network error'),
+          },
+        ),
       };
     } finally {
       clearTimeout(timer);
@@ -102,25 +106,37 @@ export class TokenClient {
         if (status === 429) {
           const waitMs = parseRetryAfter(response.headers.get('retry-after'), now()) ?? 1_000;
           const retrying =
-            rateLimit !== false && limited < rateLimit.maxRetries && waitMs <= rateLimit.maxWaitMs && now() + waitMs < deadline;
+            rateLimit !== false &&
+            limited < rateLimit.maxRetries &&
+            waitMs <= rateLimit.maxWaitMs &&
+            now() + waitMs < deadline;
           this.#events.emit(rateLimitEvent(response, waitMs, retrying));
           if (!retrying) {
-            throw new ZenotiAuthError('RATE_LIMITED', `Zenoti rate limit reached; retry after ${Math.ceil(waitMs / 1000)} s.`, {
-              status,
-              retryAfterMs: waitMs,
-            });
+            throw new ZenotiAuthError(
+              'RATE_LIMITED',
+              `Zenoti rate limit reached; retry after ${Math.ceil(waitMs / 1000)} s.`,
+              {
+                status,
+                retryAfterMs: waitMs,
+              },
+            );
           }
           limited++;
           await sleep(waitMs);
           continue;
         }
-        if (response.headers.has('ratelimit-remaining')) this.#events.emit(rateLimitEvent(response, undefined, false));
+        if (response.headers.has('ratelimit-remaining'))
+          this.#events.emit(rateLimitEvent(response, undefined, false));
         if (status >= 200 && status < 300 && !upstreamError) {
           if (attempt.body === undefined) {
-            throw new ZenotiAuthError('INVALID_RESPONSE', 'The token endpoint sent a body that is not JSON.', {
-              status,
-              cause: safeCause('non-JSON body'),
-            });
+            throw new ZenotiAuthError(
+              'INVALID_RESPONSE',
+              'The token endpoint sent a body that is not JSON.',
+              {
+                status,
+                cause: safeCause('non-JSON body'),
+              },
+            );
           }
           return parseTokenResponse(attempt.body, {
             status,
@@ -142,7 +158,11 @@ export class TokenClient {
             { status },
           );
         }
-        failure = new ZenotiAuthError('TOKEN_ENDPOINT', `The token endpoint answered HTTP ${status}.${suffix}`, { status });
+        failure = new ZenotiAuthError(
+          'TOKEN_ENDPOINT',
+          `The token endpoint answered HTTP ${status}.${suffix}`,
+          { status },
+        );
         if (!RETRYABLE_STATUS.has(effective)) throw failure;
       } else {
         failure = attempt.error as ZenotiAuthError;

@@ -62,12 +62,23 @@ export function parseTokenResponse(body: unknown, ctx: ParseContext): TokenSet {
   if (!isRecord(body)) throw invalid('the body is not a JSON object.', ctx.status);
   const credentials = body.credentials;
   if (!isRecord(credentials)) throw invalid('"credentials" is missing or not an object.', ctx.status);
-  const { access_token, access_token_expiry, refresh_token, refresh_token_expiry, token_id, user_type, token_type } =
-    credentials;
+  const {
+    access_token,
+    access_token_expiry,
+    refresh_token,
+    refresh_token_expiry,
+    token_id,
+    user_type,
+    token_type,
+  } = credentials;
   if (typeof access_token !== 'string' || access_token.trim() === '' || /\s/.test(access_token)) {
     throw invalid('"credentials.access_token" is missing or not a token string.', ctx.status);
   }
-  if (token_type !== undefined && token_type !== null && (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer')) {
+  if (
+    token_type !== undefined &&
+    token_type !== null &&
+    (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer')
+  ) {
     throw invalid('"credentials.token_type" is not "bearer".', ctx.status);
   }
   const skew = clockSkew(ctx.serverDate, ctx.receivedAt);
@@ -76,7 +87,8 @@ export function parseTokenResponse(body: unknown, ctx: ParseContext): TokenSet {
     accessExpiry = ctx.receivedAt + FALLBACK_LIFETIME_MS;
   } else {
     const parsed = parseZenotiDate(access_token_expiry);
-    if (parsed === undefined) throw invalid('"credentials.access_token_expiry" is not a date-time.', ctx.status);
+    if (parsed === undefined)
+      throw invalid('"credentials.access_token_expiry" is not a date-time.', ctx.status);
     accessExpiry = parsed - skew;
   }
   if (accessExpiry <= ctx.receivedAt) {
@@ -95,7 +107,8 @@ export function parseTokenResponse(body: unknown, ctx: ParseContext): TokenSet {
     set.refreshToken = refresh_token;
     if (refresh_token_expiry !== undefined && refresh_token_expiry !== null) {
       const parsed = parseZenotiDate(refresh_token_expiry);
-      if (parsed === undefined) throw invalid('"credentials.refresh_token_expiry" is not a date-time.', ctx.status);
+      if (parsed === undefined)
+        throw invalid('"credentials.refresh_token_expiry" is not a date-time.', ctx.status);
       set.refreshTokenExpiresAt = parsed - skew;
     }
   }

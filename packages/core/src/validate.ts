@@ -54,14 +54,17 @@ function password(value: unknown, field: string): string {
 
 function duration(value: unknown, field: string, fallback: number, allowZero = true): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, `must be a finite number of milliseconds, got ${describe(value)}.`);
-  if (value < 0 || (!allowZero && value === 0)) fail(field, `must be ${allowZero ? 'zero or more' : 'more than zero'}, got ${value}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    fail(field, `must be a finite number of milliseconds, got ${describe(value)}.`);
+  if (value < 0 || (!allowZero && value === 0))
+    fail(field, `must be ${allowZero ? 'zero or more' : 'more than zero'}, got ${value}.`);
   return value;
 }
 
 function integer(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(field, 'must be a whole number, zero or more.');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    fail(field, 'must be a whole number, zero or more.');
   return value;
 }
 
@@ -74,7 +77,9 @@ function fn<T>(value: unknown, field: string): T | undefined {
 /** True for hosts that never leave this machine, where plain http is allowed. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+  );
 }
 
 function origin(value: unknown, field: string): URL {
@@ -104,7 +109,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const hasKey = options.apiKey !== undefined;
   const hasApp = options.app !== undefined;
   if (hasKey && hasApp) fail('apiKey', 'give either "apiKey" or "app", not both.');
-  if (!hasKey && !hasApp) fail('apiKey', 'give credentials: "apiKey", or "app" (with "user" for a service user).');
+  if (!hasKey && !hasApp)
+    fail('apiKey', 'give credentials: "apiKey", or "app" (with "user" for a service user).');
   if (hasKey && options.user !== undefined) fail('user', '"user" needs "app", not "apiKey".');
 
   const apiKey = hasKey ? secretOrString(options.apiKey, 'apiKey') : undefined;
@@ -113,7 +119,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     if (!isRecord(options.app)) fail('app', `must be an object, got ${describe(options.app)}.`);
     const a = options.app;
     for (const key of Object.keys(a)) {
-      if (!['accountName', 'appId', 'appSecret', 'deviceId'].includes(key)) fail(`app.${key}`, 'is not a known option.');
+      if (!['accountName', 'appId', 'appSecret', 'deviceId'].includes(key))
+        fail(`app.${key}`, 'is not a known option.');
     }
     app = {
       accountName: text(a.accountName, 'app.accountName'),
@@ -161,7 +168,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     maxDelayMs: duration(retryInput?.maxDelayMs, 'retry.maxDelayMs', 5_000),
     deadlineMs: duration(retryInput?.deadlineMs, 'retry.deadlineMs', 30_000, false),
   };
-  if (retry.maxDelayMs < retry.minDelayMs) fail('retry.maxDelayMs', 'must not be less than retry.minDelayMs.');
+  if (retry.maxDelayMs < retry.minDelayMs)
+    fail('retry.maxDelayMs', 'must not be less than retry.minDelayMs.');
 
   let rateLimit: ResolvedOptions['rateLimit'];
   if (options.rateLimit === false) rateLimit = false;

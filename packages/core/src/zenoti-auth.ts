@@ -71,7 +71,8 @@ export class ZenotiAuth {
     this.#client = new TokenClient(this.#o, this.#events);
     this.#store = this.#o.store ?? defaultTokenStore();
     this.#state = sharedStateOf(this.#store);
-    this.#apiKeyHeader = this.#o.apiKey === undefined ? undefined : formatAuthorization('apikey', this.#o.apiKey);
+    this.#apiKeyHeader =
+      this.#o.apiKey === undefined ? undefined : formatAuthorization('apikey', this.#o.apiKey);
   }
 
   /** `'apiKey'` or `'token'`. */
@@ -92,7 +93,12 @@ export class ZenotiAuth {
       // Hot path: the service user's token, from a synchronous store, still fresh.
       const key = identity.serviceUser;
       const set = this.#store.get(key);
-      if (set !== undefined && !isThenable(set) && this.#isUsable(set, key) && !this.#state.cooldown.has(key)) {
+      if (
+        set !== undefined &&
+        !isThenable(set) &&
+        this.#isUsable(set, key) &&
+        !this.#state.cooldown.has(key)
+      ) {
         return Promise.resolve(this.#header(set));
       }
     }
@@ -116,17 +122,24 @@ export class ZenotiAuth {
    * Marks a token as rejected after a 401 — only if it is still the current one (compare-and-delete),
    * so a burst of 401s for one token causes one refresh. Returns whether it was marked.
    */
-  async invalidate(rejectedHeaderValue: string, options?: { principal?: string | undefined }): Promise<boolean> {
+  async invalidate(
+    rejectedHeaderValue: string,
+    options?: { principal?: string | undefined },
+  ): Promise<boolean> {
     if (this.#apiKeyHeader !== undefined) return false;
     const parsed = parseAuthorization(rejectedHeaderValue);
-    if (!parsed || parsed.scheme !== 'bearer') return false;
+    if (parsed?.scheme !== 'bearer') return false;
     const key = await this.#keyFor(options?.principal);
     const current = await this.#read(key);
     if (!current || current.accessToken !== parsed.credential) return false;
     if (this.#state.rejected.get(key) === parsed.credential) return false;
     const guard = this.#state.unauthorizedAt.get(key);
     const now = this.#o.now();
-    if (guard !== undefined && now - guard < UNAUTHORIZED_REFRESH_GUARD_MS && !this.#state.accepted.has(parsed.credential)) {
+    if (
+      guard !== undefined &&
+      now - guard < UNAUTHORIZED_REFRESH_GUARD_MS &&
+      !this.#state.accepted.has(parsed.credential)
+    ) {
       // A token minted right after a 401 and never accepted since: the 401 is about permissions, not the token.
       return false;
     }
@@ -183,15 +196,22 @@ export class ZenotiAuth {
   /** Signs an end user in (guest or therapist apps). Their password is used once and never stored. */
   async login(input: LoginInput): Promise<LoginResult> {
     if (this.#apiKeyHeader !== undefined) {
-      throw new ZenotiAuthError('INVALID_OPTIONS', 'login() needs "app" credentials, not an API key.', { field: 'app' });
+      throw new ZenotiAuthError('INVALID_OPTIONS', 'login() needs "app" credentials, not an API key.', {
+        field: 'app',
+      });
     }
     for (const field of ['username', 'password'] as const) {
       if (typeof input?.[field] !== 'string' || input[field].trim() === '') {
         throw new ZenotiAuthError('INVALID_OPTIONS', `login() needs a non-empty "${field}".`, { field });
       }
     }
-    if (input.principal !== undefined && (typeof input.principal !== 'string' || input.principal.trim() === '')) {
-      throw new ZenotiAuthError('INVALID_OPTIONS', 'login() "principal" must be a non-empty string.', { field: 'principal' });
+    if (
+      input.principal !== undefined &&
+      (typeof input.principal !== 'string' || input.principal.trim() === '')
+    ) {
+      throw new ZenotiAuthError('INVALID_OPTIONS', 'login() "principal" must be a non-empty string.', {
+        field: 'principal',
+      });
     }
     const principal = input.principal ?? globalThis.crypto.randomUUID();
     const key = await this.#keyFor(principal);
@@ -213,7 +233,9 @@ export class ZenotiAuth {
   logout(principal: string): Promise<{ revoked: boolean }> {
     if (typeof principal !== 'string' || principal === '') {
       return Promise.reject(
-        new ZenotiAuthError('INVALID_OPTIONS', 'logout() needs the principal returned by login().', { field: 'principal' }),
+        new ZenotiAuthError('INVALID_OPTIONS', 'logout() needs the principal returned by login().', {
+          field: 'principal',
+        }),
       );
     }
     return this.#end(principal, 'logout');
@@ -292,7 +314,8 @@ export class ZenotiAuth {
 
   #isUsable(set: TokenSet, key: string): boolean {
     return (
-      this.#o.now() < set.accessTokenExpiresAt - this.#window(set) && this.#state.rejected.get(key) !== set.accessToken
+      this.#o.now() < set.accessTokenExpiresAt - this.#window(set) &&
+      this.#state.rejected.get(key) !== set.accessToken
     );
   }
 
@@ -353,19 +376,33 @@ export class ZenotiAuth {
   ): Promise<{ set: TokenSet; grant: 'password' | 'refresh' }> {
     const now = this.#o.now();
     const version = current?.version ?? 0;
-    if (current?.refreshToken && (current.refreshTokenExpiresAt === undefined || current.refreshTokenExpiresAt > now)) {
+    if (
+      current?.refreshToken &&
+      (current.refreshTokenExpiresAt === undefined || current.refreshTokenExpiresAt > now)
+    ) {
       try {
-        const set = await this.#client.grant({ grant_type: 'refresh_token', refresh_token: current.refreshToken }, version);
+        const set = await this.#client.grant(
+          { grant_type: 'refresh_token', refresh_token: current.refreshToken },
+          version,
+        );
         return { set, grant: 'refresh' };
       } catch (error) {
         const refused =
           isZenotiAuthError(error) &&
           (error.code === 'CREDENTIALS_REJECTED' ||
-            (error.code === 'TOKEN_ENDPOINT' && error.status !== undefined && error.status >= 400 && error.status < 500));
+            (error.code === 'TOKEN_ENDPOINT' &&
+              error.status !== undefined &&
+              error.status >= 400 &&
+              error.status < 500));
         if (!refused) throw error;
         // The single-use refresh token is spent or dead: forget it so nobody sends it again.
         await this.#delete(key, current.version);
-        this.#events.emit({ type: 'invalidated', principal, tokenId: redact(current.accessToken), reason: 'refresh-rejected' });
+        this.#events.emit({
+          type: 'invalidated',
+          principal,
+          tokenId: redact(current.accessToken),
+          reason: 'refresh-rejected',
+        });
       }
     }
     const user = principal === undefined ? this.#o.user : undefined;
@@ -373,10 +410,17 @@ export class ZenotiAuth {
       throw new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended; the end user must sign in again.');
     }
     try {
-      const set = await this.#client.grant({ grant_type: 'password', user_name: user.username, password: user.password }, version);
+      const set = await this.#client.grant(
+        { grant_type: 'password', user_name: user.username, password: user.password },
+        version,
+      );
       return { set, grant: 'password' };
     } catch (error) {
-      if (isZenotiAuthError(error) && error.code === 'CREDENTIALS_REJECTED' && this.#o.credentialsCooldownMs > 0) {
+      if (
+        isZenotiAuthError(error) &&
+        error.code === 'CREDENTIALS_REJECTED' &&
+        this.#o.credentialsCooldownMs > 0
+      ) {
         this.#state.cooldown.set(key, { until: this.#o.now() + this.#o.credentialsCooldownMs, error });
       }
       throw error;
@@ -384,7 +428,13 @@ export class ZenotiAuth {
   }
 
   #emitToken(grant: 'password' | 'refresh', principal: string | undefined, set: TokenSet): void {
-    this.#events.emit({ type: 'token', grant, principal, tokenId: redact(set.accessToken), expiresAt: set.accessTokenExpiresAt });
+    this.#events.emit({
+      type: 'token',
+      grant,
+      principal,
+      tokenId: redact(set.accessToken),
+      expiresAt: set.accessTokenExpiresAt,
+    });
   }
 
   #warn(message: string): void {

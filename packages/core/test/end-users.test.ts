@@ -39,7 +39,9 @@ describe('end-user sessions', () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(guestApp(z.url));
     await expect(auth.authorization()).rejects.toMatchObject({ code: 'LOGIN_REQUIRED' });
-    await expect(auth.authorization({ principal: 'never-logged-in' })).rejects.toMatchObject({ code: 'LOGIN_REQUIRED' });
+    await expect(auth.authorization({ principal: 'never-logged-in' })).rejects.toMatchObject({
+      code: 'LOGIN_REQUIRED',
+    });
     expect(z.control.counters().token.total).toBe(0);
   });
 

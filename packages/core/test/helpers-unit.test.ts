@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatAuthorization, parseAuthorization, parseZenotiDate, redact, redactAuthorization } from '../src/index.ts';
+import {
+  formatAuthorization,
+  parseAuthorization,
+  parseZenotiDate,
+  redact,
+  redactAuthorization,
+} from '../src/index.ts';
 
 describe('parseZenotiDate', () => {
   it('reads Zenoti’s seven fractional digits as UTC', () => {
@@ -13,12 +19,17 @@ describe('parseZenotiDate', () => {
     expect(parseZenotiDate('2022-06-08T16:49:18+05:30')).toBe(Date.UTC(2022, 5, 8, 11, 19, 18));
     expect(parseZenotiDate('2022-06-08T06:19:18-0500')).toBe(Date.UTC(2022, 5, 8, 11, 19, 18));
   });
-  it.each([['not a date'], [''], [42], [null], ['2022-02-30T00:00:00Z'], ['2022-06-08T25:00:00Z'], ['2022-06-08']])(
-    'returns undefined for %j',
-    (value) => {
-      expect(parseZenotiDate(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['not a date'],
+    [''],
+    [42],
+    [null],
+    ['2022-02-30T00:00:00Z'],
+    ['2022-06-08T25:00:00Z'],
+    ['2022-06-08'],
+  ])('returns undefined for %j', (value) => {
+    expect(parseZenotiDate(value)).toBeUndefined();
+  });
 });
 
 describe('Authorization helpers', () => {

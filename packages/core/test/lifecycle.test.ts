@@ -13,7 +13,11 @@ describe('token lifecycle', () => {
     const duration = 10 * lifetime + step;
     const statuses: number[] = [];
     for (let t = 0; t < duration; t += step) {
-      const responses = await Promise.all([auth.fetch('/v1/centers'), auth.fetch('/v1/centers'), auth.fetch('/v1/centers')]);
+      const responses = await Promise.all([
+        auth.fetch('/v1/centers'),
+        auth.fetch('/v1/centers'),
+        auth.fetch('/v1/centers'),
+      ]);
       for (const res of responses) {
         statuses.push(res.status);
         await res.arrayBuffer();

@@ -26,13 +26,48 @@ describe('malformed token responses', () => {
     ['an HTML page', '<html><body>Service Unavailable</body></html>', 'text/html', 'INVALID_RESPONSE'],
     ['truncated JSON', body(good).slice(0, 40), 'application/json', 'INVALID_RESPONSE'],
     ['no credentials', body(null), 'application/json', 'INVALID_RESPONSE'],
-    ['a missing access token', body({ ...good, access_token: undefined }), 'application/json', 'INVALID_RESPONSE'],
-    ['an access token of the wrong type', body({ ...good, access_token: 12345 }), 'application/json', 'INVALID_RESPONSE'],
-    ['an expiry that is not a date', body({ ...good, access_token_expiry: 'tomorrow' }), 'application/json', 'INVALID_RESPONSE'],
-    ['an expiry in the past', body({ ...good, access_token_expiry: iso7(now - HOUR) }), 'application/json', 'INVALID_RESPONSE'],
-    ['a token type other than bearer', body({ ...good, token_type: 'mac' }), 'application/json', 'INVALID_RESPONSE'],
-    ['200 with a non-null error', body(null, { code: 500, message: 'Unable to generate token' }), 'application/json', 'TOKEN_ENDPOINT'],
-    ['200 with a 401 error inside', body(null, { code: 401, message: 'Invalid account.' }), 'application/json', 'CREDENTIALS_REJECTED'],
+    [
+      'a missing access token',
+      body({ ...good, access_token: undefined }),
+      'application/json',
+      'INVALID_RESPONSE',
+    ],
+    [
+      'an access token of the wrong type',
+      body({ ...good, access_token: 12345 }),
+      'application/json',
+      'INVALID_RESPONSE',
+    ],
+    [
+      'an expiry that is not a date',
+      body({ ...good, access_token_expiry: 'tomorrow' }),
+      'application/json',
+      'INVALID_RESPONSE',
+    ],
+    [
+      'an expiry in the past',
+      body({ ...good, access_token_expiry: iso7(now - HOUR) }),
+      'application/json',
+      'INVALID_RESPONSE',
+    ],
+    [
+      'a token type other than bearer',
+      body({ ...good, token_type: 'mac' }),
+      'application/json',
+      'INVALID_RESPONSE',
+    ],
+    [
+      '200 with a non-null error',
+      body(null, { code: 500, message: 'Unable to generate token' }),
+      'application/json',
+      'TOKEN_ENDPOINT',
+    ],
+    [
+      '200 with a 401 error inside',
+      body(null, { code: 401, message: 'Invalid account.' }),
+      'application/json',
+      'CREDENTIALS_REJECTED',
+    ],
   ])('answers %s with a typed error and caches nothing', async (_name, raw, contentType, code) => {
     const z = await zenoti();
     const auth = new ZenotiAuth(serviceUser(z.url, { retry: { retries: 0 }, credentialsCooldownMs: 0 }));
@@ -62,7 +97,11 @@ describe('malformed token responses', () => {
     const clock = new TestClock();
     const z = await zenoti({ now: clock.now });
     const auth = new ZenotiAuth(serviceUser(z.url, { now: clock.now }));
-    z.control.injectFault('token', { kind: 'raw', body: body({ ...good, access_token_expiry: undefined }) }, 1);
+    z.control.injectFault(
+      'token',
+      { kind: 'raw', body: body({ ...good, access_token_expiry: undefined }) },
+      1,
+    );
     const first = await auth.authorization();
     clock.advance(9 * HOUR);
     expect(await auth.authorization()).toBe(first);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZenotiAuth, type ZenotiAuthOptions, ZenotiAuthError } from '../src/index.ts';
+import { ZenotiAuth, ZenotiAuthError, type ZenotiAuthOptions } from '../src/index.ts';
 
 const app = { accountName: 'demo-spa', appId: 'APP-ID', appSecret: 's3cret-value-0001' };
 const user = { username: 'api.user', password: 'pass word 1' };
@@ -47,7 +47,11 @@ describe('option validation', () => {
     ['zero timeoutMs', { apiKey: 'k', timeoutMs: 0 }, 'timeoutMs'],
     ['string timeoutMs', { apiKey: 'k', timeoutMs: '1000' }, 'timeoutMs'],
     ['fractional retries', { apiKey: 'k', retry: { retries: 1.5 } }, 'retry.retries'],
-    ['maxDelay below minDelay', { apiKey: 'k', retry: { minDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
+    [
+      'maxDelay below minDelay',
+      { apiKey: 'k', retry: { minDelayMs: 100, maxDelayMs: 10 } },
+      'retry.maxDelayMs',
+    ],
     ['rateLimit of wrong type', { apiKey: 'k', rateLimit: true }, 'rateLimit'],
     ['negative rateLimit wait', { apiKey: 'k', rateLimit: { maxWaitMs: -5 } }, 'rateLimit.maxWaitMs'],
     ['store without methods', { apiKey: 'k', store: {} }, 'store'],
@@ -65,7 +69,12 @@ describe('option validation', () => {
   });
 
   it('accepts http for loopback hosts and https elsewhere', () => {
-    for (const baseUrl of ['http://127.0.0.1:4010', 'http://localhost:1', 'http://[::1]:8080', 'https://api.zenoti.com']) {
+    for (const baseUrl of [
+      'http://127.0.0.1:4010',
+      'http://localhost:1',
+      'http://[::1]:8080',
+      'https://api.zenoti.com',
+    ]) {
       expect(new ZenotiAuth({ apiKey: 'k'.repeat(64), baseUrl }).baseUrl).toBe(baseUrl.replace(/\/$/, ''));
     }
   });
@@ -76,7 +85,11 @@ describe('option validation', () => {
   });
 
   it('never mutates the options it is given', () => {
-    const options = Object.freeze({ app: Object.freeze({ ...app }), user: Object.freeze({ ...user }), retry: Object.freeze({}) });
+    const options = Object.freeze({
+      app: Object.freeze({ ...app }),
+      user: Object.freeze({ ...user }),
+      retry: Object.freeze({}),
+    });
     expect(() => new ZenotiAuth(options)).not.toThrow();
   });
 

@@ -59,7 +59,9 @@ describe('credentials go only to Zenoti', () => {
   });
 
   it('keeps the credential across a redirect within Zenoti’s origin', async () => {
-    const zen = await origin((path) => (path === '/old' ? { status: 301, location: '/new' } : { status: 200 }));
+    const zen = await origin((path) =>
+      path === '/old' ? { status: 301, location: '/new' } : { status: 200 },
+    );
     const auth = new ZenotiAuth({ apiKey: D.apiKey, baseUrl: zen.url });
     await auth.fetch('/old');
     expect(zen.seen.map((h) => h.authorization)).toEqual([`apikey ${D.apiKey}`, `apikey ${D.apiKey}`]);

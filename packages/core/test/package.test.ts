@@ -31,7 +31,9 @@ describe('built package', () => {
 
   it('imports nothing at all: no node: modules, no packages', () => {
     for (const file of ['index.mjs', 'index.cjs']) {
-      const code = readFileSync(dist(file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      const code = readFileSync(dist(file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
       expect(code).not.toMatch(/^\s*import\s/m);
       expect(code).not.toMatch(/\bimport\s*\(/);
       expect(code).not.toMatch(/\brequire\s*\(/);
@@ -40,9 +42,13 @@ describe('built package', () => {
   });
 
   it('reports its min+gzip size', () => {
-    const output = execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/size.mjs', import.meta.url)), 'core', '--json'], {
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      process.execPath,
+      [fileURLToPath(new URL('../../../scripts/size.mjs', import.meta.url)), 'core', '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
     const [result] = JSON.parse(output) as Array<{ package: string; gzip: number }>;
     expect(result?.package).toBe('@zenoti-auth/core');
     console.log(`@zenoti-auth/core ESM min+gzip: ${result?.gzip} bytes`);

@@ -6,7 +6,12 @@ describe('429 Too Many Requests', () => {
   it('waits out Retry-After within budget, retries, and emits rateLimit', async () => {
     const z = await zenoti({ rateLimit: { limit: 1, windowSeconds: 1 } });
     const { events, onEvent } = recorder();
-    const auth = new ZenotiAuth({ apiKey: D.apiKey, baseUrl: z.url, onEvent, rateLimit: { maxWaitMs: 2_000 } });
+    const auth = new ZenotiAuth({
+      apiKey: D.apiKey,
+      baseUrl: z.url,
+      onEvent,
+      rateLimit: { maxWaitMs: 2_000 },
+    });
     const first = await auth.fetch('/v1/centers');
     expect(first.status).toBe(200);
     const started = Date.now();

@@ -30,7 +30,11 @@ describe('single flight', () => {
 
   it('shares through the process-wide default store when no store is given', async () => {
     const z = await zenoti();
-    const options = { baseUrl: z.url, app: { accountName: D.accountName, ...D.employeeApp }, user: { ...D.employee } };
+    const options = {
+      baseUrl: z.url,
+      app: { accountName: D.accountName, ...D.employeeApp },
+      user: { ...D.employee },
+    };
     const a = new ZenotiAuth(options);
     const b = new ZenotiAuth({ ...options, app: { ...options.app }, user: { ...options.user } });
     const headers = await Promise.all([a.authorization(), b.authorization(), a.authorization()]);
@@ -43,7 +47,9 @@ describe('single flight', () => {
     const store = new MemoryTokenStore();
     const right = new ZenotiAuth(serviceUser(z.url, { store }));
     await right.authorization();
-    const wrong = new ZenotiAuth(serviceUser(z.url, { store, user: { username: D.employee.username, password: 'nope' } }));
+    const wrong = new ZenotiAuth(
+      serviceUser(z.url, { store, user: { username: D.employee.username, password: 'nope' } }),
+    );
     await expect(wrong.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED' });
   });
 });

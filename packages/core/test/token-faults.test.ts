@@ -24,7 +24,9 @@ describe('token endpoint faults', () => {
 
   it('spreads retries with jittered, growing backoff', async () => {
     const z = await zenoti();
-    const auth = new ZenotiAuth(serviceUser(z.url, { retry: { retries: 3, minDelayMs: 100, maxDelayMs: 1_000 } }));
+    const auth = new ZenotiAuth(
+      serviceUser(z.url, { retry: { retries: 3, minDelayMs: 100, maxDelayMs: 1_000 } }),
+    );
     z.control.injectFault('token', { kind: 'status', status: 502 }, 3);
     const started = Date.now();
     await auth.authorization();
@@ -57,7 +59,10 @@ describe('token endpoint faults', () => {
   it('turns a permanent hang into TIMEOUT at the deadline, never a hang', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(
-      serviceUser(z.url, { timeoutMs: 200, retry: { retries: 100, minDelayMs: 10, maxDelayMs: 20, deadlineMs: 900 } }),
+      serviceUser(z.url, {
+        timeoutMs: 200,
+        retry: { retries: 100, minDelayMs: 10, maxDelayMs: 20, deadlineMs: 900 },
+      }),
     );
     z.control.injectFault('token', { kind: 'hang' }, 1_000);
     const started = Date.now();
