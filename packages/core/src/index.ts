@@ -31,6 +31,6 @@ export {
 } from './options.ts';
 export { redact } from './redact.ts';
 export { parseZenotiDate } from './time.ts';
-export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
+export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock, TokenStoreLockOptions } from './types.ts';
 export { isLoopbackHost } from './validate.ts';
 export { type AuthorizationOptions, type LoginInput, type LoginResult, ZenotiAuth } from './zenoti-auth.ts';

@@ -21,6 +21,13 @@ export interface TokenSet {
 /** A value or a promise of it: in-memory stores answer synchronously, remote ones asynchronously. */
 export type MaybePromise<T> = T | Promise<T>;
 
+export interface TokenStoreLockOptions {
+  /** How long the lock may be held before it expires by itself (a store may use its own, configured value). */
+  ttlMs: number;
+  /** Ends the wait for a lock held elsewhere (the engine bounds it by `retry.deadlineMs`). */
+  signal?: AbortSignal;
+}
+
 /** A held cross-process lock. */
 export interface TokenStoreLock {
   /** Releases the lock if this holder still owns it. */
@@ -45,7 +52,7 @@ export interface TokenStore {
    * had within the store's wait limit. May throw when the backing service is down: the engine
    * then carries on with in-process single flight and emits a `warning` event.
    */
-  lock?(key: string, options: { ttlMs: number; signal?: AbortSignal }): Promise<TokenStoreLock | undefined>;
+  lock?(key: string, options: TokenStoreLockOptions): Promise<TokenStoreLock | undefined>;
   /** `true` for stores that live in this process (the engine needs no local fallback copy). */
   readonly local?: boolean;
 }

@@ -483,9 +483,13 @@ export class ZenotiAuth {
   async #lock(key: string): Promise<TokenStoreLock | undefined> {
     if (!this.#store.lock) return undefined;
     try {
-      return await this.#store.lock(`${key}:lock`, { ttlMs: LOCK_TTL_MS });
+      // The wait for another holder is bounded by the same deadline as a token call.
+      return await this.#store.lock(`${key}:lock`, {
+        ttlMs: LOCK_TTL_MS,
+        signal: AbortSignal.timeout(this.#o.retry.deadlineMs),
+      });
     } catch {
-      this.#warn('The token store lock is unavailable; refreshing with in-process single flight only.');
+      this.#warn('The token store lock is unavailable or timed out; refreshing with in-process single flight only.');
       return undefined;
     }
   }
