@@ -57,6 +57,13 @@ interface CommonOptions {
   rateLimit?: RateLimitPolicy | false;
   /** After Zenoti rejects a password, fail fast for this long instead of asking again. @default 60_000 */
   credentialsCooldownMs?: number;
+  /**
+   * Whether callers await a refresh started by another caller (`true`), or wait for its result by
+   * polling the store (`false`). Use `false` on Cloudflare Workers, where a promise made in one
+   * request is cancelled when that request ends (the Hono adapter does this by itself there).
+   * @default true
+   */
+  shareInFlight?: boolean;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Clock, ms since epoch. @default Date.now */
@@ -97,6 +104,7 @@ export interface ResolvedOptions {
   retry: Required<RetryOptions>;
   rateLimit: Required<RateLimitPolicy> | false;
   credentialsCooldownMs: number;
+  shareInFlight: boolean;
   fetch: typeof fetch | undefined;
   now: () => number;
   onEvent: ((event: ZenotiAuthEvent) => void) | undefined;

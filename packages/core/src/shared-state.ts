@@ -7,7 +7,7 @@ import type { TokenSet, TokenStore } from './types.ts';
  * credentials cool-down, and — for remote stores — the last set seen, used while the store is down.
  */
 export interface SharedState {
-  inflight: Map<string, Promise<TokenSet>>;
+  inflight: Map<string, { promise: Promise<TokenSet>; since: number }>;
   rejected: Map<string, string>;
   cooldown: Map<string, { until: number; error: ZenotiAuthError }>;
   lastKnown: Map<string, TokenSet>;

@@ -13,6 +13,7 @@ const TOP_LEVEL = new Set([
   'retry',
   'rateLimit',
   'credentialsCooldownMs',
+  'shareInFlight',
   'fetch',
   'now',
   'onEvent',
@@ -65,6 +66,12 @@ function integer(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
     fail(field, 'must be a whole number, zero or more.');
+  return value;
+}
+
+function flag(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(field, `must be true or false, got ${describe(value)}.`);
   return value;
 }
 
@@ -193,6 +200,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     retry,
     rateLimit,
     credentialsCooldownMs: duration(options.credentialsCooldownMs, 'credentialsCooldownMs', 60_000),
+    shareInFlight: flag(options.shareInFlight, 'shareInFlight', true),
     fetch: fn<typeof fetch>(options.fetch, 'fetch'),
     now: fn<() => number>(options.now, 'now') ?? Date.now,
     onEvent: fn<ResolvedOptions['onEvent']>(options.onEvent, 'onEvent'),

@@ -7,7 +7,7 @@ import { defaultTokenStore } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { redact } from './redact.ts';
 import { rememberLastKnown, type SharedState, sharedStateOf } from './shared-state.ts';
-import { raceAbort } from './time.ts';
+import { raceAbort, sleep } from './time.ts';
 import { TokenClient } from './token-client.ts';
 import type { TokenSet, TokenStore, TokenStoreLock } from './types.ts';
 import { resolveOptions } from './validate.ts';
@@ -39,6 +39,8 @@ export interface LoginResult {
 
 /** 401s on a token obtained within this long after a 401-triggered refresh are not taken as token death. */
 const UNAUTHORIZED_REFRESH_GUARD_MS = 30_000;
+/** How often a caller polls settled state while another request refreshes (`shareInFlight: false`). */
+const SETTLED_POLL_MS = 20;
 /** How long a cross-process lock is held at most while refreshing. */
 const LOCK_TTL_MS = 30_000;
 
@@ -321,20 +323,39 @@ export class ZenotiAuth {
 
   async #token(principal: string | undefined, signal: AbortSignal | undefined): Promise<TokenSet> {
     const key = await this.#keyFor(principal);
-    this.#checkCooldown(key);
-    const set = await this.#read(key);
-    if (set !== undefined && this.#isUsable(set, key)) return set;
-    let flight = this.#state.inflight.get(key);
-    if (!flight) {
-      const started = this.#renew(key, principal).finally(() => {
-        if (this.#state.inflight.get(key) === started) this.#state.inflight.delete(key);
-      });
-      // Every waiter may have given up (AbortSignal); the outcome is still handled.
-      started.catch(() => undefined);
-      this.#state.inflight.set(key, started);
-      flight = started;
+    const { deadlineMs } = this.#o.retry;
+    const giveUpAt = Date.now() + 2 * deadlineMs;
+    for (;;) {
+      this.#checkCooldown(key);
+      const set = await this.#read(key);
+      if (set !== undefined && this.#isUsable(set, key)) return set;
+      const flight = this.#state.inflight.get(key);
+      if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
+      if (!flight || Date.now() - flight.since >= deadlineMs) {
+        // No refresh running (or one whose request was cancelled before it could settle): run our own.
+        return raceAbort(this.#startFlight(key, principal), signal);
+      }
+      // Settled-state sharing (Workers): wait for another request's refresh by polling the store,
+      // never by awaiting its promise, which dies with that request.
+      if (Date.now() >= giveUpAt) {
+        throw new ZenotiAuthError(
+          'TIMEOUT',
+          `No token within ${2 * deadlineMs} ms while another caller refreshed.`,
+        );
+      }
+      await sleep(SETTLED_POLL_MS, signal);
     }
-    return raceAbort(flight, signal);
+  }
+
+  #startFlight(key: string, principal: string | undefined): Promise<TokenSet> {
+    const promise = this.#renew(key, principal).finally(() => {
+      if (this.#state.inflight.get(key) === flight) this.#state.inflight.delete(key);
+    });
+    // Every waiter may have given up (AbortSignal); the outcome is still handled.
+    promise.catch(() => undefined);
+    const flight = { promise, since: Date.now() };
+    this.#state.inflight.set(key, flight);
+    return promise;
   }
 
   #checkCooldown(key: string): void {
@@ -489,7 +510,9 @@ export class ZenotiAuth {
         signal: AbortSignal.timeout(this.#o.retry.deadlineMs),
       });
     } catch {
-      this.#warn('The token store lock is unavailable or timed out; refreshing with in-process single flight only.');
+      this.#warn(
+        'The token store lock is unavailable or timed out; refreshing with in-process single flight only.',
+      );
       return undefined;
     }
   }

@@ -58,6 +58,7 @@ describe('option validation', () => {
     ['fetch that is not a function', { apiKey: 'k', fetch: 'fetch' }, 'fetch'],
     ['now that is not a function', { apiKey: 'k', now: 0 }, 'now'],
     ['misspelled option', { apikey: 'k' }, 'apikey'],
+    ['shareInFlight of wrong type', { apiKey: 'k', shareInFlight: 'no' }, 'shareInFlight'],
   ];
 
   it.each(cases)('rejects %s, naming the field', (_name, options, field) => {

@@ -53,3 +53,24 @@ describe('single flight', () => {
     await expect(wrong.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED' });
   });
 });
+
+describe('settled-state sharing (shareInFlight: false, for Workers)', () => {
+  it('still makes one grant for 200 concurrent callers, who wait by polling the store', async () => {
+    const z = await zenoti();
+    z.control.setLatency(100, 'token');
+    const auth = new ZenotiAuth(serviceUser(z.url, { shareInFlight: false }));
+    const headers = await Promise.all(Array.from({ length: 200 }, () => auth.authorization()));
+    expect(new Set(headers).size).toBe(1);
+    expect(z.control.counters().token.total).toBe(1);
+  });
+
+  it('lets a poller take over when the flight it waits for fails, without a storm', async () => {
+    const z = await zenoti();
+    const auth = new ZenotiAuth(serviceUser(z.url, { shareInFlight: false, retry: { retries: 0 } }));
+    z.control.injectFault('token', { kind: 'status', status: 503 }, 1);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => auth.authorization()));
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    expect(ok.length).toBeGreaterThanOrEqual(49);
+    expect(z.control.counters().token.total).toBe(2);
+  });
+});
