@@ -44,6 +44,11 @@ const SETTLED_POLL_MS = 20;
 /** How long a cross-process lock is held at most while refreshing. */
 const LOCK_TTL_MS = 30_000;
 
+/** Zenoti tokens are ~1 kB; the tail is unique enough to remember which ones were accepted. */
+function acceptedId(token: string): string {
+  return token.slice(-32);
+}
+
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
@@ -140,7 +145,7 @@ export class ZenotiAuth {
     if (
       guard !== undefined &&
       now - guard < UNAUTHORIZED_REFRESH_GUARD_MS &&
-      !this.#state.accepted.has(parsed.credential)
+      !this.#state.accepted.has(acceptedId(parsed.credential))
     ) {
       // A token minted right after a 401 and never accepted since: the 401 is about permissions, not the token.
       return false;
@@ -159,8 +164,11 @@ export class ZenotiAuth {
   /** Tells the engine that Zenoti accepted a request sent with this header (adapters call this). */
   accepted(headerValue: string): void {
     if (this.#apiKeyHeader !== undefined) return;
-    const parsed = parseAuthorization(headerValue);
-    if (parsed) this.#state.accepted.add(parsed.credential);
+    const token =
+      headerValue === this.#memoHeader
+        ? this.#memoSet?.accessToken
+        : parseAuthorization(headerValue)?.credential;
+    if (token !== undefined) this.#state.accepted.add(acceptedId(token));
   }
 
   /**

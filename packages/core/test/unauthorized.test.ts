@@ -49,4 +49,15 @@ describe('401 on a resource', () => {
     expect(z.control.counters().resources.total).toBeLessThanOrEqual(2 + 10 * 2);
     expect(z.control.counters().token.total).toBe(2);
   });
+
+  it('refreshes again for a second real token death soon after, once the new token had been accepted', async () => {
+    const z = await zenoti();
+    const auth = new ZenotiAuth(serviceUser(z.url));
+    expect((await auth.fetch('/v1/centers')).status).toBe(200);
+    z.control.expireAccessTokens();
+    expect((await auth.fetch('/v1/centers')).status).toBe(200); // refresh #1, and the new token is accepted
+    z.control.expireAccessTokens();
+    expect((await auth.fetch('/v1/centers')).status).toBe(200); // refresh #2 within seconds: not blocked
+    expect(z.control.counters().token.refresh.ok).toBe(2);
+  });
 });
