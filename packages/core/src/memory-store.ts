@@ -1,5 +1,8 @@
 import type { TokenSet, TokenStore } from './types.ts';
 
+/** Internal fast read of in-process stores; shared by every copy of this package through the registry. */
+export const PEEK: unique symbol = Symbol.for('@zenoti-auth/core/v1/peek') as never;
+
 export interface MemoryTokenStoreOptions {
   /** Most entries kept; the least recently used go first. @default 10_000 */
   maxEntries?: number;
@@ -10,10 +13,12 @@ export interface MemoryTokenStoreOptions {
 interface Entry {
   value: TokenSet;
   expiresAt: number;
+  /** Read since it last reached the front of the eviction queue. */
+  used: boolean;
 }
 
 /**
- * A bounded LRU of token sets in this process. The default store: every `ZenotiAuth` that is not
+ * A bounded, least-recently-used store of token sets in this process. The default store: every `ZenotiAuth` that is not
  * given a store shares one instance, so identical credentials share one token and one refresh.
  */
 export class MemoryTokenStore implements TokenStore {
@@ -36,6 +41,17 @@ export class MemoryTokenStore implements TokenStore {
     return this.#entries.size;
   }
 
+  /**
+   * The entry without the TTL check (no clock read): for the engine's hot path, which checks the
+   * access token's own expiry — always earlier than the entry's TTL.
+   */
+  [PEEK](key: string): TokenSet | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    return entry.value;
+  }
+
   get(key: string): TokenSet | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
@@ -43,11 +59,7 @@ export class MemoryTokenStore implements TokenStore {
       this.#entries.delete(key);
       return undefined;
     }
-    // Move to the most-recent end only when not already there: keeps the hot path cheap.
-    if (this.#entries.size > 1) {
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-    }
+    entry.used = true;
     return entry.value;
   }
 
@@ -61,11 +73,20 @@ export class MemoryTokenStore implements TokenStore {
       return;
     }
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.#now() + Math.max(0, ttlMs) });
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done) break;
-      this.#entries.delete(oldest.value);
+    this.#entries.set(key, { value, expiresAt: this.#now() + Math.max(0, ttlMs), used: false });
+    while (this.#entries.size > this.#maxEntries) this.#evictOne();
+  }
+
+  /**
+   * Second-chance eviction (an LRU approximation that keeps reads free of writes): the oldest
+   * entry goes unless it was read since it last came round, in which case it moves to the back.
+   */
+  #evictOne(): void {
+    for (const [key, entry] of this.#entries) {
+      this.#entries.delete(key);
+      if (!entry.used) return;
+      entry.used = false;
+      this.#entries.set(key, entry);
     }
   }
 

@@ -13,6 +13,8 @@ export interface SharedState {
   lastKnown: Map<string, TokenSet>;
   /** When a 401 last invalidated a token under this key. */
   unauthorizedAt: Map<string, number>;
+  /** Grows whenever a token is marked rejected or a cool-down starts: cached answers made before are re-checked. */
+  epoch: number;
   /** Access tokens Zenoti has accepted at least once (bounded, most recent kept). */
   accepted: BoundedSet;
 }
@@ -57,6 +59,7 @@ export function sharedStateOf(store: TokenStore): SharedState {
       lastKnown: new Map(),
       unauthorizedAt: new Map(),
       accepted: new BoundedSet(1_024),
+      epoch: 0,
     };
     registry.set(store, state);
   }

@@ -3,7 +3,7 @@ import { Emitter, type ZenotiAuthEventType, type ZenotiAuthListener } from './ev
 import { authorizedFetch, type ZenotiRequestInit } from './fetch.ts';
 import { formatAuthorization, parseAuthorization } from './header.ts';
 import { computeIdentity, type Identity, principalKey } from './identity.ts';
-import { defaultTokenStore } from './memory-store.ts';
+import { defaultTokenStore, PEEK } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { redact } from './redact.ts';
 import { rememberLastKnown, type SharedState, sharedStateOf } from './shared-state.ts';
@@ -44,6 +44,42 @@ const SETTLED_POLL_MS = 20;
 /** How long a cross-process lock is held at most while refreshing. */
 const LOCK_TTL_MS = 30_000;
 
+/** The last header this engine produced, with everything the hot path needs to reuse it. */
+interface Memo {
+  set: TokenSet;
+  header: string;
+  promise: Promise<string>;
+  /** Local time after which the set must be refreshed. */
+  refreshAt: number;
+  /** `SharedState.epoch` when the memo was last known valid (a 401 or cool-down anywhere bumps it). */
+  epoch: number;
+  /** Set by `timer` at `refreshAt`. */
+  due: boolean;
+  /** An unref'd timer (Node, Bun) that spares the hot path a clock read; undefined where timers cannot be unref'd. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Clock reads cost 50–90 ns on some virtual machines, more than the rest of the hot path. Where a
+ * timer can be unref'd (it then never keeps a process alive), let a timer say when the memo is due
+ * instead. Timers fire late, never early, and the refresh window is minutes wide, so lateness is harmless.
+ */
+function armDueTimer(memo: Memo): void {
+  const delay = memo.refreshAt - Date.now();
+  if (delay <= 0 || delay > MAX_TIMER_MS) return;
+  const timer = setTimeout(() => {
+    memo.due = true;
+  }, delay) as unknown as { unref?: () => void };
+  if (typeof timer?.unref === 'function') {
+    timer.unref();
+    memo.timer = timer as unknown as ReturnType<typeof setTimeout>;
+  } else {
+    clearTimeout(timer as unknown as ReturnType<typeof setTimeout>);
+  }
+}
+
 /** Zenoti tokens are ~1 kB; the tail is unique enough to remember which ones were accepted. */
 function acceptedId(token: string): string {
   return token.slice(-32);
@@ -67,10 +103,10 @@ export class ZenotiAuth {
   readonly #store: TokenStore;
   readonly #state: SharedState;
   readonly #apiKeyHeader: string | undefined;
+  readonly #apiKeyPromise: Promise<string> | undefined;
   #identity: Identity | undefined;
   #identityPromise: Promise<Identity> | undefined;
-  #memoSet: TokenSet | undefined;
-  #memoHeader = '';
+  #memo: Memo | undefined;
 
   constructor(options: ZenotiAuthOptions) {
     this.#o = resolveOptions(options);
@@ -80,6 +116,7 @@ export class ZenotiAuth {
     this.#state = sharedStateOf(this.#store);
     this.#apiKeyHeader =
       this.#o.apiKey === undefined ? undefined : formatAuthorization('apikey', this.#o.apiKey);
+    this.#apiKeyPromise = this.#apiKeyHeader === undefined ? undefined : Promise.resolve(this.#apiKeyHeader);
   }
 
   /** `'apiKey'` or `'token'`. */
@@ -94,19 +131,28 @@ export class ZenotiAuth {
 
   /** The `Authorization` value to send: `"apikey …"` or `"bearer …"`. */
   authorization(options?: AuthorizationOptions): Promise<string> {
-    if (this.#apiKeyHeader !== undefined) return Promise.resolve(this.#apiKeyHeader);
+    const fixed = this.#apiKeyPromise;
+    if (fixed !== undefined) return fixed;
     const identity = this.#identity;
     if (identity !== undefined && options?.principal === undefined && identity.serviceUser !== undefined) {
-      // Hot path: the service user's token, from a synchronous store, still fresh.
+      // Hot path: the service user's token, from a synchronous store, still fresh. One store read;
+      // the settled promise is reused, so nothing is allocated.
       const key = identity.serviceUser;
-      const set = this.#store.get(key);
-      if (
-        set !== undefined &&
-        !isThenable(set) &&
-        this.#isUsable(set, key) &&
-        !this.#state.cooldown.has(key)
-      ) {
-        return Promise.resolve(this.#header(set));
+      const store = this.#store as TokenStore & { [PEEK]?: (key: string) => TokenSet | undefined };
+      const set = store[PEEK] ? store[PEEK](key) : store.get(key);
+      if (set !== undefined && !isThenable(set)) {
+        const memo = this.#memo;
+        if (
+          memo?.set === set &&
+          memo.epoch === this.#state.epoch &&
+          (memo.timer !== undefined ? !memo.due : this.#o.now() < memo.refreshAt)
+        ) {
+          return memo.promise;
+        }
+        if (this.#isUsable(set, key) && !this.#state.cooldown.has(key)) {
+          this.#header(set);
+          return (this.#memo as Memo).promise;
+        }
       }
     }
     return this.#authorizationSlow(options);
@@ -118,11 +164,25 @@ export class ZenotiAuth {
   }
 
   #header(set: TokenSet): string {
-    if (set !== this.#memoSet) {
-      this.#memoSet = set;
-      this.#memoHeader = formatAuthorization('bearer', set.accessToken);
+    let memo = this.#memo;
+    if (memo?.set !== set) {
+      const header = formatAuthorization('bearer', set.accessToken);
+      if (memo?.timer !== undefined) clearTimeout(memo.timer);
+      memo = {
+        set,
+        header,
+        promise: Promise.resolve(header),
+        refreshAt: set.accessTokenExpiresAt - this.#window(set),
+        epoch: this.#state.epoch,
+        due: false,
+        timer: undefined,
+      };
+      this.#memo = memo;
+      if (this.#o.now === Date.now) armDueTimer(memo);
+    } else if (memo.epoch !== this.#state.epoch && this.#isUsable(set, this.#identity?.serviceUser ?? '')) {
+      memo.epoch = this.#state.epoch;
     }
-    return this.#memoHeader;
+    return memo.header;
   }
 
   /**
@@ -151,6 +211,7 @@ export class ZenotiAuth {
       return false;
     }
     this.#state.rejected.set(key, parsed.credential);
+    this.#state.epoch++;
     this.#state.unauthorizedAt.set(key, now);
     this.#events.emit({
       type: 'invalidated',
@@ -165,8 +226,8 @@ export class ZenotiAuth {
   accepted(headerValue: string): void {
     if (this.#apiKeyHeader !== undefined) return;
     const token =
-      headerValue === this.#memoHeader
-        ? this.#memoSet?.accessToken
+      headerValue === this.#memo?.header
+        ? this.#memo.set.accessToken
         : parseAuthorization(headerValue)?.credential;
     if (token !== undefined) this.#state.accepted.add(acceptedId(token));
   }
@@ -451,6 +512,7 @@ export class ZenotiAuth {
         this.#o.credentialsCooldownMs > 0
       ) {
         this.#state.cooldown.set(key, { until: this.#o.now() + this.#o.credentialsCooldownMs, error });
+        this.#state.epoch++;
       }
       throw error;
     }

@@ -49,4 +49,15 @@ describe('token lifecycle', () => {
     expect(second).not.toBe(first);
     expect(z.control.counters().token.refresh.ok).toBe(1);
   });
+
+  it('refreshes on time with the real clock, where the hot path relies on a timer instead of clock reads', async () => {
+    const z = await zenoti({ accessTokenTtlMs: 2_000 });
+    const auth = new ZenotiAuth(serviceUser(z.url));
+    const first = await auth.authorization();
+    for (let i = 0; i < 1_000; i++) expect(await auth.authorization()).toBe(first);
+    await new Promise((resolve) => setTimeout(resolve, 1_600)); // past 2 s − ¼ of the lifetime
+    const second = await auth.authorization();
+    expect(second).not.toBe(first);
+    expect(z.control.counters().token.refresh.ok).toBe(1);
+  });
 });
