@@ -22,6 +22,30 @@ describe('token endpoint faults', () => {
     expect(token.total).toBe(3);
   });
 
+  it('waits a random (jittered) time below a growing cap between attempts', async () => {
+    const z = await zenoti();
+    const firstGaps: number[] = [];
+    for (let run = 0; run < 6; run++) {
+      const times: number[] = [];
+      const timedFetch: typeof fetch = (input, init) => {
+        times.push(performance.now());
+        return fetch(input, init);
+      };
+      const auth = new ZenotiAuth(
+        serviceUser(z.url, { fetch: timedFetch, retry: { retries: 2, minDelayMs: 80, maxDelayMs: 1_000 } }),
+      );
+      z.control.injectFault('token', { kind: 'status', status: 503 }, 2);
+      await auth.authorization();
+      expect(times).toHaveLength(3);
+      const [t0, t1, t2] = times as [number, number, number];
+      expect(t1 - t0).toBeLessThan(80 + 60); // first wait is in [0, 80)
+      expect(t2 - t1).toBeLessThan(160 + 60); // second wait is in [0, 160)
+      firstGaps.push(Math.round(t1 - t0));
+    }
+    // Full jitter: six runs do not all wait the same time.
+    expect(Math.max(...firstGaps) - Math.min(...firstGaps)).toBeGreaterThan(5);
+  });
+
   it('spreads retries with jittered, growing backoff', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(
