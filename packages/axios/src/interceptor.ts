@@ -1,0 +1,130 @@
+import type { ZenotiAuth } from '@zenoti-auth/core';
+import { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
+import { toEngine } from './engine.ts';
+import { toAxiosError } from './errors.ts';
+import { redactError } from './redact-error.ts';
+import { guardRedirects } from './redirect.ts';
+import type { ZenotiAuthOrOptions } from './types.ts';
+import { requestUrl } from './url.ts';
+
+/** Where a request keeps the header it was sent with: a hidden slot holding an opaque getter. */
+const SENT = Symbol('@zenoti-auth/axios:sent');
+type Tracked = InternalAxiosRequestConfig & { [SENT]?: () => string };
+/** How many sent header values an interceptor remembers (to strip them from foreign requests). */
+const RECENT = 64;
+
+const signalOf = (config: InternalAxiosRequestConfig): AbortSignal | undefined =>
+  config.signal instanceof AbortSignal ? config.signal : undefined;
+
+/**
+ * Installs zenoti-auth on an axios instance: a request interceptor that adds `Authorization` to
+ * requests for the Zenoti origin (and `allowedOrigins`) only, and a response interceptor that, after
+ * a 401, lets core invalidate the rejected credential and retries the request exactly once with the
+ * fresh one. Every error it passes on has its credentials replaced by fingerprints (`bearer …ab68`).
+ * Token caching, single-flight refresh and cool-downs are core's: this adds no token logic.
+ *
+ * @param instance the axios instance (or the default `axios`) to authenticate.
+ * @param authOrOptions a `ZenotiAuth` from `@zenoti-auth/core`, or its options.
+ * @returns `eject`: removes both interceptors.
+ *
+ * @example
+ * import axios from 'axios';
+ * import { zenotiAuthInterceptor } from '@zenoti-auth/axios';
+ *
+ * const api = axios.create({ baseURL: 'https://api.zenoti.com' });
+ * const eject = zenotiAuthInterceptor(api, { apiKey: process.env.ZENOTI_API_KEY! });
+ * const { data } = await api.get('/v1/centers');
+ * eject();
+ */
+export function zenotiAuthInterceptor(
+  instance: AxiosInstance,
+  authOrOptions: ZenotiAuthOrOptions,
+): () => void {
+  const auth: ZenotiAuth = toEngine(authOrOptions);
+  const recent = new Set<string>();
+  const guards = new WeakSet<object>();
+  const allowed = (config: InternalAxiosRequestConfig): boolean => {
+    const url = requestUrl(config);
+    return url !== undefined && auth.isAllowedUrl(url);
+  };
+  // Redact every Authorization sent to Zenoti, and ours anywhere; a caller's own header elsewhere is theirs.
+  const redactable =
+    (config: InternalAxiosRequestConfig | undefined) =>
+    (value: string): boolean =>
+      recent.has(value) || (config !== undefined && allowed(config));
+  const reject = (error: unknown, config?: Tracked): never => {
+    throw isAxiosError(error)
+      ? redactError(error, redactable(config), config?.[SENT] ? [config[SENT]()] : [])
+      : error;
+  };
+
+  const onRequest = async (config: Tracked): Promise<InternalAxiosRequestConfig> => {
+    delete config[SENT];
+    if (!allowed(config) || config.zenoti?.skip === true) {
+      // Never ours to another origin (a reused config may still carry it); the caller's own header stays.
+      const current = config.headers.get('authorization');
+      if (typeof current === 'string' && recent.has(current)) config.headers.delete('authorization');
+      return config;
+    }
+    let header: string;
+    try {
+      header = await auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+    } catch (error) {
+      return reject(toAxiosError(error, config), config);
+    }
+    config.headers.set('Authorization', header);
+    Object.defineProperty(config, SENT, { value: () => header, writable: true, configurable: true });
+    recent.delete(header);
+    recent.add(header);
+    if (recent.size > RECENT) recent.delete(recent.values().next().value as string);
+    guardRedirects(config, auth, guards);
+    return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
+  };
+
+  /** After a 401: one retry with a newer credential, or `undefined` when there is none to try. */
+  const retry = async (config: Tracked, response: AxiosResponse): Promise<AxiosResponse | undefined> => {
+    const sent = config[SENT]?.();
+    const zenoti = config.zenoti;
+    if (sent === undefined || zenoti?.retried === true) return undefined;
+    let next: string;
+    try {
+      await auth.invalidate(sent, { principal: zenoti?.principal });
+      next = await auth.authorization({ principal: zenoti?.principal, signal: signalOf(config) });
+    } catch (error) {
+      return reject(toAxiosError(error, config, response), config);
+    }
+    if (next === sent) return undefined;
+    config.zenoti = { ...zenoti, retried: true };
+    config.headers.set('Authorization', next);
+    return instance.request(config);
+  };
+
+  /** Whether the answer came from an allowed origin (a redirect may have left it). */
+  const fromZenoti = (response: AxiosResponse): boolean => {
+    const final = response.request?.res?.responseUrl ?? response.request?.responseURL;
+    return typeof final !== 'string' || auth.isAllowedUrl(final);
+  };
+
+  const settle = async (response: AxiosResponse): Promise<AxiosResponse | undefined> => {
+    const config = response.config as Tracked;
+    const sent = config[SENT]?.();
+    if (sent === undefined || !fromZenoti(response)) return undefined;
+    if (response.status === 401) return retry(config, response);
+    if (response.status !== 429) auth.accepted(sent);
+    return undefined;
+  };
+
+  const requestId = instance.interceptors.request.use(onRequest);
+  const responseId = instance.interceptors.response.use(
+    async (response) => (await settle(response)) ?? response,
+    async (error: unknown) => {
+      if (!isAxiosError(error)) throw error;
+      const retried = error.response ? await settle(error.response) : undefined;
+      return retried ?? reject(error, error.config);
+    },
+  );
+  return (): void => {
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}

@@ -1,0 +1,74 @@
+import { redact, ZenotiAuth } from '@zenoti-auth/core';
+import axios from 'axios';
+import { describe, expect, it } from 'vitest';
+import { createZenotiAxios, ERR_ZENOTI_AUTH, zenotiAuthInterceptor } from '../src/index.ts';
+import { D, guestApp, rejection, serviceUser, zenoti } from './support.ts';
+
+describe('authenticating requests', () => {
+  it('sends the API key on every request to Zenoti', async () => {
+    const z = await zenoti();
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url });
+    const res = await api.get<{ centers: unknown[] }>('/v1/centers');
+    expect(res.status).toBe(200);
+    expect(res.data.centers).toHaveLength(3);
+    expect(z.control.requests().at(-1)?.authorization).toBe(`apikey ${redact(D.apiKey)}`);
+  });
+
+  it('mints one access token for the service user and sends it as bearer', async () => {
+    const z = await zenoti();
+    const api = createZenotiAxios(serviceUser(z.url));
+    const responses = await Promise.all([api.get('/v1/centers'), api.get('/v1/guests/search')]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(z.control.counters().token.password.ok).toBe(1);
+    const sent = z.control.requests().filter((r) => r.path !== '/v1/tokens');
+    expect(sent.map((r) => r.authorization)).toEqual([
+      expect.stringMatching(/^bearer …/),
+      sent[0]?.authorization,
+    ]);
+  });
+
+  it('authenticates an existing axios instance that has no baseURL, for absolute Zenoti URLs', async () => {
+    const z = await zenoti();
+    const plain = axios.create();
+    zenotiAuthInterceptor(plain, { apiKey: D.apiKey, baseUrl: z.url });
+    expect((await plain.get(`${z.url}/v1/centers`)).status).toBe(200);
+  });
+
+  it("uses an end user's own token for requests that name their principal", async () => {
+    const z = await zenoti();
+    const auth = new ZenotiAuth(guestApp(z.url));
+    const [alice, bob] = D.guests;
+    if (!alice || !bob) throw new Error('demo seed has two guests');
+    const aliceSession = await auth.login({ username: alice.username, password: alice.password });
+    const bobSession = await auth.login({ username: bob.username, password: bob.password });
+    const api = createZenotiAxios(auth);
+
+    const own = await api.get<{ id: string }>(`/v1/guests/${alice.guestId}`, {
+      zenoti: { principal: aliceSession.principal },
+    });
+    expect(own.status).toBe(200);
+    expect(own.data.id).toBe(alice.guestId);
+    const other = await rejection(
+      api.get(`/v1/guests/${bob.guestId}`, { zenoti: { principal: aliceSession.principal } }),
+    );
+    expect(other.response?.status).toBe(403);
+    const bobsOwn = await api.get(`/v1/guests/${bob.guestId}`, {
+      zenoti: { principal: bobSession.principal },
+    });
+    expect(bobsOwn.status).toBe(200);
+    expect(z.control.counters().token.total).toBe(2); // the two logins, nothing more
+  });
+
+  it('rejects with ERR_ZENOTI_AUTH carrying LOGIN_REQUIRED when no principal and no service user exist', async () => {
+    const z = await zenoti();
+    const api = createZenotiAxios(guestApp(z.url));
+    const error = await rejection(api.get('/v1/centers'));
+    expect(axios.isAxiosError(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: ERR_ZENOTI_AUTH,
+      message: expect.stringContaining('LOGIN_REQUIRED'),
+    });
+    expect(error.cause).toMatchObject({ name: 'ZenotiAuthError', code: 'LOGIN_REQUIRED' });
+    expect(z.control.counters().resources.total).toBe(0);
+  });
+});

@@ -1,0 +1,103 @@
+import axios from 'axios';
+import { describe, expect, it } from 'vitest';
+import { createZenotiAxios, zenotiAuthInterceptor } from '../src/index.ts';
+import { guardRedirects } from '../src/redirect.ts';
+import { D, httpServer, rejection, serviceUser, zenoti } from './support.ts';
+
+describe('where credentials go', () => {
+  it('sends no Authorization on absolute URLs to another origin', async () => {
+    const z = await zenoti();
+    const other = await httpServer();
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url });
+    await api.get(`${other.url}/collect`);
+    await api.get(`${other.url.replace('127.0.0.1', 'localhost')}/collect`); // same host, other origin
+    expect(other.seen.map((h) => h.authorization)).toEqual([undefined, undefined]);
+    expect(z.control.requests()).toHaveLength(0);
+  });
+
+  it('sends no Authorization when the instance baseURL is another origin', async () => {
+    const z = await zenoti();
+    const other = await httpServer();
+    const api = axios.create({ baseURL: other.url });
+    zenotiAuthInterceptor(api, { apiKey: D.apiKey, baseUrl: z.url });
+    await api.get('/v1/centers');
+    expect(other.seen[0]?.authorization).toBeUndefined();
+  });
+
+  it("leaves the caller's own Authorization to another origin alone, but never adds ours", async () => {
+    const z = await zenoti();
+    const other = await httpServer();
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url });
+    await api.get(`${other.url}/mine`, { headers: { Authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(other.seen[0]?.authorization).toBe('Basic dXNlcjpwYXNz');
+  });
+
+  it('strips our credential from a reused Zenoti config sent to another origin', async () => {
+    const z = await zenoti();
+    const other = await httpServer();
+    const api = createZenotiAxios(serviceUser(z.url));
+    const res = await api.get('/v1/centers');
+    expect(res.config.headers.get('authorization')).toMatch(/^bearer /);
+    await api.request({ ...res.config, url: `${other.url}/leak` });
+    expect(other.seen[0]?.authorization).toBeUndefined();
+  });
+
+  it('sends no credential for zenoti.skip', async () => {
+    const z = await zenoti();
+    const api = createZenotiAxios(serviceUser(z.url));
+    const error = await rejection(api.get('/v1/centers', { zenoti: { skip: true } }));
+    expect(error.response?.status).toBe(401);
+    expect(z.control.requests().map((r) => r.authorization)).toEqual([undefined]);
+    expect(z.control.counters().token.total).toBe(0);
+  });
+
+  it('drops Authorization when Zenoti redirects to another origin', async () => {
+    const sink = await httpServer();
+    const redirecting = await httpServer((req, res) => {
+      res.writeHead(302, { location: `${sink.url}/landed${req.url}` }).end();
+    });
+    const hops: string[] = [];
+    const api = createZenotiAxios(
+      { apiKey: D.apiKey, baseUrl: redirecting.url },
+      { beforeRedirect: (options) => hops.push(String(options.href)) },
+    );
+    const res = await api.get<{ ok: boolean }>('/v1/centers');
+    expect(res.data.ok).toBe(true);
+    expect(redirecting.seen[0]?.authorization).toBe(`apikey ${D.apiKey}`); // Zenoti itself got it
+    expect(sink.seen).toHaveLength(1);
+    expect(sink.seen[0]?.authorization).toBeUndefined();
+    expect(hops).toEqual([`${sink.url}/landed/v1/centers`]); // the caller's own hook still runs
+  });
+
+  it('makes the redirect hook strip Authorization in any spelling for a foreign target, and keep it for Zenoti', () => {
+    const config: Parameters<typeof guardRedirects>[0] = {};
+    guardRedirects(
+      config,
+      { isAllowedUrl: (url: URL) => url.origin === 'https://api.zenoti.com' } as never,
+      new WeakSet(),
+    );
+    const hook = config.beforeRedirect;
+    if (!hook) throw new Error('no hook installed');
+    const details = [
+      { headers: {}, statusCode: 302 },
+      { headers: {}, url: 'https://api.zenoti.com/x', method: 'GET' },
+    ] as const;
+    const foreign = {
+      href: 'https://evil.example/x',
+      headers: { AUTHORIZATION: 'apikey k', authorization: 'apikey k', accept: '*/*' },
+    };
+    hook(foreign, ...details);
+    expect(foreign.headers).toEqual({ accept: '*/*' });
+    const home = { href: 'https://api.zenoti.com/y', headers: { Authorization: 'apikey k' } };
+    hook(home, ...details);
+    expect(home.headers).toEqual({ Authorization: 'apikey k' });
+  });
+
+  it('sends the credential to an extra origin listed in allowedOrigins', async () => {
+    const z = await zenoti();
+    const eu = await httpServer();
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url, allowedOrigins: [eu.url] });
+    await api.get(`${eu.url}/v1/centers`);
+    expect(eu.seen[0]?.authorization).toBe(`apikey ${D.apiKey}`);
+  });
+});
