@@ -253,7 +253,11 @@ export class ZenotiAuth {
     );
   }
 
-  /** Whether credentials may be sent to this URL (the base URL's origin or an allowed origin). */
+  /**
+   * Whether credentials may be sent to this URL (the base URL's origin or an allowed origin).
+   * A relative string is resolved against `baseUrl` — adapters whose clients resolve relative URLs
+   * differently (e.g. against a page's origin) must pass the URL their client will actually request.
+   */
   isAllowedUrl(url: string | URL): boolean {
     let parsed: URL;
     try {
