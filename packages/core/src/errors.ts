@@ -49,7 +49,7 @@ export class ZenotiAuthError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(code: ZenotiAuthErrorCode, message: string, options: ZenotiAuthErrorOptions = {}) {
-    super(message.startsWith(PREFIX) ? message : PREFIX + message, { cause: options.cause });
+    super(/^\[@zenoti-auth\/[\w-]+\] /.test(message) ? message : PREFIX + message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.field = options.field;

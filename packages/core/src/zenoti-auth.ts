@@ -323,6 +323,8 @@ export class ZenotiAuth {
 
   async #end(principal: string | undefined, reason: 'logout' | 'revoke'): Promise<{ revoked: boolean }> {
     if (this.#apiKeyHeader !== undefined) return { revoked: false };
+    // No service user: there is no app-own token to revoke.
+    if (principal === undefined && this.#o.user === undefined) return { revoked: false };
     const key = await this.#keyFor(principal);
     const set = await this.#read(key);
     await this.#delete(key);

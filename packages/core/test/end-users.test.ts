@@ -83,4 +83,11 @@ describe('end-user sessions', () => {
     expect(direct.status).toBe(401);
     expect(await auth.authorization()).not.toBe(header);
   });
+
+  it('revoke() without a service user or with an API key has nothing to revoke', async () => {
+    const z = await zenoti();
+    expect(await new ZenotiAuth(guestApp(z.url)).revoke()).toEqual({ revoked: false });
+    expect(await new ZenotiAuth({ apiKey: D.apiKey, baseUrl: z.url }).revoke()).toEqual({ revoked: false });
+    expect(z.control.counters().revoke.total).toBe(0);
+  });
 });
