@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ZenotiAuthModule } from '@zenoti-auth/nestjs';
+import { ZenotiHttpModule } from '@zenoti-auth/nestjs/http';
+import { type NestDemoConfig, zenotiOptionsFrom } from './config.ts';
+import { DEMO_CLOCK, TokenStatusService } from './token-status.service.ts';
+import { ZenotiController } from './zenoti.controller.ts';
+
+/** The demo's root module, built from a config so tests can run several side by side. */
+@Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest module class with a static register(), as Nest expects.
+export class AppModule {
+  static register(config: NestDemoConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // Settings come only from `config.env` (main.ts passes process.env), never from a .env file.
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          load: [() => ({ ...config.env })],
+        }),
+        ZenotiAuthModule.forRootAsync({
+          isGlobal: true,
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (configService: ConfigService) => zenotiOptionsFrom(configService, config.zenoti),
+        }),
+        ZenotiHttpModule.register({ axiosConfig: { timeout: 15_000 } }),
+      ],
+      controllers: [ZenotiController],
+      providers: [TokenStatusService, { provide: DEMO_CLOCK, useValue: config.zenoti?.now ?? Date.now }],
+    };
+  }
+}

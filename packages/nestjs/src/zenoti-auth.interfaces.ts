@@ -1,0 +1,48 @@
+import type { Provider } from '@nestjs/common';
+import type { ZenotiAuthOptions } from '@zenoti-auth/core';
+
+/** What `ZenotiAuthModule` adds to core's options. */
+export interface ZenotiAuthModuleSettings {
+  /**
+   * On application shutdown, revoke the app's own (service user) token at Zenoti
+   * (`DELETE /v1/tokens/sessions/revoke`) and forget it. Only for `app` + `user` credentials;
+   * ignored for API keys. Other processes sharing the token will mint a new one.
+   * @default false
+   */
+  revokeOnShutdown?: boolean;
+  /**
+   * Log the engine's events (token obtained, invalidated, errors, warnings, rate limits) with
+   * Nest's `Logger` under the context `ZenotiAuth` (`ZenotiAuth:<name>` for a named configuration).
+   * Events never carry a secret. The listeners are removed on shutdown.
+   * @default false
+   */
+  logEvents?: boolean;
+}
+
+/**
+ * Options of `ZenotiAuthModule.forRoot()` and the value a `forRootAsync()` factory returns:
+ * core's `ZenotiAuthOptions` (credentials, `baseUrl`, `store` …) plus the module's settings.
+ */
+export type ZenotiAuthModuleOptions = ZenotiAuthOptions & ZenotiAuthModuleSettings;
+
+/** Options that shape the module itself rather than the engine; given beside the options, never by a factory. */
+export interface ZenotiAuthModuleExtras {
+  /**
+   * Register the module globally: `ZenotiAuth` is injectable everywhere without importing the module.
+   * @default false
+   */
+  isGlobal?: boolean;
+  /**
+   * Name of this configuration, for several in one app (e.g. two Zenoti organisations).
+   * Inject a named one with `@InjectZenotiAuth(name)`. `'default'` is the same as none.
+   * @default 'default' (injected as the `ZenotiAuth` class)
+   */
+  name?: string;
+  /** More providers for the module, e.g. those a `useFactory` injects. @default [] */
+  extraProviders?: Provider[];
+}
+
+/** A class that `forRootAsync({ useClass })` / `({ useExisting })` can use to build the options. */
+export interface ZenotiAuthOptionsFactory {
+  createZenotiAuthOptions(): ZenotiAuthModuleOptions | Promise<ZenotiAuthModuleOptions>;
+}

@@ -1,0 +1,27 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { DEFAULT_ZENOTI_AUTH_NAME } from './zenoti-auth.constants.ts';
+import type { ZenotiAuthModuleExtras, ZenotiAuthModuleOptions } from './zenoti-auth.interfaces.ts';
+
+/**
+ * `forRoot` / `forRootAsync` scaffolding from Nest's `ConfigurableModuleBuilder`. `ZenotiAuthModule`
+ * extends the class and completes both definitions itself (providers, exports, `global`), because the
+ * builder's extras are not applied the same way by every Nest version in the async variant.
+ */
+export const {
+  ConfigurableModuleClass: ZenotiAuthConfigurableModule,
+  MODULE_OPTIONS_TOKEN: ZENOTI_AUTH_MODULE_OPTIONS,
+  OPTIONS_TYPE: ZENOTI_AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: ZENOTI_AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<ZenotiAuthModuleOptions>({ moduleName: 'ZenotiAuth' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createZenotiAuthOptions')
+  .setExtras<ZenotiAuthModuleExtras>(
+    { isGlobal: false, name: DEFAULT_ZENOTI_AUTH_NAME, extraProviders: [] },
+    (definition, extras) => ({ ...definition, global: extras.isGlobal === true }),
+  )
+  .build();
+
+/** The argument of `ZenotiAuthModule.forRoot()`. */
+export type ZenotiAuthModuleRootOptions = typeof ZENOTI_AUTH_OPTIONS_TYPE;
+/** The argument of `ZenotiAuthModule.forRootAsync()`. */
+export type ZenotiAuthModuleAsyncOptions = typeof ZENOTI_AUTH_ASYNC_OPTIONS_TYPE;

@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import type { ZenotiAuth } from '@zenoti-auth/core';
+import type * as Main from '@zenoti-auth/nestjs';
+import type * as Http from '@zenoti-auth/nestjs/http';
+import { firstValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { D, zenoti } from './support.ts';
+
+// The built package as a consumer gets it (here: this package's dist; in the Nest 12 job: the packed tarball).
+const require = createRequire(import.meta.url);
+const root = dirname(require.resolve('@zenoti-auth/nestjs/package.json'));
+const dist = (file: string): string => join(root, 'dist', file);
+
+const MAIN_EXPORTS = [
+  'DEFAULT_ZENOTI_AUTH_NAME',
+  'InjectZenotiAuth',
+  'ZENOTI_AUTH_ERROR_STATUS',
+  'ZENOTI_AUTH_MODULE_OPTIONS',
+  'ZenotiAuthException',
+  'ZenotiAuthExceptionFilter',
+  'ZenotiAuthModule',
+  'getZenotiAuthToken',
+  'zenotiAuthErrorOf',
+];
+const HTTP_EXPORTS = [
+  'InjectZenotiHttpService',
+  'ZENOTI_HTTP_MODULE_OPTIONS',
+  'ZenotiHttpModule',
+  'ZenotiHttpService',
+  'getZenotiHttpServiceToken',
+];
+
+interface Build {
+  format: 'esm' | 'cjs';
+  main: typeof Main;
+  http: typeof Http;
+}
+
+async function builds(): Promise<Build[]> {
+  return [
+    {
+      format: 'esm',
+      main: (await import(pathToFileURL(dist('index.mjs')).href)) as typeof Main,
+      http: (await import(pathToFileURL(dist('http.mjs')).href)) as typeof Http,
+    },
+    {
+      format: 'cjs',
+      main: require(dist('index.cjs')) as typeof Main,
+      http: require(dist('http.cjs')) as typeof Http,
+    },
+  ];
+}
+
+describe('built package', () => {
+  it('has ESM and CJS entries with the same, expected exports', async () => {
+    for (const build of await builds()) {
+      expect(Object.keys(build.main).sort(), build.format).toEqual(MAIN_EXPORTS);
+      expect(Object.keys(build.http).sort(), build.format).toEqual(HTTP_EXPORTS);
+    }
+  });
+
+  it('the main entry never loads the optional peers (@nestjs/axios, axios, @zenoti-auth/axios)', () => {
+    for (const file of ['index.mjs', 'index.cjs']) {
+      const code = readFileSync(dist(file), 'utf8');
+      expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios)["']/);
+      expect(code).not.toMatch(/["']\.\/http\.c?m?js["']/);
+    }
+  });
+
+  it.each(['esm', 'cjs'] as const)(
+    'keeps decorator metadata and resolves injected constructors (%s)',
+    async (format) => {
+      const build = (await builds()).find((b) => b.format === format) as Build;
+      const { InjectZenotiAuth, ZenotiAuthExceptionFilter, ZenotiAuthModule, getZenotiAuthToken } =
+        build.main;
+      expect(Reflect.getMetadata('design:paramtypes', ZenotiAuthExceptionFilter)).toEqual([HttpAdapterHost]);
+
+      @Injectable()
+      class Consumer {
+        constructor(
+          @InjectZenotiAuth() readonly zenoti: ZenotiAuth,
+          @InjectZenotiAuth('other') readonly other: ZenotiAuth,
+          @build.http.InjectZenotiHttpService() readonly http: Http.ZenotiHttpService,
+        ) {}
+      }
+
+      const mock = await zenoti();
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          ZenotiAuthModule.forRoot({ baseUrl: mock.url, apiKey: D.apiKey, isGlobal: true }),
+          ZenotiAuthModule.forRoot({
+            baseUrl: mock.url,
+            apiKey: D.other.apiKey,
+            isGlobal: true,
+            name: 'other',
+          }),
+          build.http.ZenotiHttpModule.register(),
+        ],
+        providers: [Consumer, ZenotiAuthExceptionFilter],
+      }).compile();
+      try {
+        const consumer = moduleRef.get(Consumer);
+        expect(consumer.zenoti).toBe(moduleRef.get(getZenotiAuthToken()));
+        expect(consumer.other).toBe(moduleRef.get(getZenotiAuthToken('other')));
+        expect(consumer.zenoti.mode).toBe('apiKey');
+        expect((await firstValueFrom(consumer.http.get('/v1/centers'))).status).toBe(200);
+        expect((await consumer.other.fetch('/v1/centers')).status).toBe(200);
+        expect(mock.control.requests().map((r) => r.authorization)).toEqual([
+          `apikey …${D.apiKey.slice(-4)}`,
+          `apikey …${D.other.apiKey.slice(-4)}`,
+        ]);
+        // The filter's constructor parameter was resolved by Nest (its explicit @Inject + metadata).
+        const filter = moduleRef.get(ZenotiAuthExceptionFilter);
+        expect(filter).toBeInstanceOf(ZenotiAuthExceptionFilter);
+      } finally {
+        await moduleRef.close();
+      }
+    },
+  );
+});
