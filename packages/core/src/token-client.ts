@@ -38,7 +38,8 @@ export class TokenClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await this.#fetch()(url, { ...init, signal: controller.signal, redirect: 'error' });
+      // 'manual', not 'error': Cloudflare Workers rejects redirect: 'error'. A 3xx is refused below.
+      const response = await this.#fetch()(url, { ...init, signal: controller.signal, redirect: 'manual' });
       const text = await response.text();
       let body: unknown;
       try {
@@ -160,7 +161,9 @@ export class TokenClient {
         }
         failure = new ZenotiAuthError(
           'TOKEN_ENDPOINT',
-          `The token endpoint answered HTTP ${status}.${suffix}`,
+          status >= 300 && status < 400
+            ? `The token endpoint answered with a redirect (HTTP ${status}); credentials are never sent on.`
+            : `The token endpoint answered HTTP ${status}.${suffix}`,
           { status },
         );
         if (!RETRYABLE_STATUS.has(effective)) throw failure;

@@ -76,4 +76,17 @@ describe('credentials go only to Zenoti', () => {
     expect(extra.seen[0]?.authorization).toBe(`apikey ${D.apiKey}`);
     expect(extra.seen[1]?.authorization).toBeUndefined();
   });
+
+  it('refuses a redirect from the token endpoint: the password never follows it', async () => {
+    const other = await origin();
+    const zen = await origin(() => ({ status: 307, location: `${other.url}/v1/tokens` }));
+    const auth = new ZenotiAuth({
+      baseUrl: zen.url,
+      app: { accountName: D.accountName, ...D.employeeApp },
+      user: { ...D.employee },
+    });
+    await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status: 307 });
+    expect(zen.seen).toHaveLength(1);
+    expect(other.seen).toHaveLength(0);
+  });
 });
