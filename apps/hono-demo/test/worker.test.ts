@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMockZenoti } from '@zenoti-auth/mock-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { D, SESSION_SECRET } from './support.ts';
+import { serveWorker } from './workerd.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hono-demo-worker-'));
+const bundle = join(dir, 'worker.js');
+
+beforeAll(() => {
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('../scripts/build-worker.mjs', import.meta.url)), bundle],
+    {
+      stdio: 'pipe',
+    },
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('hono-demo as a Cloudflare Worker', () => {
+  it('builds one ESM bundle without Node built-ins, the mock server or any secret', () => {
+    expect(statSync(bundle).size).toBeGreaterThan(10_000);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).not.toMatch(/\bfrom\s*["']node:|require\(["']node:|import\(["']node:/);
+    expect(code).not.toMatch(/@hono\/node-server|zenoti-mock/);
+    for (const secret of [D.apiKey, D.guestApp.appSecret, ...D.guests.map((g) => g.password)]) {
+      expect(code).not.toContain(secret);
+    }
+  });
+
+  it('runs in workerd: page, centres through the proxy, guest sign-in, profile and sign-out', async () => {
+    const mock = await startMockZenoti({ rateLimit: false });
+    const worker = await serveWorker(dir, {
+      ZENOTI_BASE_URL: mock.url,
+      ZENOTI_API_KEY: D.apiKey,
+      ZENOTI_ACCOUNT_NAME: D.accountName,
+      ZENOTI_APP_ID: D.guestApp.appId,
+      ZENOTI_APP_SECRET: D.guestApp.appSecret,
+      SESSION_SECRET,
+    });
+    try {
+      const [alice] = D.guests;
+      const origin = { origin: worker.url };
+      const page = await fetch(`${worker.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('zenoti-auth · Hono demo');
+      const centres = (await (await fetch(`${worker.url}/api/zenoti/v1/centers`)).json()) as {
+        centers: unknown[];
+      };
+      expect(centres.centers).toHaveLength(3);
+      const login = await fetch(`${worker.url}/auth/login`, {
+        method: 'POST',
+        headers: origin,
+        body: new URLSearchParams({ username: alice.username, password: alice.password }),
+      });
+      expect(login.status, worker.output()).toBe(200);
+      const setCookie = login.headers.get('set-cookie') as string;
+      expect(setCookie).toMatch(/HttpOnly; Secure; SameSite=Lax/);
+      const cookie = setCookie.split(';')[0] as string;
+      const me = await fetch(`${worker.url}/me`, { headers: { cookie } });
+      expect(await me.json()).toMatchObject({ id: alice.guestId, firstName: 'Alice' });
+      const out = await fetch(`${worker.url}/auth/logout`, {
+        method: 'POST',
+        headers: { ...origin, cookie },
+      });
+      expect(await out.json()).toEqual({ signedOut: true, revoked: true });
+      expect(mock.control.counters().revoke.ok).toBe(1);
+    } finally {
+      await worker.close();
+      await mock.close();
+    }
+  });
+});

@@ -1,0 +1,113 @@
+import type { MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { httpError, invalid } from './errors.ts';
+import { allowed, checkPath, compileAllowList } from './path-guard.ts';
+import type { ZenotiAuthEnv } from './types.ts';
+import { zenotiOf } from './zenoti-auth.ts';
+
+/** Options of `zenotiProxy()`. */
+export interface ZenotiProxyOptions {
+  /**
+   * **Required.** What the browser may reach: `'METHOD /path'` entries such as `'GET /v1/centers'`,
+   * `'GET /v1/centers/:id/services'` or `'GET /v1/centers/*'` (`:name` = one segment, a final
+   * `*` = one or more). Literal segments match case-insensitively; `GET` also allows `HEAD`.
+   */
+  allow: readonly string[];
+  /**
+   * The path the proxy is mounted under, removed before forwarding: with `'/api/zenoti'`,
+   * `GET /api/zenoti/v1/centers?page=2` goes to `GET {baseUrl}/v1/centers?page=2`.
+   * @default ''
+   */
+  prefix?: string;
+}
+
+/** Request headers never forwarded: credentials, cookies, hop-by-hop, host, and what fetch sets itself. */
+const DROP =
+  /^(?:authorization|cookie|host|proxy-.*|connection|keep-alive|te|trailer|transfer-encoding|upgrade|content-length|accept-encoding|expect|forwarded|x-forwarded-.*|x-real-ip)$/;
+/** Response headers passed back; everything else (`Set-Cookie` first of all) is dropped. */
+const PASS =
+  /^(?:content-type|content-language|cache-control|etag|last-modified|expires|retry-after|ratelimit-.*|organization-ratelimit-limit|api-ratelimit-limit)$/;
+
+/** The request target as received, when the runtime keeps it (Node: before URL normalisation removes `..`). */
+function rawTarget(env: unknown): string | undefined {
+  const url = (env as { incoming?: { url?: unknown } } | undefined)?.incoming?.url;
+  return typeof url === 'string' ? url : undefined;
+}
+
+/**
+ * A same-origin gateway to Zenoti for the browser: forwards an allow-list of methods and paths,
+ * with the credential of `c.var.zenoti` (mount `zenotiAuth()` before it). The browser's
+ * `Authorization`, `Cookie`, `Proxy-*`, `Forwarded`/`X-Forwarded-*`, `Host` and hop-by-hop headers
+ * are dropped. The host is never the client's choice: paths with `//`, `\`, `%2f`, `%5c`,
+ * `%25`, dot segments (raw or encoded) or control characters get 400 before anything is sent;
+ * paths off the list 404, a listed path with another method 405 (`Allow` names the methods).
+ * Bodies stream both ways; Zenoti's status, content type, caching and rate-limit headers
+ * (`RateLimit-*`, `Organization-RateLimit-Limit`, `Retry-After`) come back, `Set-Cookie` never.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<ZenotiAuthEnv>()
+ * app.use('/api/zenoti/*', zenotiAuth({ apiKey: process.env.ZENOTI_API_KEY! }))
+ * app.all('/api/zenoti/*', zenotiProxy({
+ *   prefix: '/api/zenoti',
+ *   allow: ['GET /v1/centers', 'GET /v1/centers/:id', 'GET /v1/centers/:id/services'],
+ * }))
+ * ```
+ */
+export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
+  options: ZenotiProxyOptions,
+): MiddlewareHandler<E> {
+  const rules = compileAllowList(options?.allow);
+  const prefix = options.prefix ?? '';
+  if (typeof prefix !== 'string' || !/^(?:\/[\w.~-]+)*$/.test(prefix) || /\/\.\.?(?:\/|$)/.test(prefix)) {
+    invalid('prefix', 'must look like "/api/zenoti".');
+  }
+
+  return async function zenotiProxy(c) {
+    const zenoti = zenotiOf(c, 'zenotiProxy()');
+    const url = c.req.url;
+    const target = url.slice(url.indexOf('/', url.indexOf('//') + 2)).split('#')[0] as string;
+    const query = target.indexOf('?');
+    const path = query < 0 ? target : target.slice(0, query);
+    const raw = rawTarget(c.env);
+    const rawCheck = raw === undefined ? undefined : checkPath(raw.split(/[?#]/)[0] as string, prefix);
+    const segments = typeof rawCheck === 'number' ? rawCheck : checkPath(path, prefix);
+    if (segments === 400) throw httpError(400, 'BAD_PATH', 'This path is not allowed.');
+    if (segments === 404) throw httpError(404, 'NOT_FOUND', 'Not found.');
+
+    const method = c.req.method;
+    const verdict = allowed(rules, method, segments);
+    if (verdict !== true) {
+      if (verdict.length === 0) throw httpError(404, 'NOT_FOUND', 'Not found.');
+      throw httpError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.', { allow: verdict.join(', ') });
+    }
+
+    const connection = (c.req.header('connection') ?? '').toLowerCase().split(/\s*,\s*/);
+    const headers = new Headers();
+    c.req.raw.headers.forEach((value, name) => {
+      if (!DROP.test(name) && !connection.includes(name)) headers.set(name, value);
+    });
+    const body = method === 'GET' || method === 'HEAD' ? null : c.req.raw.body;
+    let res: Response;
+    try {
+      res = await zenoti.fetch(
+        `${zenoti.auth.baseUrl}/${segments.map(encodeURIComponent).join('/')}${query < 0 ? '' : target.slice(query)}`,
+        {
+          method,
+          headers,
+          body,
+          signal: c.req.raw.signal,
+          ...(body ? { duplex: 'half' } : {}),
+        } as RequestInit,
+      );
+    } catch (error) {
+      if (error instanceof HTTPException) throw error;
+      throw httpError(502, 'UPSTREAM', 'Zenoti could not be reached.');
+    }
+    const out = new Headers();
+    res.headers.forEach((value, name) => {
+      if (PASS.test(name)) out.set(name, value);
+    });
+    return new Response(res.body, { status: res.status, headers: out });
+  };
+}

@@ -1,0 +1,184 @@
+import type { LoginResult } from '@zenoti-auth/core';
+import type { Context, Env, MiddlewareHandler } from 'hono';
+import { deleteCookie, generateCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
+import { httpError, invalid, rethrow } from './errors.ts';
+import type { MaybePromise, ZenotiAuthEnv } from './types.ts';
+import { zenotiOf } from './zenoti-auth.ts';
+
+/** The session cookie. It holds only the opaque principal id (and your `subject`), signed with HMAC-SHA-256. */
+export interface ZenotiSessionCookieOptions {
+  /** **Required.** The signing key: at least 32 characters (or bytes). Keep it secret; rotate it to end every session. */
+  secret: string | BufferSource;
+  /** @default 'zenoti_session' */
+  name?: string;
+  /** `'None'` is not offered: it would send the session along with cross-site requests. @default 'Lax' */
+  sameSite?: 'Strict' | 'Lax';
+  /** Send only over https. Turn off only for plain http on localhost. @default true */
+  secure?: boolean;
+  /** Lifetime in seconds, at most 400 days. @default none: a browser-session cookie */
+  maxAge?: number;
+  /** @default '/' */
+  path?: string;
+  /** @default none: this host only */
+  domain?: string;
+  /** `'host'` names the cookie `__Host-…` (needs `secure`, path `/`, no domain); `'secure'` names it `__Secure-…`. */
+  prefix?: 'host' | 'secure';
+}
+
+/** Options of `zenotiSignIn()`. */
+export interface ZenotiSignInOptions<E extends Env = Env> {
+  /** **Required.** The session cookie. */
+  cookie: ZenotiSessionCookieOptions;
+  /** Further origins whose pages may post the sign-in and sign-out forms; the app's own origin always may. @default [] */
+  origins?: readonly string[];
+  /** After a login, a non-secret value to keep in the session next to the principal, e.g. the guest id. */
+  subject?: (
+    c: Context<E & ZenotiAuthEnv>,
+    user: { username: string; userType: string | undefined },
+  ) => MaybePromise<string | undefined>;
+}
+
+/** What the signed session cookie holds. */
+export interface ZenotiSession {
+  /** The opaque id of the end user's Zenoti session (from `login()`). */
+  principal: string;
+  /** The value `subject` returned at sign-in, if any. */
+  subject: string | undefined;
+}
+
+/** Handlers and readers for end-user sign-in; mount `zenotiAuth()` (with the end users' Zenoti app) before the handlers. */
+export interface ZenotiSignIn<E extends Env = Env> {
+  /** POST handler: form or JSON `username` + `password` → `login()`, then sets the session cookie. */
+  login: MiddlewareHandler<E & ZenotiAuthEnv>;
+  /** POST handler: `logout()` (revokes the tokens at Zenoti), then deletes the session cookie. */
+  logout: MiddlewareHandler<E & ZenotiAuthEnv>;
+  /** For `zenotiAuth({ principal })`: the principal of a validly signed cookie, else `undefined`. */
+  principal: (c: Context) => Promise<string | undefined>;
+  /** The session of a validly signed cookie, else `undefined`. */
+  session: (c: Context) => Promise<ZenotiSession | undefined>;
+}
+
+/** Validates at start-up; cookie attributes are checked by serialising a sample cookie with them. */
+function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: string): void {
+  const secret = options.cookie.secret;
+  if (!((typeof secret === 'string' ? secret.length : secret?.byteLength) >= 32)) {
+    invalid('cookie.secret', 'must be at least 32 characters (or bytes).');
+  }
+  if (!/^(Strict|Lax)$/.test(String(cookie.sameSite)))
+    invalid('cookie.sameSite', 'must be "Strict" or "Lax".');
+  try {
+    generateCookie(name, '', cookie);
+  } catch (error) {
+    invalid('cookie', (error as Error).message);
+  }
+  for (const origin of options.origins ?? []) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) invalid('origins', `"${origin}" is not an origin.`);
+  }
+}
+
+/**
+ * End-user sign-in for guest or therapist apps: `login` runs `login()` from a form post and keeps
+ * only the opaque principal id in an httpOnly, signed, `SameSite` cookie; `principal` reads it for
+ * `zenotiAuth({ principal })`; `logout` revokes and deletes the cookie. Both POST handlers accept
+ * only same-origin posts (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to the app's own or
+ * listed in `origins`), else 403. Configuration mistakes throw `INVALID_OPTIONS` at once.
+ *
+ * @example
+ * ```ts
+ * const signIn = zenotiSignIn({ cookie: { secret: process.env.SESSION_SECRET! } })
+ * const guests = zenotiAuth({ app: { accountName, appId, appSecret }, principal: signIn.principal })
+ * app.post('/auth/login', guests, signIn.login)
+ * app.post('/auth/logout', guests, signIn.logout)
+ * app.get('/me', guests, async (c) => c.json(await (await c.var.zenoti.fetch(`/v1/guests/${id}`)).json()))
+ * ```
+ */
+export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E>): ZenotiSignIn<E> {
+  if (typeof options?.cookie !== 'object' || options.cookie === null) invalid('cookie', 'must be an object.');
+  const { secret, name = 'zenoti_session', ...attributes } = options.cookie;
+  const cookie: CookieOptions = {
+    ...attributes,
+    secure: attributes.secure !== false,
+    sameSite: attributes.sameSite ?? 'Lax',
+    path: attributes.path ?? '/',
+    httpOnly: true,
+  };
+  const prefix = cookie.prefix;
+  check(options as unknown as ZenotiSignInOptions<Env>, cookie, name);
+  const origins = options.origins ?? [];
+
+  const session = async (c: Context): Promise<ZenotiSession | undefined> => {
+    const value = await getSignedCookie(c, secret, name, prefix);
+    try {
+      const [principal, subject] = JSON.parse(value || '[]') as unknown[];
+      if (typeof principal === 'string' && principal !== '') {
+        return { principal, subject: typeof subject === 'string' ? subject : undefined };
+      }
+    } catch {
+      // A cookie that parses badly is no session.
+    }
+    return undefined;
+  };
+
+  const sameOrigin = (c: Context): void => {
+    if (c.req.header('sec-fetch-site') === 'same-origin') return;
+    const origin = c.req.header('origin');
+    if (origin !== undefined && (origin === new URL(c.req.url).origin || origins.includes(origin))) return;
+    throw httpError(403, 'CROSS_SITE', 'Cross-site request refused.');
+  };
+
+  return {
+    session,
+    principal: async (c) => (await session(c))?.principal,
+
+    login: async function login(c) {
+      sameOrigin(c);
+      const auth = zenotiOf(c, 'zenotiSignIn().login').auth;
+      let form: Record<string, unknown> = {};
+      try {
+        form = /json/i.test(c.req.header('content-type') ?? '')
+          ? await c.req.json()
+          : await c.req.parseBody();
+      } catch {
+        // Handled below as missing fields.
+      }
+      const { username, password } = form ?? {};
+      if (
+        typeof username !== 'string' ||
+        typeof password !== 'string' ||
+        !username.trim() ||
+        !password ||
+        username.length > 256 ||
+        password.length > 1024
+      ) {
+        throw httpError(400, 'BAD_REQUEST', 'Give a username and a password.');
+      }
+      const previous = await session(c);
+      let result: LoginResult;
+      try {
+        result = await auth.login({ username: username.trim(), password, signal: c.req.raw.signal });
+      } catch (error) {
+        rethrow(error, true);
+      }
+      if (previous) await auth.logout(previous.principal).catch(() => undefined);
+      let subject: string | undefined;
+      try {
+        subject = await options.subject?.(c, { username: username.trim(), userType: result.userType });
+      } catch (error) {
+        await auth.logout(result.principal).catch(() => undefined);
+        throw error;
+      }
+      await setSignedCookie(c, name, JSON.stringify([result.principal, subject]), secret, cookie);
+      return c.json({ signedIn: true, userType: result.userType ?? null });
+    },
+
+    logout: async function logout(c) {
+      sameOrigin(c);
+      const auth = zenotiOf(c, 'zenotiSignIn().logout').auth;
+      const current = await session(c);
+      deleteCookie(c, name, cookie);
+      const { revoked } = current ? await auth.logout(current.principal).catch(rethrow) : { revoked: false };
+      return c.json({ signedOut: true, revoked });
+    },
+  };
+}

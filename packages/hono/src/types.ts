@@ -1,0 +1,65 @@
+import type { ZenotiAuth, ZenotiAuthOptions, ZenotiRequestInit } from '@zenoti-auth/core';
+import type { Context, Env } from 'hono';
+
+/** A value or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What `c.var.zenoti` holds: the engine, bound to the principal of this request. */
+export interface ZenotiContext {
+  /**
+   * `fetch` for Zenoti with this request's credential: paths are relative to `baseUrl`
+   * (`c.var.zenoti.fetch('/v1/centers')`). A `ZenotiAuthError` is thrown as an `HTTPException`
+   * (see `toHTTPException`) whose `cause` is the original error.
+   */
+  fetch(input: string | URL | Request, init?: ZenotiRequestInit): Promise<Response>;
+  /** The `Authorization` value (`apikey …` / `bearer …`) for your own HTTP client; errors as `fetch`. */
+  authorization(options?: { signal?: AbortSignal }): Promise<string>;
+  /** The engine itself (cached per credential identity); its methods throw `ZenotiAuthError`. */
+  readonly auth: ZenotiAuth;
+  /** Whose token this request uses: the end user's principal, or `undefined` for the app's own credential. */
+  readonly principal: string | undefined;
+}
+
+/** The variables `zenotiAuth()` sets. */
+export interface ZenotiAuthVariables {
+  zenoti: ZenotiContext;
+}
+
+/**
+ * Hono `Env` with a typed `c.var.zenoti`: `new Hono<ZenotiAuthEnv>()`, or merged with your own
+ * bindings: `new Hono<ZenotiAuthEnv & { Bindings: MyBindings }>()`.
+ */
+export interface ZenotiAuthEnv {
+  Variables: ZenotiAuthVariables;
+}
+
+/** Picks the principal (an end user's session id from `login()`) of a request; `undefined` = the app's own credential. */
+export type PrincipalResolver<E extends Env = Env> = (c: Context<E>) => MaybePromise<string | undefined>;
+
+/** Options the Hono adapter adds to core's options. */
+export interface ZenotiHonoOptions<E extends Env = Env> {
+  /**
+   * Whose token each request uses, e.g. `zenotiSignIn(…).principal` (the signed session cookie).
+   * @default every request uses the app's own credential (API key or service user)
+   */
+  principal?: PrincipalResolver<E>;
+}
+
+/** Use a ready engine, e.g. one shared with other code. */
+export interface ZenotiReadyEngineOptions<E extends Env = Env> extends ZenotiHonoOptions<E> {
+  /** The engine. On Cloudflare Workers, construct it with `shareInFlight: false`. */
+  auth: ZenotiAuth;
+}
+
+/** Options of `zenotiAuth()`: core's options (the engine is built once, at start-up) or a ready engine. */
+export type ZenotiAuthMiddlewareOptions<E extends Env = Env> =
+  | (ZenotiAuthOptions & ZenotiHonoOptions<E> & { auth?: never })
+  | ZenotiReadyEngineOptions<E>;
+
+/**
+ * Options per request, e.g. from `c.env` on Workers. Engines are cached per credential identity
+ * (at most 100), so returning equal options every time builds one engine.
+ */
+export type ZenotiAuthResolver<E extends Env = Env> = (
+  c: Context<E>,
+) => MaybePromise<ZenotiAuthOptions & ZenotiHonoOptions<E>>;

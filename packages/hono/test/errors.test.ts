@@ -1,0 +1,108 @@
+import { ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { describe, expect, it } from 'vitest';
+import { toHTTPException, type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
+import { D, guestApp, SECRETS, serviceUser, zenoti } from './support.ts';
+
+const TABLE: Array<[ZenotiAuthErrorCode, number]> = [
+  ['LOGIN_REQUIRED', 401],
+  ['RATE_LIMITED', 429],
+  ['CREDENTIALS_REJECTED', 502],
+  ['UNAUTHORIZED', 502],
+  ['INVALID_RESPONSE', 502],
+  ['TOKEN_ENDPOINT', 503],
+  ['NETWORK', 503],
+  ['STORE', 503],
+  ['ABORTED', 503],
+  ['TIMEOUT', 504],
+  ['INVALID_OPTIONS', 500],
+  ['ORIGIN_NOT_ALLOWED', 500],
+];
+
+describe('toHTTPException()', () => {
+  it('maps every core code to its documented status, with a fixed JSON message and the error as cause', async () => {
+    for (const [code, status] of TABLE) {
+      const error = new ZenotiAuthError(code, `details with ${D.apiKey} that must not leak`);
+      const exception = toHTTPException(error);
+      expect(exception).toBeInstanceOf(HTTPException);
+      expect(exception.status, code).toBe(status);
+      expect(exception.cause).toBe(error);
+      const res = exception.getResponse();
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(res.headers.has('www-authenticate')).toBe(false);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(body.error.message).not.toContain(D.apiKey);
+      expect(exception.message).toBe(body.error.message);
+    }
+  });
+
+  it('adds Retry-After (whole seconds, rounded up) for RATE_LIMITED', () => {
+    const error = new ZenotiAuthError('RATE_LIMITED', 'wait', { status: 429, retryAfterMs: 12_300 });
+    expect(toHTTPException(error).getResponse().headers.get('retry-after')).toBe('13');
+  });
+
+  it('treats CREDENTIALS_REJECTED during sign-in as a wrong password: 401', async () => {
+    const res = toHTTPException(new ZenotiAuthError('CREDENTIALS_REJECTED', 'no'), true).getResponse();
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({
+      error: { code: 'CREDENTIALS_REJECTED', message: 'Wrong username or password.' },
+    });
+  });
+});
+
+describe('request-time errors through app.request()', () => {
+  async function call(app: Hono<ZenotiAuthEnv>): Promise<{ status: number; text: string; headers: Headers }> {
+    const res = await app.request('/centers');
+    return { status: res.status, text: await res.text(), headers: res.headers };
+  }
+  function appWith(middleware: ReturnType<typeof zenotiAuth>): Hono<ZenotiAuthEnv> {
+    const app = new Hono<ZenotiAuthEnv>();
+    app.use(middleware);
+    app.get('/centers', async (c) => c.json(await (await c.var.zenoti.fetch('/v1/centers')).json()));
+    return app;
+  }
+
+  it('LOGIN_REQUIRED → 401 (guest app, nobody signed in)', async () => {
+    const z = await zenoti();
+    const answer = await call(appWith(zenotiAuth(guestApp(z.url))));
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toEqual({
+      error: { code: 'LOGIN_REQUIRED', message: 'Sign-in required.' },
+    });
+  });
+
+  it('CREDENTIALS_REJECTED → 502 (the server’s service user password is wrong), no secret in the body', async () => {
+    const z = await zenoti();
+    const options = serviceUser(z.url, {
+      user: { username: D.employee.username, password: 'wrong-password-x' },
+    });
+    const answer = await call(appWith(zenotiAuth(options)));
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: { code: 'CREDENTIALS_REJECTED' } });
+    for (const secret of [...SECRETS, 'wrong-password-x']) expect(answer.text).not.toContain(secret);
+  });
+
+  it('TOKEN_ENDPOINT → 503 and TIMEOUT → 504', async () => {
+    const z = await zenoti();
+    z.control.injectFault('token', { kind: 'status', status: 500 }, 2);
+    const fast = { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2, deadlineMs: 2_000 } };
+    expect((await call(appWith(zenotiAuth(serviceUser(z.url, fast))))).status).toBe(503);
+    z.control.injectFault('token', { kind: 'hang' }, 1);
+    const slow = { timeoutMs: 200, retry: { retries: 0, deadlineMs: 300 } };
+    const answer = await call(appWith(zenotiAuth(serviceUser(z.url, slow))));
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: { code: 'TIMEOUT' } });
+  });
+
+  it('UNAUTHORIZED → 502 (Zenoti rejects the API key)', async () => {
+    const z = await zenoti();
+    z.control.revokeApiKey(D.apiKey);
+    const answer = await call(appWith(zenotiAuth({ baseUrl: z.url, apiKey: D.apiKey })));
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    expect(answer.text).not.toContain(D.apiKey);
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { D, zenoti } from './support.ts';
+import { startWorkerd, type Workerd } from './workerd.ts';
+
+const TTL_MS = 3_000; // refresh window: the last quarter (750 ms) — each round of 100 takes far less
+const ROUNDS = 3;
+const CONCURRENT = 100;
+
+interface Answer {
+  status: number;
+  engine: number;
+}
+
+async function burst(worker: Workerd, n: number): Promise<Answer[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const res = await fetch(`${worker.url}/centers`, { signal: AbortSignal.timeout(20_000) });
+      const text = await res.text();
+      return {
+        status: res.status,
+        engine: res.status === 200 ? (JSON.parse(text) as { engine: number }).engine : 0,
+      };
+    }),
+  );
+}
+
+function bindings(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ZENOTI_BASE_URL: url,
+    ZENOTI_ACCOUNT_NAME: D.accountName,
+    ZENOTI_APP_ID: D.employeeApp.appId,
+    ZENOTI_APP_SECRET: D.employeeApp.appSecret,
+    ZENOTI_USERNAME: D.employee.username,
+    ZENOTI_PASSWORD: D.employee.password,
+    ...extra,
+  };
+}
+
+// The real Workers runtime: workerd from npm serves a bundled worker that calls the mock Zenoti on
+// loopback. A promise made in one request dies with that request there, so a request that waits
+// for another request's refresh must poll settled token state (the adapter sets shareInFlight: false).
+describe('on Cloudflare Workers (workerd)', () => {
+  it(`serves ${ROUNDS} rounds of ${CONCURRENT} concurrent requests across token expiries with one token call per expiry`, async () => {
+    const z = await zenoti({ accessTokenTtlMs: TTL_MS });
+    const worker = await startWorkerd(bindings(z.url));
+    try {
+      const health = (await (await fetch(`${worker.url}/health`)).json()) as { userAgent: string };
+      expect(health.userAgent).toBe('Cloudflare-Workers');
+      const perRound: number[] = [];
+      const engines = new Set<number>();
+      for (let round = 0; round < ROUNDS; round++) {
+        if (round > 0) await new Promise((r) => setTimeout(r, TTL_MS + 200)); // the access token has expired
+        const before = z.control.counters().token.total;
+        const answers = await burst(worker, CONCURRENT);
+        expect(
+          answers.filter((a) => a.status !== 200),
+          worker.output(),
+        ).toEqual([]);
+        for (const a of answers) engines.add(a.engine);
+        perRound.push(z.control.counters().token.total - before);
+      }
+      const token = z.control.counters().token;
+      console.log(
+        `workerd: ${ROUNDS}×${CONCURRENT} requests, token calls per round ${JSON.stringify(perRound)}, ` +
+          `password ${token.password.ok}, refresh ${token.refresh.ok}, engines ${engines.size}`,
+      );
+      expect(perRound).toEqual([1, 1, 1]);
+      expect(token.password.ok).toBe(1);
+      expect(token.refresh.ok).toBe(ROUNDS - 1);
+      expect(z.control.counters().resources.byStatus['200']).toBe(ROUNDS * CONCURRENT);
+      expect(engines.size).toBe(1); // one engine per identity across all requests
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('a request waiting for a refresh whose request has ended still gets a token (polls settled state); awaiting that promise fails', async () => {
+    const z = await zenoti();
+    z.control.setLatency(1_000, 'token');
+    const settled = await startWorkerd(bindings(z.url, { ZENOTI_DEADLINE_MS: '2000' }));
+    try {
+      // /warm starts the token call and answers at once: workerd cancels it when that request ends.
+      expect(await (await fetch(`${settled.url}/warm`)).text()).toBe('warming');
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      const answers = await burst(settled, 5);
+      expect(
+        answers.map((a) => a.status),
+        settled.output(),
+      ).toEqual([200, 200, 200, 200, 200]);
+      // They waited out the abandoned refresh (retry.deadlineMs) and then refreshed themselves, once.
+      expect(Date.now() - started).toBeGreaterThan(1_500);
+      expect(z.control.counters().token.password.ok).toBe(1);
+      expect(settled.output()).not.toMatch(/can never settle/);
+    } finally {
+      await settled.close();
+    }
+
+    // The same with shareInFlight: true, which awaits the other request's promise: workerd refuses it.
+    const shared = await startWorkerd(
+      bindings(z.url, { ZENOTI_DEADLINE_MS: '2000', SHARE_IN_FLIGHT: 'true' }),
+    );
+    try {
+      expect(await (await fetch(`${shared.url}/warm`)).text()).toBe('warming');
+      await new Promise((r) => setTimeout(r, 300));
+      const answers = await burst(shared, 5);
+      expect(answers.map((a) => a.status)).toEqual([500, 500, 500, 500, 500]);
+      expect(shared.output()).toMatch(
+        /This promise was created by a request that has since ended, so it can never settle/,
+      );
+    } finally {
+      await shared.close();
+    }
+  });
+});
