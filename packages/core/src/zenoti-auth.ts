@@ -139,8 +139,11 @@ export class ZenotiAuth {
       // the settled promise is reused, so nothing is allocated.
       const key = identity.serviceUser;
       const store = this.#store as TokenStore & { [PEEK]?: (key: string) => TokenSet | undefined };
-      const set = store[PEEK] ? store[PEEK](key) : store.get(key);
-      if (set !== undefined && !isThenable(set)) {
+      // Only in-process stores answer synchronously; a remote store is read once, on the slow path.
+      const set = store[PEEK] ? store[PEEK](key) : store.local === true ? store.get(key) : undefined;
+      if (isThenable(set))
+        set.then(undefined, () => undefined); // never leave a rejection unhandled
+      else if (set !== undefined) {
         const memo = this.#memo;
         if (
           memo?.set === set &&
