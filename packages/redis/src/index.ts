@@ -1,0 +1,3 @@
+export type { RedisTokenStoreLock } from './lock.ts';
+export type { IoRedisLike, NodeRedisLike, RedisClientLike, RedisTokenStoreOptions } from './options.ts';
+export { RedisTokenStore } from './redis-token-store.ts';

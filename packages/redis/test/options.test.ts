@@ -1,0 +1,111 @@
+import { inspect } from 'node:util';
+import { ZenotiAuthError } from '@zenoti-auth/core';
+import { describe, expect, it } from 'vitest';
+import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.ts';
+import { tokenSet } from './contract.ts';
+import { ioredis, nodeRedis, redisStore, uniquePrefix } from './support.ts';
+
+const SECRET_KEY = 'k3y-0f-32-characters-or-more-for-tests!!';
+
+function thrown(make: () => unknown): ZenotiAuthError {
+  try {
+    make();
+  } catch (error) {
+    if (error instanceof ZenotiAuthError) return error;
+    throw error;
+  }
+  throw new Error('expected a ZenotiAuthError');
+}
+
+describe('RedisTokenStore options', () => {
+  it('accepts an ioredis instance and a node-redis client, and says which it found', async () => {
+    const a = redisStore({ client: ioredis(), prefix: uniquePrefix() }).store;
+    const b = redisStore({ client: await nodeRedis(), prefix: uniquePrefix() }).store;
+    expect(a.toJSON()).toMatchObject({ type: 'RedisTokenStore', client: 'ioredis' });
+    expect(b.toJSON()).toMatchObject({ type: 'RedisTokenStore', client: 'node-redis' });
+    expect(a.local).toBe(false);
+  });
+
+  it.each([
+    ['a plain object', {}],
+    ['null', null],
+    ['a string', 'redis://127.0.0.1:6379'],
+    ['a Map', new Map()],
+    ['a fetch-like function', () => undefined],
+  ])('rejects %s as client with INVALID_OPTIONS naming "client"', (_, client) => {
+    const error = thrown(() => new RedisTokenStore({ client } as unknown as RedisTokenStoreOptions));
+    expect(error.code).toBe('INVALID_OPTIONS');
+    expect(error.field).toBe('client');
+  });
+
+  it.each([
+    ['prefix', { prefix: 42 }],
+    ['prefix', { prefix: 'has space:' }],
+    ['lockTtlMs', { lockTtlMs: 0 }],
+    ['lockTtlMs', { lockTtlMs: Number.NaN }],
+    ['waitTimeoutMs', { waitTimeoutMs: -1 }],
+    ['waitTimeoutMs', { waitTimeoutMs: '30s' }],
+    ['commandTimeoutMs', { commandTimeoutMs: 2 }],
+    ['encryptionKey', { encryptionKey: 'short' }],
+    ['encryptionKey', { encryptionKey: new Uint8Array(16) }],
+    ['encryptionKey', { encryptionKey: 123 }],
+    ['onWarning', { onWarning: 'console' }],
+    ['keyPrefix', { keyPrefix: 'x:' }],
+  ])('rejects a bad "%s" with INVALID_OPTIONS naming it', (field, extra) => {
+    const error = thrown(
+      () => new RedisTokenStore({ client: ioredis(), ...extra } as unknown as RedisTokenStoreOptions),
+    );
+    expect(error.code).toBe('INVALID_OPTIONS');
+    expect(error.field).toBe(field);
+  });
+
+  it('rejects a missing options object', () => {
+    const error = thrown(() => new (RedisTokenStore as new (o?: unknown) => unknown)());
+    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'options' });
+  });
+
+  it('never shows the encryption key in an error, toJSON() or inspect()', () => {
+    const error = thrown(() => new RedisTokenStore({ client: ioredis(), encryptionKey: 'too-short-secret' }));
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('too-short-secret');
+    const { store } = redisStore({ client: ioredis(), prefix: uniquePrefix(), encryptionKey: SECRET_KEY });
+    const shown = `${JSON.stringify(store)} ${inspect(store, { depth: 10, showHidden: true })}`;
+    expect(shown).not.toContain(SECRET_KEY);
+    expect(shown).toContain('"encrypted":true');
+  });
+
+  it("does not keep the caller's key buffer: zeroing it later changes nothing", async () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const prefix = uniquePrefix();
+    const { store } = redisStore({ client: ioredis(), prefix, encryptionKey: bytes });
+    const set = tokenSet(1);
+    await store.set('k', set, 60_000);
+    bytes.fill(0);
+    expect(await store.get('k')).toEqual(set);
+  });
+});
+
+describe('the plain-text warning', () => {
+  it('is given once per store created without encryptionKey, and never with one', () => {
+    const plain = redisStore({ client: ioredis(), prefix: uniquePrefix() });
+    expect(plain.warnings).toHaveLength(1);
+    expect(plain.warnings[0]).toMatch(
+      /^\[@zenoti-auth\/redis\] Token sets are stored in Redis in plain text/,
+    );
+    const encrypted = redisStore({ client: ioredis(), prefix: uniquePrefix(), encryptionKey: SECRET_KEY });
+    expect(encrypted.warnings).toEqual([]);
+  });
+
+  it('goes to console.warn by default', () => {
+    const original = console.warn;
+    const seen: unknown[] = [];
+    console.warn = (...args: unknown[]) => seen.push(...args);
+    try {
+      const store = new RedisTokenStore({ client: ioredis(), prefix: uniquePrefix() });
+      expect(store).toBeInstanceOf(RedisTokenStore);
+    } finally {
+      console.warn = original;
+    }
+    expect(seen).toHaveLength(1);
+    expect(String(seen[0])).toContain('plain text');
+  });
+});

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tokenSet } from './contract.ts';
+import {
+  CLIENT_KINDS,
+  type ClientKind,
+  D,
+  keysUnder,
+  onCleanup,
+  REDIS_HOST,
+  REDIS_PORT,
+  uniquePrefix,
+  zenoti,
+} from './support.ts';
+
+/** The export list of the built package, checked in: a change here is a change of the public API. */
+const EXPORTS = ['RedisTokenStore'];
+
+const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+const require = createRequire(import.meta.url);
+
+interface Loaded {
+  redis: { RedisTokenStore: new (options: Record<string, unknown>) => StoreLike };
+  core: {
+    ZenotiAuth: new (options: Record<string, unknown>) => { authorization(): Promise<string> };
+    ZenotiAuthError: new (...args: never[]) => Error;
+  };
+  ioredis: { Redis: new (options: Record<string, unknown>) => ClientLike };
+  nodeRedis: { createClient(options: Record<string, unknown>): ClientLike & { connect(): Promise<unknown> } };
+}
+interface StoreLike {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+interface ClientLike {
+  on(event: string, listener: () => void): unknown;
+  disconnect?(): unknown;
+  destroy?(): unknown;
+}
+
+/** The package, core and both clients, all loaded the same way (ESM `import` or CJS `require`). */
+async function load(format: 'esm' | 'cjs'): Promise<Loaded> {
+  if (format === 'cjs') {
+    return {
+      redis: require(dist('index.cjs')),
+      core: require('@zenoti-auth/core'),
+      ioredis: require('ioredis'),
+      nodeRedis: require('redis'),
+    };
+  }
+  const loaded: Record<keyof Loaded, unknown> = {
+    redis: await import(dist('index.mjs')),
+    core: await import('@zenoti-auth/core'),
+    ioredis: await import('ioredis'),
+    nodeRedis: await import('redis'),
+  };
+  return loaded as Loaded;
+}
+
+async function connect(loaded: Loaded, kind: ClientKind): Promise<ClientLike> {
+  if (kind === 'ioredis') {
+    const client = new loaded.ioredis.Redis({ host: REDIS_HOST, port: REDIS_PORT, maxRetriesPerRequest: 1 });
+    client.on('error', () => undefined);
+    onCleanup(async () => client.disconnect?.());
+    return client;
+  }
+  const client = loaded.nodeRedis.createClient({ socket: { host: REDIS_HOST, port: REDIS_PORT } });
+  client.on('error', () => undefined);
+  await client.connect();
+  onCleanup(async () => client.destroy?.());
+  return client;
+}
+
+describe('built package', () => {
+  it('has the same, expected exports as ESM and as CJS', async () => {
+    const esm = await import(dist('index.mjs'));
+    const cjs = require(dist('index.cjs'));
+    expect(Object.keys(esm).sort()).toEqual(EXPORTS);
+    expect(Object.keys(cjs).sort()).toEqual(EXPORTS);
+  });
+
+  it('imports no Redis client and nothing from node: (the client is passed in)', () => {
+    for (const file of ['index.mjs', 'index.cjs']) {
+      const code = readFileSync(dist(file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      const imported = [...code.matchAll(/(?:from\s+|require\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
+      expect([...new Set(imported)]).toEqual(['@zenoti-auth/core']);
+    }
+  });
+
+  for (const format of ['esm', 'cjs'] as const) {
+    for (const kind of CLIENT_KINDS) {
+      it(`works from ${format.toUpperCase()} with ${kind}: round trip and a real authorization`, async () => {
+        const loaded = await load(format);
+        const client = await connect(loaded, kind);
+        const prefix = uniquePrefix();
+        const store = new loaded.redis.RedisTokenStore({ client, prefix, onWarning: () => undefined });
+        onCleanup(() => store.close());
+        const set = tokenSet(1);
+        await store.set('round-trip', set, 60_000);
+        expect(await store.get('round-trip')).toEqual(set);
+
+        const z = await zenoti();
+        const auth = new loaded.core.ZenotiAuth({
+          baseUrl: z.url,
+          app: { accountName: D.accountName, ...D.employeeApp },
+          user: { ...D.employee },
+          store,
+        });
+        const header = await auth.authorization();
+        expect(header).toMatch(/^bearer AN:demo-spa\|/);
+        expect(z.control.counters().token.password.ok).toBe(1);
+        const [tokenKey] = (await keysUnder(prefix)).filter((key) => !key.endsWith('round-trip'));
+        expect(
+          `bearer ${((await store.get(tokenKey?.slice(prefix.length) ?? '')) as { accessToken?: string })?.accessToken}`,
+        ).toBe(header);
+        // The error class is core's, from the same module system.
+        expect(() => new loaded.redis.RedisTokenStore({ client: {} })).toThrow(loaded.core.ZenotiAuthError);
+      });
+    }
+  }
+});
