@@ -6,13 +6,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { axiosThroughput } from './axios-throughput.ts';
 import { bundleSize } from './bundle-size.ts';
 import { cachedAuthorization } from './cached-authorization.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
 import { memory } from './memory.ts';
 import { stampede } from './stampede.ts';
 
-const all: Benchmark[] = [cachedAuthorization, stampede, memory, bundleSize].sort((a, b) => a.id - b.id);
+const all: Benchmark[] = [axiosThroughput, cachedAuthorization, stampede, memory, bundleSize].sort(
+  (a, b) => a.id - b.id,
+);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;
 

@@ -43,7 +43,20 @@ export function zenotiAuthInterceptor(
   const auth: ZenotiAuth = toEngine(authOrOptions);
   const recent = new Set<string>();
   const guards = new WeakSet<object>();
+  const allowedBases = new Map<string, boolean>();
   const allowed = (config: InternalAxiosRequestConfig): boolean => {
+    // Fast path: a relative path under a baseURL already judged — its origin is the baseURL's.
+    const base = config.baseURL;
+    const path = config.url ?? '';
+    if (base !== undefined && config.allowAbsoluteUrls !== false && /^\/(?![/\\])/.test(path)) {
+      let verdict = allowedBases.get(base);
+      if (verdict === undefined) {
+        const url = requestUrl({ baseURL: base, url: '/' });
+        verdict = url !== undefined && auth.isAllowedUrl(url);
+        if (allowedBases.size < 16) allowedBases.set(base, verdict);
+      }
+      return verdict;
+    }
     const url = requestUrl(config);
     return url !== undefined && auth.isAllowedUrl(url);
   };
@@ -58,7 +71,29 @@ export function zenotiAuthInterceptor(
       : error;
   };
 
-  const onRequest = async (config: Tracked): Promise<InternalAxiosRequestConfig> => {
+  const apply = (config: Tracked, header: string): InternalAxiosRequestConfig => {
+    config.headers.set('Authorization', header);
+    Object.defineProperty(config, SENT, { value: () => header, writable: true, configurable: true });
+    if (!recent.has(header)) {
+      recent.add(header);
+      if (recent.size > RECENT) recent.delete(recent.values().next().value as string);
+    }
+    guardRedirects(config, auth, guards);
+    return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
+  };
+
+  const fetchHeader = async (config: Tracked): Promise<InternalAxiosRequestConfig> => {
+    let header: string;
+    try {
+      header = await auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+    } catch (error) {
+      return reject(toAxiosError(error, config), config);
+    }
+    return apply(config, header);
+  };
+
+  // Not async: when the credential is ready (API key, cached token), the config goes back at once.
+  const onRequest = (config: Tracked): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
     delete config[SENT];
     if (!allowed(config) || config.zenoti?.skip === true) {
       // Never ours to another origin (a reused config may still carry it); the caller's own header stays.
@@ -66,19 +101,8 @@ export function zenotiAuthInterceptor(
       if (typeof current === 'string' && recent.has(current)) config.headers.delete('authorization');
       return config;
     }
-    let header: string;
-    try {
-      header = await auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
-    } catch (error) {
-      return reject(toAxiosError(error, config), config);
-    }
-    config.headers.set('Authorization', header);
-    Object.defineProperty(config, SENT, { value: () => header, writable: true, configurable: true });
-    recent.delete(header);
-    recent.add(header);
-    if (recent.size > RECENT) recent.delete(recent.values().next().value as string);
-    guardRedirects(config, auth, guards);
-    return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
+    const ready = auth.peekAuthorization({ principal: config.zenoti?.principal });
+    return ready === undefined ? fetchHeader(config) : apply(config, ready);
   };
 
   /** After a 401: one retry with a newer credential, or `undefined` when there is none to try. */
@@ -102,10 +126,12 @@ export function zenotiAuthInterceptor(
   /** Whether the answer came from an allowed origin (a redirect may have left it). */
   const fromZenoti = (response: AxiosResponse): boolean => {
     const final = response.request?.res?.responseUrl ?? response.request?.responseURL;
-    return typeof final !== 'string' || auth.isAllowedUrl(final);
+    if (typeof final !== 'string' || final.startsWith(`${auth.baseUrl}/`)) return true;
+    return auth.isAllowedUrl(final);
   };
 
-  const settle = async (response: AxiosResponse): Promise<AxiosResponse | undefined> => {
+  /** A retry after a 401, `undefined` when there is nothing to do; success needs no promise. */
+  const settle = (response: AxiosResponse): Promise<AxiosResponse | undefined> | undefined => {
     const config = response.config as Tracked;
     const sent = config[SENT]?.();
     if (sent === undefined || !fromZenoti(response)) return undefined;
@@ -116,7 +142,10 @@ export function zenotiAuthInterceptor(
 
   const requestId = instance.interceptors.request.use(onRequest);
   const responseId = instance.interceptors.response.use(
-    async (response) => (await settle(response)) ?? response,
+    (response) => {
+      const retried = settle(response);
+      return retried === undefined ? response : retried.then((again) => again ?? response);
+    },
     async (error: unknown) => {
       if (!isAxiosError(error)) throw error;
       const retried = error.response ? await settle(error.response) : undefined;

@@ -133,32 +133,46 @@ export class ZenotiAuth {
   authorization(options?: AuthorizationOptions): Promise<string> {
     const fixed = this.#apiKeyPromise;
     if (fixed !== undefined) return fixed;
-    const identity = this.#identity;
-    if (identity !== undefined && options?.principal === undefined && identity.serviceUser !== undefined) {
-      // Hot path: the service user's token, from a synchronous store, still fresh. One store read;
-      // the settled promise is reused, so nothing is allocated.
-      const key = identity.serviceUser;
-      const store = this.#store as TokenStore & { [PEEK]?: (key: string) => TokenSet | undefined };
-      // Only in-process stores answer synchronously; a remote store is read once, on the slow path.
-      const set = store[PEEK] ? store[PEEK](key) : store.local === true ? store.get(key) : undefined;
-      if (isThenable(set))
-        set.then(undefined, () => undefined); // never leave a rejection unhandled
-      else if (set !== undefined) {
-        const memo = this.#memo;
-        if (
-          memo?.set === set &&
-          memo.epoch === this.#state.epoch &&
-          (memo.timer !== undefined ? !memo.due : this.#o.now() < memo.refreshAt)
-        ) {
-          return memo.promise;
-        }
-        if (this.#isUsable(set, key) && !this.#state.cooldown.has(key)) {
-          this.#header(set);
-          return (this.#memo as Memo).promise;
-        }
-      }
+    if (options?.principal === undefined) {
+      const memo = this.#ready();
+      if (memo !== undefined) return memo.promise;
     }
     return this.#authorizationSlow(options);
+  }
+
+  /**
+   * The `Authorization` value if it is available right now without waiting (an API key, or the
+   * service user's fresh token in an in-process store), else `undefined`: then call
+   * `authorization()`. Lets adapters skip a promise on their hot path.
+   */
+  peekAuthorization(options?: { principal?: string | undefined }): string | undefined {
+    if (this.#apiKeyHeader !== undefined) return this.#apiKeyHeader;
+    return options?.principal === undefined ? this.#ready()?.header : undefined;
+  }
+
+  /** Hot path: the service user's token, from a synchronous store, still fresh — one store read, no allocation. */
+  #ready(): Memo | undefined {
+    const key = this.#identity?.serviceUser;
+    if (key === undefined) return undefined;
+    const store = this.#store as TokenStore & { [PEEK]?: (key: string) => TokenSet | undefined };
+    // Only in-process stores answer synchronously; a remote store is read once, on the slow path.
+    const set = store[PEEK] ? store[PEEK](key) : store.local === true ? store.get(key) : undefined;
+    if (isThenable(set)) {
+      set.then(undefined, () => undefined); // never leave a rejection unhandled
+      return undefined;
+    }
+    if (set === undefined) return undefined;
+    const memo = this.#memo;
+    if (
+      memo?.set === set &&
+      memo.epoch === this.#state.epoch &&
+      (memo.timer !== undefined ? !memo.due : this.#o.now() < memo.refreshAt)
+    ) {
+      return memo;
+    }
+    if (!this.#isUsable(set, key) || this.#state.cooldown.has(key)) return undefined;
+    this.#header(set);
+    return this.#memo;
   }
 
   async #authorizationSlow(options: AuthorizationOptions | undefined): Promise<string> {

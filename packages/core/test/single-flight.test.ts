@@ -74,3 +74,20 @@ describe('settled-state sharing (shareInFlight: false, for Workers)', () => {
     expect(z.control.counters().token.total).toBe(2);
   });
 });
+
+describe('peekAuthorization()', () => {
+  it('answers synchronously only when no wait is needed', async () => {
+    const z = await zenoti();
+    const auth = new ZenotiAuth(serviceUser(z.url));
+    expect(auth.peekAuthorization()).toBeUndefined();
+    const header = await auth.authorization();
+    expect(auth.peekAuthorization()).toBe(header);
+    expect(auth.peekAuthorization({ principal: 'someone' })).toBeUndefined();
+    expect(new ZenotiAuth({ apiKey: D.apiKey, baseUrl: z.url }).peekAuthorization()).toBe(
+      `apikey ${D.apiKey}`,
+    );
+    z.control.expireAccessTokens();
+    await auth.invalidate(header);
+    expect(auth.peekAuthorization()).toBeUndefined();
+  });
+});
