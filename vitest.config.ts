@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // Each project keeps its own vitest.config.ts (or the defaults) so `pnpm --filter X test` works too.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'packages/redis/vitest.fleet.config.ts',
+      'apps/*/vitest.config.ts',
+    ],
   },
 });

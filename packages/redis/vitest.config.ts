@@ -1,13 +1,15 @@
 import { defineProject } from 'vitest/config';
 
+/** Multi-process fleet tests: run on their own (vitest.fleet.config.ts), after everything else. */
+export const FLEET_TESTS = ['test/fleet.test.ts', 'test/holder-killed.test.ts', 'test/redis-outage.test.ts'];
+
 export default defineProject({
   test: {
     name: 'redis',
     include: ['test/**/*.test.ts'],
+    exclude: FLEET_TESTS,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // The fleet tests start 8 processes each and measure timing: one file at a time on a small machine.
-    fileParallelism: false,
     globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -4,8 +4,12 @@ import { REDIS_PORT, uniquePrefix, until, zenoti } from './support.ts';
 
 const PROCESSES = 8;
 const CALLERS_PER_PROCESS = 125;
-/** Lifetime of the tokens whose expiries are counted: a refresh about every second. */
-const ACCESS_TOKEN_TTL_MS = 1_200;
+/**
+ * Lifetime of the tokens whose expiries are counted: a refresh about every 1.9 s. Shorter lives make
+ * the test fragile on a loaded machine: a request slower than a token's remaining life is killed
+ * by the next refresh even after its one retry.
+ */
+const ACCESS_TOKEN_TTL_MS = 2_500;
 /** The first token lives longer, while eight processes start, connect and warm up. */
 const WARM_UP_TTL_MS = 4_000;
 /**
@@ -14,7 +18,7 @@ const WARM_UP_TTL_MS = 4_000;
  * (shared) machine — longer than a token lives, so requests would die in the queue.
  */
 const PAUSE_MS = 8_000;
-const EXPIRIES = 21;
+const EXPIRIES = 20;
 
 describe('a fleet of processes on one Redis', () => {
   it('makes exactly one token call per expiry for 1,000 callers in 8 processes, with no 401 seen by any caller', async () => {
@@ -41,7 +45,12 @@ describe('a fleet of processes on one Redis', () => {
       'first answers',
     );
     z.control.setAccessTokenTtl(ACCESS_TOKEN_TTL_MS);
-    await until(() => z.control.counters().token.refresh.ok >= EXPIRIES, 45_000, `${EXPIRIES} refreshes`, 50);
+    await until(
+      () => z.control.counters().token.refresh.ok >= EXPIRIES,
+      100_000,
+      `${EXPIRIES} refreshes`,
+      50,
+    );
     const reports = await stopFleet(workers);
     const seconds = (Date.now() - started) / 1000;
 
@@ -93,5 +102,5 @@ describe('a fleet of processes on one Redis', () => {
     expect(statuses['200']).toBe(requests);
     // The tokens really were shared: most of them served all 8 processes.
     expect(sharedByAll).toBeGreaterThanOrEqual(Math.floor(distinct.size * 0.8));
-  }, 90_000);
+  }, 150_000);
 });
