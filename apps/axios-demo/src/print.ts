@@ -2,6 +2,11 @@ import type { ZenotiAuthEvent } from '@zenoti-auth/core';
 
 let stepNo = 0;
 
+/** Numbers the next step 1 again (each `run()` starts its own list). */
+export function resetSteps(): void {
+  stepNo = 0;
+}
+
 /** Prints a numbered step title. */
 export function step(title: string): void {
   stepNo += 1;

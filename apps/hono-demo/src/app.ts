@@ -20,7 +20,12 @@ interface Guest {
  */
 export function createDemoApp(config: DemoConfig): Hono<ZenotiAuthEnv> {
   const baseUrl = config.zenoti.baseUrl;
-  const server = new ZenotiAuth({ apiKey: config.zenoti.apiKey, ...(baseUrl ? { baseUrl } : {}) });
+  const onEvent = config.onEvent ? { onEvent: config.onEvent } : {};
+  const server = new ZenotiAuth({
+    apiKey: config.zenoti.apiKey,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...onEvent,
+  });
 
   const signIn = zenotiSignIn({
     cookie: { name: 'demo_session', secret: config.sessionSecret, secure: config.secureCookies ?? true },
@@ -37,6 +42,7 @@ export function createDemoApp(config: DemoConfig): Hono<ZenotiAuthEnv> {
     principal: signIn.principal,
     ...(baseUrl ? { baseUrl } : {}),
     ...(config.store ? { store: config.store } : {}),
+    ...onEvent,
   });
 
   const app = new Hono<ZenotiAuthEnv>();

@@ -1,4 +1,4 @@
-import type { TokenStore } from '@zenoti-auth/core';
+import type { TokenStore, ZenotiAuthEvent } from '@zenoti-auth/core';
 
 /** What the demo needs to reach Zenoti (the real one or the mock) and to sign sessions. */
 export interface DemoConfig {
@@ -16,6 +16,8 @@ export interface DemoConfig {
   secureCookies?: boolean;
   /** Where the guests' token sets live. @default the process-wide memory store */
   store?: TokenStore;
+  /** Receives the engines' events (tokens obtained, invalidated …) for logs; never given a secret. */
+  onEvent?: (event: ZenotiAuthEvent) => void;
 }
 
 /** Environment variables the demo reads (on Node from `process.env`, on Workers from `env`). */
