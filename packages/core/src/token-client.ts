@@ -187,7 +187,32 @@ export class TokenClient {
     );
     if (attempt.error) throw attempt.error;
     const status = attempt.response?.status ?? 0;
-    if ((status >= 200 && status < 300) || status === 401) return true;
-    throw new ZenotiAuthError('TOKEN_ENDPOINT', `Revoking the token failed with HTTP ${status}.`, { status });
+    if (status === 401) return true; // the token was dead already
+    if (status < 200 || status >= 300) {
+      throw new ZenotiAuthError('TOKEN_ENDPOINT', `Revoking the token failed with HTTP ${status}.`, {
+        status,
+      });
+    }
+    // Zenoti documents no revoke body: accept an empty one or a JSON object reporting no error, and
+    // nothing else — an HTML page or a broken body is no proof that the session ended.
+    const text = attempt.text?.trim() ?? '';
+    if (text === '') return true;
+    const body = attempt.body as Record<string, unknown> | undefined;
+    const confirmed =
+      typeof body === 'object' &&
+      body !== null &&
+      !Array.isArray(body) &&
+      (body.error ?? body.Error ?? null) === null &&
+      body.success !== false &&
+      body.Success !== false &&
+      (body.success === undefined || typeof body.success === 'boolean');
+    if (confirmed) return true;
+    throw new ZenotiAuthError(
+      'INVALID_RESPONSE',
+      `The revoke endpoint answered HTTP ${status} with an unreadable body.`,
+      {
+        status,
+      },
+    );
   }
 }

@@ -90,4 +90,20 @@ describe('end-user sessions', () => {
     expect(await new ZenotiAuth({ apiKey: D.apiKey, baseUrl: z.url }).revoke()).toEqual({ revoked: false });
     expect(z.control.counters().revoke.total).toBe(0);
   });
+
+  it('does not report a revoke as done when Zenoti answers 200 with an unreadable body', async () => {
+    const z = await zenoti();
+    const { events, onEvent } = recorder();
+    const auth = new ZenotiAuth(guestApp(z.url, { onEvent }));
+    const alice = D.guests[0];
+    const { principal } = await auth.login({ username: alice.username, password: alice.password });
+    z.control.injectFault(
+      'revoke',
+      { kind: 'raw', status: 200, contentType: 'text/html', body: '<html>ok</html>' },
+      1,
+    );
+    expect(await auth.logout(principal)).toEqual({ revoked: false });
+    expect(events.some((e) => e.type === 'error' && e.error.code === 'INVALID_RESPONSE')).toBe(true);
+    await expect(auth.authorization({ principal })).rejects.toMatchObject({ code: 'LOGIN_REQUIRED' });
+  });
 });
