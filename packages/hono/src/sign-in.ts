@@ -9,7 +9,7 @@ import { zenotiOf } from './zenoti-auth.ts';
 /** The session cookie. It holds only the opaque principal id (and your `subject`), signed with HMAC-SHA-256. */
 export interface ZenotiSessionCookieOptions {
   /** **Required.** The signing key: at least 32 characters (or bytes). Keep it secret; rotate it to end every session. */
-  secret: string | BufferSource;
+  secret: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>;
   /** @default 'zenoti_session' */
   name?: string;
   /** `'None'` is not offered: it would send the session along with cross-site requests. @default 'Lax' */
