@@ -9,13 +9,23 @@ import { fileURLToPath } from 'node:url';
 import { axiosThroughput } from './axios-throughput.ts';
 import { bundleSize } from './bundle-size.ts';
 import { cachedAuthorization } from './cached-authorization.ts';
+import { fleet } from './fleet.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
+import { honoThroughput } from './hono-throughput.ts';
 import { memory } from './memory.ts';
+import { proxyThroughput } from './proxy-throughput.ts';
 import { stampede } from './stampede.ts';
 
-const all: Benchmark[] = [axiosThroughput, cachedAuthorization, stampede, memory, bundleSize].sort(
-  (a, b) => a.id - b.id,
-);
+const all: Benchmark[] = [
+  honoThroughput,
+  axiosThroughput,
+  cachedAuthorization,
+  stampede,
+  fleet,
+  memory,
+  bundleSize,
+  proxyThroughput,
+].sort((a, b) => a.id - b.id);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;
 
