@@ -1,43 +1,35 @@
 #!/usr/bin/env node
-// Prints the min+gzip size of each published package's ESM entry, frameworks and peers external.
-// Usage: node scripts/size.mjs [package-dir-name …]   (default: every package with dist/index.mjs)
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Prints the min+gzip size of every ESM entry of each published package, frameworks and peers external.
+// Usage: node scripts/size.mjs [package-dir-name …] [--json] [--check]
+//   --check  exits 1 when an entry is over its package's budget (scripts/size-lib.mjs `budgets`)
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { budgets, packageSizes } from './size-lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const dirs = names.length > 0 ? names : readdirSync(join(root, 'packages'));
+const dirs =
+  names.length > 0
+    ? names
+    : readdirSync(join(root, 'packages')).filter((d) =>
+        existsSync(join(root, 'packages', d, 'package.json')),
+      );
 const json = process.argv.includes('--json');
+const check = process.argv.includes('--check');
 const results = [];
 for (const dir of dirs) {
-  const pkgDir = join(root, 'packages', dir);
-  const entry = join(pkgDir, 'dist', 'index.mjs');
-  if (!existsSync(entry)) {
-    console.error(`size: ${dir}: no dist/index.mjs (run the build first)`);
+  try {
+    for (const row of await packageSizes(root, dir)) results.push({ ...row, budget: budgets[dir] ?? null });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;
-    continue;
   }
-  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-  const external = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'neutral',
-    write: false,
-    external: [...external, ...external.map((e) => `${e}/*`), 'node:*'],
-    logLevel: 'silent',
-  });
-  const code = out.outputFiles[0].contents;
-  results.push({ package: pkg.name, minified: code.length, gzip: gzipSync(code, { level: 9 }).length });
 }
 if (json) console.log(JSON.stringify(results));
 else
   for (const r of results)
     console.log(
-      `${r.package}: ${(r.minified / 1024).toFixed(2)} kB min, ${(r.gzip / 1024).toFixed(2)} kB min+gzip`,
+      `${r.package}${r.entry === '.' ? '' : r.entry.slice(1)}: ${(r.minified / 1024).toFixed(2)} kB min, ${r.gzip} B min+gzip${r.budget ? ` (budget ${r.budget} B${r.gzip > r.budget ? ', OVER' : ''})` : ''}`,
     );
+if (check && results.some((r) => r.budget && r.gzip > r.budget)) process.exitCode = 1;
