@@ -32,50 +32,38 @@ export interface ZenotiAuthErrorOptions {
   cause?: unknown;
 }
 
-const PREFIX = '[@zenoti-auth/core] ';
-
 /**
  * The one error class of zenoti-auth. Its message never contains a key, password,
  * secret or token: values are shown only as fingerprints (`…ab68`).
  */
 export class ZenotiAuthError extends Error {
   override readonly name = 'ZenotiAuthError';
-  readonly code: ZenotiAuthErrorCode;
+  declare readonly code: ZenotiAuthErrorCode;
   /** The HTTP status that caused the error, when there was one. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** For `INVALID_OPTIONS`: the option at fault, e.g. `"app.appSecret"`. */
-  readonly field: string | undefined;
+  declare readonly field: string | undefined;
   /** For `RATE_LIMITED`: how long Zenoti asked to wait. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
-  constructor(code: ZenotiAuthErrorCode, message: string, options: ZenotiAuthErrorOptions = {}) {
-    super(/^\[@zenoti-auth\/[\w-]+\] /.test(message) ? message : PREFIX + message, { cause: options.cause });
-    this.code = code;
-    this.status = options.status;
-    this.field = options.field;
-    this.retryAfterMs = options.retryAfterMs;
+  constructor(code: ZenotiAuthErrorCode, message: string, { cause, ...rest }: ZenotiAuthErrorOptions = {}) {
+    // Adapters pass messages with their own `[@zenoti-auth/x] ` prefix; those are kept.
+    super(/^\[@zenoti-auth\//.test(message) ? message : `[@zenoti-auth/core] ${message}`, { cause });
+    Object.assign(this, { code, status: undefined, field: undefined, retryAfterMs: undefined }, rest);
   }
 
-  /** Serialises without `cause` details that could hold upstream bodies. */
+  /** Serialises without `cause` details that could hold upstream bodies; absent fields are left out. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.status === undefined ? {} : { status: this.status }),
-      ...(this.field === undefined ? {} : { field: this.field }),
-      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
-    };
+    const { name, code, message, status, field, retryAfterMs } = this;
+    return JSON.parse(JSON.stringify({ name, code, message, status, field, retryAfterMs }));
   }
 }
 
 export function isZenotiAuthError(value: unknown): value is ZenotiAuthError {
-  return value instanceof ZenotiAuthError || (value instanceof Error && value.name === 'ZenotiAuthError');
+  return value instanceof Error && value.name === 'ZenotiAuthError';
 }
 
 /** A plain error used as `cause` that carries only a safe description. */
 export function safeCause(description: string): Error {
-  const error = new Error(description);
-  error.name = 'ZenotiUpstreamError';
-  return error;
+  return Object.assign(new Error(description), { name: 'ZenotiUpstreamError' });
 }

@@ -1,7 +1,13 @@
-import { redact } from './redact.ts';
-
 /** The two Zenoti authorization schemes. */
 export type ZenotiScheme = 'apikey' | 'bearer';
+
+/**
+ * A short, non-reversible label for a secret: `…` plus its last four characters,
+ * or `…` alone for values too short to show any part of.
+ */
+export function redact(secret: string | undefined | null): string {
+  return secret && secret.length > 11 ? `…${secret.slice(-4)}` : '…';
+}
 
 /** `formatAuthorization('bearer', token)` → `"bearer <token>"`: exactly the lower-case form Zenoti documents. */
 export function formatAuthorization(scheme: ZenotiScheme, credential: string): string {
@@ -15,15 +21,12 @@ export interface ParsedAuthorization {
 
 /** Parses an `Authorization` value; the scheme word is case-insensitive. Returns undefined for anything else. */
 export function parseAuthorization(value: string | null | undefined): ParsedAuthorization | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^\s*(apikey|bearer)\s+(\S+)\s*$/i.exec(value);
-  if (!match?.[1] || !match[2]) return undefined;
-  return { scheme: match[1].toLowerCase() as ZenotiScheme, credential: match[2] };
+  const m = /^\s*(apikey|bearer)\s+(\S+)\s*$/i.exec(value ?? '');
+  return m ? { scheme: m[1]?.toLowerCase() as ZenotiScheme, credential: m[2] as string } : undefined;
 }
 
 /** `"bearer …ab68"`: an Authorization value safe to log. */
 export function redactAuthorization(value: string | null | undefined): string {
   const parsed = parseAuthorization(value);
-  if (!parsed) return value ? '…' : '';
-  return `${parsed.scheme} ${redact(parsed.credential)}`;
+  return parsed ? `${parsed.scheme} ${redact(parsed.credential)}` : value ? '…' : '';
 }

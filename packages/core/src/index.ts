@@ -10,11 +10,12 @@ export type {
   ZenotiAuthEventType,
   ZenotiAuthListener,
 } from './events.ts';
-export type { ZenotiCallOptions, ZenotiRequestInit } from './fetch.ts';
+
 export {
   formatAuthorization,
   type ParsedAuthorization,
   parseAuthorization,
+  redact,
   redactAuthorization,
   type ZenotiScheme,
 } from './header.ts';
@@ -29,8 +30,15 @@ export {
   type ZenotiAuthOptions,
   type ZenotiUser,
 } from './options.ts';
-export { redact } from './redact.ts';
+
 export { parseZenotiDate } from './time.ts';
 export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock, TokenStoreLockOptions } from './types.ts';
 export { isLoopbackHost } from './validate.ts';
-export { type AuthorizationOptions, type LoginInput, type LoginResult, ZenotiAuth } from './zenoti-auth.ts';
+export {
+  type AuthorizationOptions,
+  type LoginInput,
+  type LoginResult,
+  ZenotiAuth,
+  type ZenotiCallOptions,
+  type ZenotiRequestInit,
+} from './zenoti-auth.ts';

@@ -1,86 +1,74 @@
 import { ZenotiAuthError } from './errors.ts';
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
-
 /**
  * Parses a Zenoti date-time as UTC. Zenoti sends seven fractional digits
  * (`2022-06-08T11:19:18.7016839Z`); a value without a zone is taken as UTC.
  * Returns ms since epoch, or undefined when the value is not such a date.
  */
 export function parseZenotiDate(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = ISO.exec(value.trim());
+  const m =
+    typeof value === 'string' &&
+    /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d{1,3})\d*)?(?:Z|([+-])(\d\d):?(\d\d))?$/i.exec(
+      value.trim(),
+    );
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  const check = new Date(time);
-  if (
-    Number.isNaN(time) ||
-    check.getUTCMonth() !== Number(mo) - 1 ||
-    check.getUTCDate() !== Number(d) ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(s) > 59
-  ) {
-    return undefined;
-  }
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return time;
-}
-
-/** Resolves after `ms`, or rejects with `ABORTED` when the signal fires first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  const wall = `${m[1]}T${m[2]}`;
+  const time = Date.parse(`${wall}Z`);
+  // Round-trip check: no runtime may roll 2022-02-30 over into March, or accept hour 25.
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 19) !== wall) return undefined;
+  const offset = m[4] ? (m[4] === '-' ? -1 : 1) * (Number(m[5]) * 60 + Number(m[6])) * 60_000 : 0;
+  return time + Number((m[3] ?? '').padEnd(3, '0')) - offset;
 }
 
 export function abortError(): ZenotiAuthError {
-  return new ZenotiAuthError('ABORTED', 'The call was aborted by its AbortSignal.');
+  return new ZenotiAuthError('ABORTED', 'Aborted by the caller’s AbortSignal.');
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling the promise itself. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort?: () => void,
+): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
+    const abort = (): void => {
+      onAbort?.();
+      reject(abortError());
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    const done = (): void => signal.removeEventListener('abort', abort);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        done();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        done();
         reject(error);
       },
     );
   });
 }
 
+/** Resolves after `ms`, or rejects with `ABORTED` (and clears the timer) when the signal fires first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return raceAbort(
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+    signal,
+    () => clearTimeout(timer),
+  );
+}
+
 /** Parses `Retry-After` (seconds or an HTTP date) into ms; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
+  const date = Date.parse(v);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

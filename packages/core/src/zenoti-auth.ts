@@ -1,15 +1,19 @@
 import { isZenotiAuthError, ZenotiAuthError } from './errors.ts';
-import { Emitter, type ZenotiAuthEventType, type ZenotiAuthListener } from './events.ts';
-import { authorizedFetch, type ZenotiRequestInit } from './fetch.ts';
-import { formatAuthorization, parseAuthorization } from './header.ts';
-import { computeIdentity, type Identity, principalKey } from './identity.ts';
+import {
+  Emitter,
+  type InvalidatedEvent,
+  type TokenEvent,
+  type ZenotiAuthEventType,
+  type ZenotiAuthListener,
+} from './events.ts';
+import { formatAuthorization, parseAuthorization, redact } from './header.ts';
+import { computeIdentity, type Identity } from './identity.ts';
 import { defaultTokenStore, PEEK } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
-import { redact } from './redact.ts';
-import { rememberLastKnown, type SharedState, sharedStateOf } from './shared-state.ts';
+import { bound, type SharedState, sharedStateOf } from './shared-state.ts';
 import { raceAbort, sleep } from './time.ts';
-import { TokenClient } from './token-client.ts';
-import type { TokenSet, TokenStore, TokenStoreLock } from './types.ts';
+import { type GrantBody, rateLimitWait, TokenClient } from './token-client.ts';
+import type { MaybePromise, TokenSet, TokenStore } from './types.ts';
 import { resolveOptions } from './validate.ts';
 
 export interface AuthorizationOptions {
@@ -17,6 +21,18 @@ export interface AuthorizationOptions {
   principal?: string | undefined;
   /** Stops this caller's wait; a refresh shared with other callers carries on. */
   signal?: AbortSignal | undefined;
+}
+
+/** Per-call zenoti-auth settings, as in the axios and Hono adapters. */
+export interface ZenotiCallOptions {
+  /** Use this end user's token (a principal from `login()`). */
+  principal?: string | undefined;
+  /** Send no credential on this call. */
+  skip?: boolean | undefined;
+}
+
+export interface ZenotiRequestInit extends RequestInit {
+  zenoti?: ZenotiCallOptions;
 }
 
 export interface LoginInput {
@@ -59,8 +75,6 @@ interface Memo {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-const MAX_TIMER_MS = 2_147_483_647;
-
 /**
  * Clock reads cost 50–90 ns on some virtual machines, more than the rest of the hot path. Where a
  * timer can be unref'd (it then never keeps a process alive), let a timer say when the memo is due
@@ -68,16 +82,14 @@ const MAX_TIMER_MS = 2_147_483_647;
  */
 function armDueTimer(memo: Memo): void {
   const delay = memo.refreshAt - Date.now();
-  if (delay <= 0 || delay > MAX_TIMER_MS) return;
+  if (delay <= 0 || delay > 2_147_483_647) return;
   const timer = setTimeout(() => {
     memo.due = true;
-  }, delay) as unknown as { unref?: () => void };
+  }, delay) as ReturnType<typeof setTimeout> & { unref?: () => void };
   if (typeof timer?.unref === 'function') {
     timer.unref();
-    memo.timer = timer as unknown as ReturnType<typeof setTimeout>;
-  } else {
-    clearTimeout(timer as unknown as ReturnType<typeof setTimeout>);
-  }
+    memo.timer = timer;
+  } else clearTimeout(timer);
 }
 
 /** Zenoti tokens are ~1 kB; the tail is unique enough to remember which ones were accepted. */
@@ -85,8 +97,71 @@ function acceptedId(token: string): string {
   return token.slice(-32);
 }
 
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {}
+}
+
+/**
+ * Sends `request`, following redirects by hand so that every hop is checked: the credential goes
+ * only to allowed origins, and is dropped as soon as a redirect leaves them.
+ */
+async function send(
+  doFetch: typeof fetch,
+  allowed: (url: string | URL) => boolean,
+  request: Request,
+  header: string | undefined,
+): Promise<Response> {
+  let current = request;
+  for (let hop = 0; ; hop++) {
+    const headers = new Headers(current.headers);
+    if (header !== undefined)
+      allowed(current.url) ? headers.set('authorization', header) : headers.delete('authorization');
+    // A bodiless request can be sent again as it is; one with a body is cloned so a 307/308 can replay it.
+    const response = await doFetch(current.body ? current.clone() : current, { headers, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (
+      ![301, 302, 303, 307, 308].includes(response.status) ||
+      location === null ||
+      request.redirect !== 'follow'
+    )
+      return response;
+    if (hop >= 10) throw new TypeError('[@zenoti-auth/core] Too many redirects.');
+    await discard(response);
+    const url = new URL(current.url);
+    const next = new URL(location, url);
+    const keepBody = response.status > 306;
+    const method = current.method;
+    const nextHeaders = new Headers(current.headers);
+    if (next.origin !== url.origin) {
+      nextHeaders.delete('authorization');
+      nextHeaders.delete('cookie');
+    }
+    if (!keepBody) {
+      nextHeaders.delete('content-type');
+      nextHeaders.delete('content-length');
+    }
+    current = new Request(next, {
+      method:
+        keepBody || method === 'HEAD' || (method !== 'POST' && response.status !== 303) ? method : 'GET',
+      headers: nextHeaders,
+      body: keepBody ? current.body : null,
+      redirect: 'manual',
+      signal: current.signal,
+      ...(keepBody && current.body ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    // Credentials follow only to allowed origins; the request's own Authorization never leaves its origin.
+    if (!allowed(next)) header = undefined;
+  }
+}
+
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+function invalidInput(message: string, field: string): ZenotiAuthError {
+  return new ZenotiAuthError('INVALID_OPTIONS', message, { field });
 }
 
 /**
@@ -100,7 +175,7 @@ export class ZenotiAuth {
   readonly #o: ResolvedOptions;
   readonly #events: Emitter;
   readonly #client: TokenClient;
-  readonly #store: TokenStore;
+  readonly #store: TokenStore & { [PEEK]?: (key: string) => TokenSet | undefined };
   readonly #state: SharedState;
   readonly #apiKeyHeader: string | undefined;
   readonly #apiKeyPromise: Promise<string> | undefined;
@@ -109,14 +184,16 @@ export class ZenotiAuth {
   #memo: Memo | undefined;
 
   constructor(options: ZenotiAuthOptions) {
-    this.#o = resolveOptions(options);
-    this.#events = new Emitter(this.#o.onEvent);
-    this.#client = new TokenClient(this.#o, this.#events);
-    this.#store = this.#o.store ?? defaultTokenStore();
+    const o = resolveOptions(options);
+    this.#o = o;
+    this.#events = new Emitter(o.onEvent);
+    this.#client = new TokenClient(o, this.#events);
+    this.#store = o.store ?? defaultTokenStore();
     this.#state = sharedStateOf(this.#store);
-    this.#apiKeyHeader =
-      this.#o.apiKey === undefined ? undefined : formatAuthorization('apikey', this.#o.apiKey);
-    this.#apiKeyPromise = this.#apiKeyHeader === undefined ? undefined : Promise.resolve(this.#apiKeyHeader);
+    if (o.apiKey !== undefined) {
+      this.#apiKeyHeader = formatAuthorization('apikey', o.apiKey);
+      this.#apiKeyPromise = Promise.resolve(this.#apiKeyHeader);
+    }
   }
 
   /** `'apiKey'` or `'token'`. */
@@ -131,13 +208,9 @@ export class ZenotiAuth {
 
   /** The `Authorization` value to send: `"apikey …"` or `"bearer …"`. */
   authorization(options?: AuthorizationOptions): Promise<string> {
-    const fixed = this.#apiKeyPromise;
-    if (fixed !== undefined) return fixed;
-    if (options?.principal === undefined) {
-      const memo = this.#ready();
-      if (memo !== undefined) return memo.promise;
-    }
-    return this.#authorizationSlow(options);
+    const fixed =
+      this.#apiKeyPromise ?? (options?.principal === undefined ? this.#ready()?.promise : undefined);
+    return fixed ?? this.#authorizationSlow(options);
   }
 
   /**
@@ -146,15 +219,14 @@ export class ZenotiAuth {
    * `authorization()`. Lets adapters skip a promise on their hot path.
    */
   peekAuthorization(options?: { principal?: string | undefined }): string | undefined {
-    if (this.#apiKeyHeader !== undefined) return this.#apiKeyHeader;
-    return options?.principal === undefined ? this.#ready()?.header : undefined;
+    return this.#apiKeyHeader ?? (options?.principal === undefined ? this.#ready()?.header : undefined);
   }
 
   /** Hot path: the service user's token, from a synchronous store, still fresh — one store read, no allocation. */
   #ready(): Memo | undefined {
     const key = this.#identity?.serviceUser;
     if (key === undefined) return undefined;
-    const store = this.#store as TokenStore & { [PEEK]?: (key: string) => TokenSet | undefined };
+    const store = this.#store;
     // Only in-process stores answer synchronously; a remote store is read once, on the slow path.
     const set = store[PEEK] ? store[PEEK](key) : store.local === true ? store.get(key) : undefined;
     if (isThenable(set)) {
@@ -176,15 +248,14 @@ export class ZenotiAuth {
   }
 
   async #authorizationSlow(options: AuthorizationOptions | undefined): Promise<string> {
-    const set = await this.#token(options?.principal, options?.signal);
-    return this.#header(set);
+    return this.#header(await this.#token(options?.principal, options?.signal));
   }
 
   #header(set: TokenSet): string {
     let memo = this.#memo;
     if (memo?.set !== set) {
       const header = formatAuthorization('bearer', set.accessToken);
-      if (memo?.timer !== undefined) clearTimeout(memo.timer);
+      clearTimeout(memo?.timer);
       memo = {
         set,
         header,
@@ -210,43 +281,40 @@ export class ZenotiAuth {
     rejectedHeaderValue: string,
     options?: { principal?: string | undefined },
   ): Promise<boolean> {
-    if (this.#apiKeyHeader !== undefined) return false;
-    const parsed = parseAuthorization(rejectedHeaderValue);
-    if (parsed?.scheme !== 'bearer') return false;
-    const key = await this.#keyFor(options?.principal);
+    const token = parseAuthorization(rejectedHeaderValue);
+    if (this.#apiKeyHeader !== undefined || token?.scheme !== 'bearer') return false;
+    const principal = options?.principal;
+    const state = this.#state;
+    const key = await this.#keyFor(principal);
     const current = await this.#read(key);
-    if (!current || current.accessToken !== parsed.credential) return false;
-    if (this.#state.rejected.get(key) === parsed.credential) return false;
-    const guard = this.#state.unauthorizedAt.get(key);
+    const guard = state.unauthorizedAt.get(key);
     const now = this.#o.now();
     if (
-      guard !== undefined &&
-      now - guard < UNAUTHORIZED_REFRESH_GUARD_MS &&
-      !this.#state.accepted.has(acceptedId(parsed.credential))
-    ) {
+      current?.accessToken !== token.credential ||
+      state.rejected.get(key) === token.credential ||
       // A token minted right after a 401 and never accepted since: the 401 is about permissions, not the token.
+      (guard !== undefined &&
+        now - guard < UNAUTHORIZED_REFRESH_GUARD_MS &&
+        !state.accepted.has(acceptedId(token.credential)))
+    )
       return false;
-    }
-    this.#state.rejected.set(key, parsed.credential);
-    this.#state.epoch++;
-    this.#state.unauthorizedAt.set(key, now);
-    this.#events.emit({
-      type: 'invalidated',
-      principal: options?.principal,
-      tokenId: redact(parsed.credential),
-      reason: 'unauthorized',
-    });
+    state.rejected.set(key, token.credential);
+    state.epoch++;
+    state.unauthorizedAt.set(key, now);
+    this.#emit('invalidated', principal, token.credential, { reason: 'unauthorized' });
     return true;
   }
 
   /** Tells the engine that Zenoti accepted a request sent with this header (adapters call this). */
   accepted(headerValue: string): void {
     if (this.#apiKeyHeader !== undefined) return;
+    const memo = this.#memo;
     const token =
-      headerValue === this.#memo?.header
-        ? this.#memo.set.accessToken
-        : parseAuthorization(headerValue)?.credential;
-    if (token !== undefined) this.#state.accepted.add(acceptedId(token));
+      headerValue === memo?.header ? memo.set.accessToken : parseAuthorization(headerValue)?.credential;
+    if (token !== undefined) {
+      this.#state.accepted.add(acceptedId(token));
+      bound(this.#state.accepted, 1_024);
+    }
   }
 
   /**
@@ -254,20 +322,60 @@ export class ZenotiAuth {
    * Adds `Authorization` only for allowed origins, retries once after a 401 with a newer
    * credential, and honours `429 Retry-After` within the rate-limit budget.
    */
-  fetch(input: string | URL | Request, init?: ZenotiRequestInit): Promise<Response> {
-    return authorizedFetch(
-      {
-        options: this.#o,
-        events: this.#events,
-        mode: this.mode,
-        authorization: (principal, signal) => this.authorization({ principal, signal }),
-        invalidate: (header, principal) => this.invalidate(header, { principal }),
-        accepted: (header) => this.accepted(header),
-        isAllowedUrl: (url) => this.isAllowedUrl(url),
-      },
-      input,
-      init,
+  async fetch(input: string | URL | Request, init: ZenotiRequestInit = {}): Promise<Response> {
+    const { zenoti, ...rest } = init;
+    const o = this.#o;
+    const request = new Request(
+      // Absolute and protocol-relative inputs keep their own origin; paths go under the base URL.
+      input instanceof Request || /^[a-z][a-z\d+.-]*:|^[\\/]{2}/i.test(String(input))
+        ? input instanceof Request
+          ? input
+          : new URL(input, `${o.baseUrl}/`)
+        : `${o.baseUrl}${String(input).startsWith('/') ? '' : '/'}${input}`,
+      rest,
     );
+    const principal = zenoti?.principal;
+    const signal = request.signal;
+    const allowed = (url: string | URL): boolean => this.isAllowedUrl(url);
+    let header =
+      zenoti?.skip !== true && allowed(request.url)
+        ? await this.authorization({ principal, signal })
+        : undefined;
+    for (let retried = false, limited = 0; ; ) {
+      const response = await send(
+        o.fetch ?? fetch,
+        allowed,
+        request.body ? request.clone() : request,
+        header,
+      );
+      if (!allowed(response.url || request.url)) return response;
+      const status = response.status;
+      if (status === 429) {
+        if (o.rateLimit === false) return response;
+        await discard(response);
+        await sleep(rateLimitWait(o, this.#events, response, limited++), signal);
+        continue;
+      }
+      rateLimitWait(o, this.#events, response, 0);
+      if (header === undefined) return response;
+      if (status !== 401) {
+        this.accepted(header);
+        return response;
+      }
+      await discard(response);
+      const rejected = header;
+      if (!retried) {
+        await this.invalidate(rejected, { principal });
+        header = await this.authorization({ principal, signal });
+      }
+      if (retried || header === rejected)
+        throw new ZenotiAuthError(
+          'UNAUTHORIZED',
+          `Zenoti answered 401 (${retried ? 'again, after a retry with a fresh credential' : this.#apiKeyHeader ? 'API key rejected' : 'no newer credential'}).`,
+          { status: 401 },
+        );
+      retried = true;
+    }
   }
 
   /**
@@ -276,60 +384,41 @@ export class ZenotiAuth {
    * differently (e.g. against a page's origin) must pass the URL their client will actually request.
    */
   isAllowedUrl(url: string | URL): boolean {
-    let parsed: URL;
     try {
-      parsed = typeof url === 'string' ? new URL(url, `${this.#o.baseUrl}/`) : url;
+      return this.#o.allowedOrigins.has(
+        (typeof url === 'string' ? new URL(url, `${this.#o.baseUrl}/`) : url).origin,
+      );
     } catch {
       return false;
     }
-    return this.#o.allowedOrigins.has(parsed.origin);
   }
 
   /** Signs an end user in (guest or therapist apps). Their password is used once and never stored. */
   async login(input: LoginInput): Promise<LoginResult> {
-    if (this.#apiKeyHeader !== undefined) {
-      throw new ZenotiAuthError('INVALID_OPTIONS', 'login() needs "app" credentials, not an API key.', {
-        field: 'app',
-      });
+    if (this.#apiKeyHeader) throw invalidInput('login() needs "app" credentials, not an API key.', 'app');
+    for (const field of ['username', 'password', 'principal'] as const) {
+      const value = input?.[field];
+      if (
+        (value !== undefined || field !== 'principal') &&
+        (typeof value !== 'string' || value.trim() === '')
+      )
+        throw invalidInput(`login() needs a non-empty string "${field}".`, field);
     }
-    for (const field of ['username', 'password'] as const) {
-      if (typeof input?.[field] !== 'string' || input[field].trim() === '') {
-        throw new ZenotiAuthError('INVALID_OPTIONS', `login() needs a non-empty "${field}".`, { field });
-      }
-    }
-    if (
-      input.principal !== undefined &&
-      (typeof input.principal !== 'string' || input.principal.trim() === '')
-    ) {
-      throw new ZenotiAuthError('INVALID_OPTIONS', 'login() "principal" must be a non-empty string.', {
-        field: 'principal',
-      });
-    }
-    const principal = input.principal ?? globalThis.crypto.randomUUID();
+    const principal = input.principal ?? crypto.randomUUID();
     const key = await this.#keyFor(principal);
     const previous = await this.#read(key);
     const set = await raceAbort(
-      this.#client.grant(
-        { grant_type: 'password', user_name: input.username, password: input.password },
-        previous?.version ?? 0,
-      ),
+      this.#grant({ grant_type: 'password', user_name: input.username, password: input.password }, previous),
       input.signal,
     );
-    await this.#write(key, set);
-    this.#state.rejected.delete(key);
-    this.#emitToken('password', principal, set);
+    await this.#save(key, set, 'password', principal);
     return { principal, userType: set.userType, expiresAt: new Date(set.accessTokenExpiresAt) };
   }
 
   /** Revokes an end user's session at Zenoti and forgets it. `revoked` is false if Zenoti could not be told. */
-  logout(principal: string): Promise<{ revoked: boolean }> {
-    if (typeof principal !== 'string' || principal === '') {
-      return Promise.reject(
-        new ZenotiAuthError('INVALID_OPTIONS', 'logout() needs the principal returned by login().', {
-          field: 'principal',
-        }),
-      );
-    }
+  async logout(principal: string): Promise<{ revoked: boolean }> {
+    if (typeof principal !== 'string' || principal === '')
+      throw invalidInput('logout() needs the principal returned by login().', 'principal');
     return this.#end(principal, 'logout');
   }
 
@@ -339,14 +428,13 @@ export class ZenotiAuth {
   }
 
   async #end(principal: string | undefined, reason: 'logout' | 'revoke'): Promise<{ revoked: boolean }> {
-    if (this.#apiKeyHeader !== undefined) return { revoked: false };
-    // No service user: there is no app-own token to revoke.
-    if (principal === undefined && this.#o.user === undefined) return { revoked: false };
+    // With an API key, or no service user, there is no app-own token to revoke.
+    if (this.#apiKeyHeader || (principal ?? this.#o.user) === undefined) return { revoked: false };
     const key = await this.#keyFor(principal);
     const set = await this.#read(key);
     await this.#delete(key);
     if (!set) return { revoked: false };
-    this.#events.emit({ type: 'invalidated', principal, tokenId: redact(set.accessToken), reason });
+    this.#emit('invalidated', principal, set, { reason });
     try {
       return { revoked: await this.#client.revoke(set.accessToken) };
     } catch (error) {
@@ -367,39 +455,31 @@ export class ZenotiAuth {
 
   /** Safe to log: no secret. */
   toJSON(): Record<string, unknown> {
+    const { baseUrl, app } = this.#o;
     return {
       type: 'ZenotiAuth',
       mode: this.mode,
-      baseUrl: this.#o.baseUrl,
-      ...(this.mode === 'token' ? { accountName: this.#o.app.accountName, appId: this.#o.app.appId } : {}),
+      baseUrl,
+      ...(this.#apiKeyHeader ? {} : { accountName: app.accountName, appId: app.appId }),
     };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `ZenotiAuth ${JSON.stringify(this.toJSON())}`;
+    return `ZenotiAuth ${JSON.stringify(this)}`;
   }
 
   // ---- token lifecycle -------------------------------------------------------------------------
 
-  async #getIdentity(): Promise<Identity> {
-    if (this.#identity) return this.#identity;
-    this.#identityPromise ??= computeIdentity(this.#o).then((identity) => {
-      this.#identity = identity;
-      return identity;
-    });
-    return this.#identityPromise;
-  }
-
   async #keyFor(principal: string | undefined): Promise<string> {
-    const identity = await this.#getIdentity();
-    if (principal !== undefined) return principalKey(identity, principal);
-    if (identity.serviceUser === undefined) {
+    this.#identityPromise ??= computeIdentity(this.#o).then((identity) => (this.#identity = identity));
+    const identity = await this.#identityPromise;
+    const key = principal === undefined ? identity.serviceUser : `${identity.app}:principal:${principal}`;
+    if (key === undefined)
       throw new ZenotiAuthError(
         'LOGIN_REQUIRED',
-        'No principal given and no service "user" configured: sign an end user in with login() and pass its principal.',
+        'No principal and no service "user": pass a principal from login().',
       );
-    }
-    return identity.serviceUser;
+    return key;
   }
 
   #window(set: TokenSet): number {
@@ -416,69 +496,58 @@ export class ZenotiAuth {
   async #token(principal: string | undefined, signal: AbortSignal | undefined): Promise<TokenSet> {
     const key = await this.#keyFor(principal);
     const { deadlineMs } = this.#o.retry;
+    const state = this.#state;
     const giveUpAt = Date.now() + 2 * deadlineMs;
     for (;;) {
-      this.#checkCooldown(key);
+      const cooldown = state.cooldown.get(key);
+      if (cooldown && cooldown.until > this.#o.now()) throw cooldown.error;
+      state.cooldown.delete(key);
       const set = await this.#read(key);
       if (set !== undefined && this.#isUsable(set, key)) return set;
-      const flight = this.#state.inflight.get(key);
+      const flight = state.inflight.get(key);
       if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
       if (!flight || Date.now() - flight.since >= deadlineMs) {
         // No refresh running (or one whose request was cancelled before it could settle): run our own.
-        return raceAbort(this.#startFlight(key, principal), signal);
+        const promise = this.#renew(key, principal).finally(() => {
+          if (state.inflight.get(key)?.promise === promise) state.inflight.delete(key);
+        });
+        // Every waiter may have given up (AbortSignal); the outcome is still handled.
+        promise.catch(() => undefined);
+        state.inflight.set(key, { promise, since: Date.now() });
+        return raceAbort(promise, signal);
       }
       // Settled-state sharing (Workers): wait for another request's refresh by polling the store,
       // never by awaiting its promise, which dies with that request.
-      if (Date.now() >= giveUpAt) {
+      if (Date.now() >= giveUpAt)
         throw new ZenotiAuthError(
           'TIMEOUT',
           `No token within ${2 * deadlineMs} ms while another caller refreshed.`,
         );
-      }
       await sleep(SETTLED_POLL_MS, signal);
     }
   }
 
-  #startFlight(key: string, principal: string | undefined): Promise<TokenSet> {
-    const promise = this.#renew(key, principal).finally(() => {
-      if (this.#state.inflight.get(key) === flight) this.#state.inflight.delete(key);
-    });
-    // Every waiter may have given up (AbortSignal); the outcome is still handled.
-    promise.catch(() => undefined);
-    const flight = { promise, since: Date.now() };
-    this.#state.inflight.set(key, flight);
-    return promise;
-  }
-
-  #checkCooldown(key: string): void {
-    const cooldown = this.#state.cooldown.get(key);
-    if (cooldown === undefined) return;
-    if (cooldown.until > this.#o.now()) throw cooldown.error;
-    this.#state.cooldown.delete(key);
-  }
-
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
-    const lock = await this.#lock(key);
+    // The wait for another holder is bounded by the same deadline as a token call.
+    const lock = await this.#safe(
+      () =>
+        this.#store.lock?.(`${key}:lock`, {
+          ttlMs: LOCK_TTL_MS,
+          signal: AbortSignal.timeout(this.#o.retry.deadlineMs),
+        }),
+      'lock failed; single flight in this process only',
+    );
     try {
       // Another process (or the previous lock holder) may have renewed it meanwhile.
       const current = await this.#read(key);
       if (current !== undefined && this.#isUsable(current, key)) return current;
-      const { set, grant } = await this.#obtain(key, principal, current);
-      await this.#write(key, set);
-      this.#state.rejected.delete(key);
-      this.#emitToken(grant, principal, set);
-      return set;
+      const [set, grant] = await this.#obtain(key, principal, current);
+      return await this.#save(key, set, grant, principal);
     } catch (error) {
       if (isZenotiAuthError(error)) this.#events.emit({ type: 'error', principal, error });
       throw error;
     } finally {
-      if (lock) {
-        try {
-          await lock.release();
-        } catch {
-          this.#warn('Could not release the token store lock; it will expire by itself.');
-        }
-      }
+      await this.#safe(() => lock?.release(), 'unlock failed; the lock will expire');
     }
   }
 
@@ -486,127 +555,112 @@ export class ZenotiAuth {
     key: string,
     principal: string | undefined,
     current: TokenSet | undefined,
-  ): Promise<{ set: TokenSet; grant: 'password' | 'refresh' }> {
-    const now = this.#o.now();
-    const version = current?.version ?? 0;
-    if (
-      current?.refreshToken &&
-      (current.refreshTokenExpiresAt === undefined || current.refreshTokenExpiresAt > now)
-    ) {
+  ): Promise<[TokenSet, 'password' | 'refresh']> {
+    const refreshToken = current?.refreshToken;
+    if (refreshToken && !((current.refreshTokenExpiresAt ?? Number.POSITIVE_INFINITY) <= this.#o.now())) {
       try {
-        const set = await this.#client.grant(
-          { grant_type: 'refresh_token', refresh_token: current.refreshToken },
-          version,
-        );
-        return { set, grant: 'refresh' };
+        return [
+          await this.#grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, current),
+          'refresh',
+        ];
       } catch (error) {
-        const refused =
-          isZenotiAuthError(error) &&
-          (error.code === 'CREDENTIALS_REJECTED' ||
-            (error.code === 'TOKEN_ENDPOINT' &&
-              error.status !== undefined &&
-              error.status >= 400 &&
-              error.status < 500));
-        if (!refused) throw error;
+        const { code, status = 0 } = error as ZenotiAuthError;
+        if (code !== 'CREDENTIALS_REJECTED' && !(code === 'TOKEN_ENDPOINT' && status > 399 && status < 500))
+          throw error;
         // The single-use refresh token is spent or dead: forget it so nobody sends it again.
         await this.#delete(key, current.version);
-        this.#events.emit({
-          type: 'invalidated',
-          principal,
-          tokenId: redact(current.accessToken),
-          reason: 'refresh-rejected',
-        });
+        this.#emit('invalidated', principal, current, { reason: 'refresh-rejected' });
       }
     }
     const user = principal === undefined ? this.#o.user : undefined;
-    if (!user) {
-      throw new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended; the end user must sign in again.');
-    }
+    if (!user) throw new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended: sign in again.');
     try {
-      const set = await this.#client.grant(
-        { grant_type: 'password', user_name: user.username, password: user.password },
-        version,
-      );
-      return { set, grant: 'password' };
+      return [
+        await this.#grant(
+          { grant_type: 'password', user_name: user.username, password: user.password },
+          current,
+        ),
+        'password',
+      ];
     } catch (error) {
-      if (
-        isZenotiAuthError(error) &&
-        error.code === 'CREDENTIALS_REJECTED' &&
-        this.#o.credentialsCooldownMs > 0
-      ) {
-        this.#state.cooldown.set(key, { until: this.#o.now() + this.#o.credentialsCooldownMs, error });
+      const cooldownMs = this.#o.credentialsCooldownMs;
+      if ((error as ZenotiAuthError).code === 'CREDENTIALS_REJECTED' && cooldownMs > 0) {
+        this.#state.cooldown.set(key, { until: this.#o.now() + cooldownMs, error: error as ZenotiAuthError });
         this.#state.epoch++;
       }
       throw error;
     }
   }
 
-  #emitToken(grant: 'password' | 'refresh', principal: string | undefined, set: TokenSet): void {
-    this.#events.emit({
-      type: 'token',
-      grant,
-      principal,
-      tokenId: redact(set.accessToken),
-      expiresAt: set.accessTokenExpiresAt,
-    });
+  #grant(body: GrantBody, previous: TokenSet | undefined): Promise<TokenSet> {
+    return this.#client.grant(body, previous?.version ?? 0, (this.#identity as Identity).deviceId);
   }
 
-  #warn(message: string): void {
-    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] ${message}` });
+  /** Stores a new set, clears any 401 mark on its key and announces it. */
+  async #save(
+    key: string,
+    set: TokenSet,
+    grant: 'password' | 'refresh',
+    principal: string | undefined,
+  ): Promise<TokenSet> {
+    if (!this.#store.local) this.#remember(key, set);
+    const until = Math.max(set.refreshTokenExpiresAt ?? 0, set.accessTokenExpiresAt);
+    await this.#safe(
+      () => this.#store.set(key, set, Math.max(1_000, until - this.#o.now())),
+      'write failed; token kept in this process',
+    );
+    this.#state.rejected.delete(key);
+    this.#emit('token', principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
+    return set;
+  }
+
+  #emit(
+    type: 'token' | 'invalidated',
+    principal: string | undefined,
+    token: TokenSet | string,
+    rest: Partial<TokenEvent | InvalidatedEvent>,
+  ): void {
+    const tokenId = redact(typeof token === 'string' ? token : token.accessToken);
+    this.#events.emit({ type, principal, tokenId, ...rest } as TokenEvent | InvalidatedEvent);
   }
 
   // ---- store access: remote stores may fail; the engine carries on with what it last saw ---------
 
+  /** Runs a store operation; a failure becomes a `warning` event and `undefined`. */
+  async #safe<T>(op: () => MaybePromise<T> | undefined, failure: string): Promise<T | undefined> {
+    try {
+      return await op();
+    } catch {
+      this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] Token store ${failure}.` });
+    }
+  }
+
+  /** Remembers a set seen in a remote store (bounded), for when the store is down or lost its data. */
+  #remember(key: string, set: TokenSet): void {
+    const lastKnown = this.#state.lastKnown;
+    lastKnown.delete(key);
+    lastKnown.set(key, set);
+    bound(lastKnown, 1_000);
+  }
+
   async #read(key: string): Promise<TokenSet | undefined> {
-    try {
-      const set = await this.#store.get(key);
-      if (!this.#store.local && set !== undefined) rememberLastKnown(this.#state, key, set);
-      return set ?? (this.#store.local ? undefined : this.#newerLastKnown(key, undefined));
-    } catch {
-      this.#warn('The token store could not be read; using the token this process last saw.');
-      return this.#state.lastKnown.get(key);
-    }
-  }
-
-  #newerLastKnown(key: string, set: TokenSet | undefined): TokenSet | undefined {
-    // A remote store that lost its data (restart) must not make us forget a live token set.
+    const local = this.#store.local;
     const last = this.#state.lastKnown.get(key);
-    return last !== undefined && last.accessTokenExpiresAt > this.#o.now() ? last : set;
-  }
-
-  async #write(key: string, set: TokenSet): Promise<void> {
-    if (!this.#store.local) rememberLastKnown(this.#state, key, set);
-    const until = Math.max(set.refreshTokenExpiresAt ?? 0, set.accessTokenExpiresAt);
-    try {
-      await this.#store.set(key, set, Math.max(1_000, until - this.#o.now()));
-    } catch {
-      this.#warn('The token store could not be written; the token is kept in this process only.');
-    }
+    let failed = true;
+    const set = await this.#safe(async () => {
+      const value = await this.#store.get(key);
+      failed = false;
+      return value;
+    }, 'read failed; using the last token seen');
+    if (failed) return last;
+    if (!local && set) this.#remember(key, set);
+    // A remote store that lost its data (restart) must not make us forget a live token set.
+    return set ?? (!local && last && last.accessTokenExpiresAt > this.#o.now() ? last : undefined);
   }
 
   async #delete(key: string, ifVersion?: number): Promise<void> {
     this.#state.lastKnown.delete(key);
     this.#state.rejected.delete(key);
-    try {
-      await this.#store.delete(key, ifVersion);
-    } catch {
-      this.#warn('The token store could not be updated (delete).');
-    }
-  }
-
-  async #lock(key: string): Promise<TokenStoreLock | undefined> {
-    if (!this.#store.lock) return undefined;
-    try {
-      // The wait for another holder is bounded by the same deadline as a token call.
-      return await this.#store.lock(`${key}:lock`, {
-        ttlMs: LOCK_TTL_MS,
-        signal: AbortSignal.timeout(this.#o.retry.deadlineMs),
-      });
-    } catch {
-      this.#warn(
-        'The token store lock is unavailable or timed out; refreshing with in-process single flight only.',
-      );
-      return undefined;
-    }
+    await this.#safe(() => this.#store.delete(key, ifVersion), 'delete failed');
   }
 }
