@@ -286,6 +286,12 @@ describe('zenotiProxy(): failures', () => {
       [{ allow: ['GET /v1/centers/'] }, 'allow[0]'],
       [{ allow: ['GET /v1/centers'], prefix: 'api/' }, 'prefix'],
       [{ allow: ['GET /v1/centers'], prefix: '/api/../x' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: 'api/zenoti' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/api//x' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/./x' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/api/%2e%2e' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: 42 }, 'prefix'],
     ];
     for (const [options, field] of bad) {
       let error: unknown;
