@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type ZenotiAuthEnv, zenotiAuth, zenotiProxy } from '@zenoti-auth/hono';
+import { type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
+import { zenotiProxy } from '@zenoti-auth/hono/proxy';
 import { DEMO_CREDENTIALS as D } from '@zenoti-auth/mock-server';
 import { Hono } from 'hono';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';

@@ -262,16 +262,24 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       authorization: expect.stringMatching(/^bearer …\S{4}$/),
     });
     expect(out.axios).toEqual({ status: 200, centers: 3, apiKeyStatus: 200 });
-    expect(out.hono).toEqual({ status: 200, body: { upstream: 200, centers: 3 } });
+    expect(out.hono).toEqual({
+      status: 200,
+      body: { upstream: 200, centers: 3 },
+      proxy: { status: 200, centers: 3 },
+      signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
+    });
     expect(out.nest).toEqual({ status: 200, centers: 3, mode: 'token' });
     expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false });
-    // core, the axios interceptor and Nest share one token: one password grant for the process.
-    expect(out.tokenCalls).toEqual({ password: 1, refresh: 0 });
+    // core, the axios interceptor and Nest share one token: one password grant for the process; the
+    // second is the guest's own sign-in through Hono.
+    expect(out.tokenCalls).toEqual({ password: 2, refresh: 0 });
 
     const D = createRequire(join(project, 'package.json'))('@zenoti-auth/mock-server').DEMO_CREDENTIALS as {
       apiKey: string;
       employeeApp: { appSecret: string };
       employee: { password: string };
+      guestApp: { appSecret: string };
+      guests: Array<{ password: string }>;
     };
     const bearer = out.core.authorization;
     const apikey = `apikey …${D.apiKey.slice(-4)}`;
@@ -281,11 +289,14 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       `GET /v1/centers 200 ${bearer}`, // axios interceptor on the same engine
       `GET /v1/centers 200 ${apikey}`, // createZenotiAxios with an API key
       `GET /v1/centers 200 ${apikey}`, // Hono middleware
+      `GET /v1/centers 200 ${apikey}`, // Hono proxy
+      'POST /v1/tokens 200 undefined', // Hono sign-in: the guest's password grant
       `GET /v1/centers 200 ${bearer}`, // Nest's ZenotiHttpService
     ]);
-    for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password]) {
+    for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password, D.guestApp.appSecret]) {
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).not.toContain(secret);
     }
+    for (const { password } of D.guests) expect(result.stdout).not.toContain(password);
   });
 });

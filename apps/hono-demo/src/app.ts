@@ -1,5 +1,7 @@
 import { ZenotiAuth } from '@zenoti-auth/core';
-import { type ZenotiAuthEnv, zenotiAuth, zenotiProxy, zenotiSignIn } from '@zenoti-auth/hono';
+import { type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
+import { zenotiProxy } from '@zenoti-auth/hono/proxy';
+import { zenotiSignIn } from '@zenoti-auth/hono/sign-in';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { DemoConfig } from './config.ts';

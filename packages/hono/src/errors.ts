@@ -4,8 +4,10 @@ import {
   type ZenotiAuthErrorCode,
   ZenotiAuthError as ZenotiError,
 } from '@zenoti-auth/core';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZenotiContext } from './types.ts';
 
 /** The one table from core's error codes to HTTP statuses (documented in the README). */
 const STATUS: Record<ZenotiAuthErrorCode, ContentfulStatusCode> = {
@@ -88,4 +90,11 @@ export function rethrow(error: unknown, signIn?: boolean): never {
 /** A configuration mistake, thrown at start-up: `INVALID_OPTIONS` naming the field. */
 export function invalid(field: string, problem: string): never {
   throw new ZenotiError('INVALID_OPTIONS', `Invalid option "${field}": ${problem}`, { field });
+}
+
+/** `c.var.zenoti`, or a clear programming error when `zenotiAuth()` is not mounted before `who`. */
+export function zenotiOf(c: Context, who: string): ZenotiContext {
+  const zenoti = c.get('zenoti') as ZenotiContext | undefined;
+  if (!zenoti) throw new Error(`[@zenoti-auth/hono] ${who} needs zenotiAuth() before it on its route.`);
+  return zenoti;
 }

@@ -1,12 +1,7 @@
+// `@zenoti-auth/hono`: the middleware and the error mapping. The browser proxy is
+// `@zenoti-auth/hono/proxy` and end-user sign-in `@zenoti-auth/hono/sign-in`, separate entries so
+// an app bundles only what it imports.
 export { toHTTPException } from './errors.ts';
-export { type ZenotiProxyOptions, zenotiProxy } from './proxy.ts';
-export {
-  type ZenotiSession,
-  type ZenotiSessionCookieOptions,
-  type ZenotiSignIn,
-  type ZenotiSignInOptions,
-  zenotiSignIn,
-} from './sign-in.ts';
 export type {
   MaybePromise,
   PrincipalResolver,

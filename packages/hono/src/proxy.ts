@@ -1,9 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { httpError, invalid } from './errors.ts';
+import { httpError, invalid, zenotiOf } from './errors.ts';
 import { allowed, checkPath, compileAllowList } from './path-guard.ts';
 import type { ZenotiAuthEnv } from './types.ts';
-import { zenotiOf } from './zenoti-auth.ts';
 
 /** Options of `zenotiProxy()`. */
 export interface ZenotiProxyOptions {
@@ -46,6 +45,8 @@ function rawTarget(env: unknown): string | undefined {
  *
  * @example
  * ```ts
+ * import { zenotiProxy } from '@zenoti-auth/hono/proxy'
+ *
  * const app = new Hono<ZenotiAuthEnv>()
  * app.use('/api/zenoti/*', zenotiAuth({ apiKey: process.env.ZENOTI_API_KEY! }))
  * app.all('/api/zenoti/*', zenotiProxy({

@@ -2,9 +2,8 @@ import type { LoginResult } from '@zenoti-auth/core';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { deleteCookie, generateCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import { httpError, invalid, rethrow } from './errors.ts';
+import { httpError, invalid, rethrow, zenotiOf } from './errors.ts';
 import type { MaybePromise, ZenotiAuthEnv } from './types.ts';
-import { zenotiOf } from './zenoti-auth.ts';
 
 /** The session cookie. It holds only the opaque principal id (and your `subject`), signed with HMAC-SHA-256. */
 export interface ZenotiSessionCookieOptions {
@@ -86,6 +85,8 @@ function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: s
  *
  * @example
  * ```ts
+ * import { zenotiSignIn } from '@zenoti-auth/hono/sign-in'
+ *
  * const signIn = zenotiSignIn({ cookie: { secret: process.env.SESSION_SECRET! } })
  * const guests = zenotiAuth({ app: { accountName, appId, appSecret }, principal: signIn.principal })
  * app.post('/auth/login', guests, signIn.login)

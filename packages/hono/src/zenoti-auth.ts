@@ -27,13 +27,6 @@ function split<E extends Env>(options: object): [Record<string, unknown>, Princi
   return [core, checkPrincipal<E>(principal)];
 }
 
-/** `c.var.zenoti`, or a clear programming error when `zenotiAuth()` is not mounted before `who`. */
-export function zenotiOf(c: Context, who: string): ZenotiContext {
-  const zenoti = c.get('zenoti') as ZenotiContext | undefined;
-  if (!zenoti) throw new Error(`[@zenoti-auth/hono] ${who} needs zenotiAuth() before it on its route.`);
-  return zenoti;
-}
-
 function bind(auth: ZenotiAuth, principal: string | undefined): ZenotiContext {
   return {
     auth,

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { type ZenotiAuthEnv, zenotiAuth, zenotiProxy } from '../src/index.ts';
+import { type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
+import { zenotiProxy } from '../src/proxy.ts';
 import { listen, rawRequest } from './server.ts';
 import { apiKeyOptions, D, upstreamCalls, zenoti } from './support.ts';
 

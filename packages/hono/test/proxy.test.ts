@@ -1,7 +1,8 @@
 import { ZenotiAuthError, type ZenotiAuthOptions } from '@zenoti-auth/core';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { type ZenotiAuthEnv, zenotiAuth, zenotiProxy } from '../src/index.ts';
+import { type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
+import { zenotiProxy } from '../src/proxy.ts';
 import { apiKeyOptions, D, serviceUser, upstreamCalls, type Zenoti, zenoti } from './support.ts';
 
 const ALLOW = ['GET /v1/centers', 'GET /v1/centers/:id', 'GET /v1/centers/:id/services', 'POST /v1/echo'];
@@ -285,6 +286,12 @@ describe('zenotiProxy(): failures', () => {
       [{ allow: ['GET /v1/centers/'] }, 'allow[0]'],
       [{ allow: ['GET /v1/centers'], prefix: 'api/' }, 'prefix'],
       [{ allow: ['GET /v1/centers'], prefix: '/api/../x' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: 'api/zenoti' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/api//x' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/./x' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: '/api/%2e%2e' }, 'prefix'],
+      [{ allow: ['GET /v1/centers'], prefix: 42 }, 'prefix'],
     ];
     for (const [options, field] of bad) {
       let error: unknown;

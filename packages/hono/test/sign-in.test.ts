@@ -2,7 +2,8 @@ import { ZenotiAuthError } from '@zenoti-auth/core';
 import { Hono } from 'hono';
 import { generateSignedCookie } from 'hono/cookie';
 import { describe, expect, it } from 'vitest';
-import { type ZenotiAuthEnv, type ZenotiSignInOptions, zenotiAuth, zenotiSignIn } from '../src/index.ts';
+import { type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
+import { type ZenotiSignInOptions, zenotiSignIn } from '../src/sign-in.ts';
 import { D, guestApp, SECRETS, WatchedStore, type Zenoti, zenoti } from './support.ts';
 
 const SECRET = 'test-session-secret-0123456789abcdef';

@@ -1,13 +1,9 @@
 import type { ZenotiAuth } from '@zenoti-auth/core';
 import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  type ZenotiAuthEnv,
-  type ZenotiContext,
-  zenotiAuth,
-  zenotiProxy,
-  zenotiSignIn,
-} from '../src/index.ts';
+import { type ZenotiAuthEnv, type ZenotiContext, zenotiAuth } from '../src/index.ts';
+import { zenotiProxy } from '../src/proxy.ts';
+import { zenotiSignIn } from '../src/sign-in.ts';
 import { D } from './support.ts';
 
 // These cases run under vitest (expectTypeOf is a no-op at run time) and are checked by
