@@ -264,7 +264,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
     expect(out.axios).toEqual({ status: 200, centers: 3, apiKeyStatus: 200 });
     expect(out.hono).toEqual({ status: 200, body: { upstream: 200, centers: 3 } });
     expect(out.nest).toEqual({ status: 200, centers: 3, mode: 'token' });
-    expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false });
+    expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false, encrypted: true });
     // core, the axios interceptor and Nest share one token: one password grant for the process.
     expect(out.tokenCalls).toEqual({ password: 1, refresh: 0 });
 
