@@ -29,21 +29,22 @@ export function timed<T>(
   late?: (value: T) => void,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const settle = (done: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      done();
-    };
-    const timer = setTimeout(
-      () => settle(() => reject(storeError(`Redis did not answer ${op} within ${ms} ms.`))),
-      ms,
-    );
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(storeError(`Redis did not answer ${op} within ${ms} ms.`));
+    }, ms);
     (timer as { unref?: () => void }).unref?.();
     start().then(
-      (value) => (settled ? late?.(value) : settle(() => resolve(value))),
-      (error: unknown) => settle(() => reject(error)),
+      (value) => {
+        clearTimeout(timer);
+        if (timedOut) late?.(value);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer); // and once timed out, a late failure changes nothing
+        reject(error);
+      },
     );
   });
 }

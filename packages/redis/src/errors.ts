@@ -14,11 +14,13 @@ export function invalid(field: string, problem: string): never {
  * and a token set is a command argument.
  */
 export function storeError(message: string, cause?: unknown): ZenotiAuthError {
-  let safe: Error | undefined;
-  if (cause !== undefined) {
-    const { name, code } = cause as { name?: unknown; code?: string };
-    safe = new Error(`${name}${/^[A-Z_]{2,40}$/.test(code as string) ? ` ${code}` : ''}`);
-    safe.name = 'RedisError';
-  }
-  return new ZenotiAuthError('STORE', TAG + message, { cause: safe });
+  const { name, code } = (cause ?? {}) as { name?: unknown; code?: string };
+  return new ZenotiAuthError('STORE', TAG + message, {
+    cause:
+      cause === undefined
+        ? undefined
+        : Object.assign(new Error(/^[A-Z_]{2,40}$/.test(code as string) ? `${name} ${code}` : `${name}`), {
+            name: 'RedisError',
+          }),
+  });
 }

@@ -92,7 +92,7 @@ const RULES: Record<string, Rule> = {
   encryption: [
     (cipher?: Record<string, unknown>) =>
       ['keyId', 'encrypt', 'decrypt'].every((name) => isFunction(cipher?.[name])),
-    'encryption(key) from @zenoti-auth/redis/encryption',
+    'a TokenSetCipher, such as encryption(key) from @zenoti-auth/redis/encryption',
   ],
   onWarning: [isFunction, 'a function'],
 };

@@ -260,7 +260,7 @@ export class RedisTokenStore implements TokenStore {
       async () => {
         if (io ? /^(reconnecting|close|end)$/.test(c.status as string) : !c.isOpen || c.isReady === false) {
           throw storeError(
-            `Redis is not connected (${io ? `ioredis status "${c.status}"` : `node-redis isOpen ${c.isOpen}, isReady ${c.isReady}`}).`,
+            `Redis is not connected (${io ? `ioredis status "${c.status}"` : `node-redis ${c.isOpen ? 'not ready' : 'closed: call connect() first'}`}).`,
           );
         }
         try {
