@@ -5,6 +5,7 @@
 // time. The process reports over IPC what its callers saw and the token calls it made itself.
 import { MemoryTokenStore, ZenotiAuth } from '@zenoti-auth/core';
 import { RedisTokenStore } from '@zenoti-auth/redis';
+import { encryption } from '@zenoti-auth/redis/encryption';
 import { Redis } from 'ioredis';
 
 const config = JSON.parse(process.env.FLEET_WORKER ?? '{}');
@@ -22,7 +23,7 @@ if (config.store === 'redis') {
   store = new RedisTokenStore({
     client: redis,
     prefix: config.prefix,
-    encryptionKey: config.encryptionKey,
+    encryption: encryption(config.encryptionKey),
     onWarning: () => storeWarnings++,
   });
 } else {

@@ -1,3 +1,6 @@
 import { packageBuild } from '../../tsdown.base.ts';
 
-export default packageBuild();
+// Two entries, built separately so that neither shares a chunk with the other:
+// `@zenoti-auth/redis` (the store) and `@zenoti-auth/redis/encryption` (the AES-GCM cipher, loaded
+// only by stores that encrypt). tsdown cleans dist once, before all configs build.
+export default [packageBuild({ entry: ['src/index.ts'] }), packageBuild({ entry: ['src/encryption.ts'] })];

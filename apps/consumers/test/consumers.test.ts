@@ -269,7 +269,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
     });
     expect(out.nest).toEqual({ status: 200, centers: 3, mode: 'token' });
-    expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false });
+    expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false, encrypted: true });
     // core, the axios interceptor and Nest share one token: one password grant for the process; the
     // second is the guest's own sign-in through Hono.
     expect(out.tokenCalls).toEqual({ password: 2, refresh: 0 });

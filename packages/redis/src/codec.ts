@@ -1,101 +1,68 @@
 import type { TokenSet } from '@zenoti-auth/core';
-import type { Cipher } from './crypto.ts';
 
-/** What a stored value turned out to be. `problem` is safe to show (no secret). */
-export type Decoded = { ok: true; set: TokenSet } | { ok: false; problem: string };
-
-interface Envelope {
-  /** The set's version, readable by the Lua scripts without decrypting. */
-  v: number;
-  /** Id of the encryption key; absent for plain text. */
-  k?: string;
-  /** The set, in plain text. */
-  s?: unknown;
-  /** base64(iv | AES-GCM ciphertext) of the set's JSON. */
-  e?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const optional = (value: unknown, type: 'string' | 'number'): boolean =>
-  value === undefined || (typeof value === type && (type === 'string' || Number.isFinite(value)));
-
-/** Whether `value` has the shape of a TokenSet of this `version`. */
-function isTokenSet(value: unknown, version: number): value is TokenSet {
-  return (
-    isRecord(value) &&
-    typeof value.accessToken === 'string' &&
-    value.accessToken !== '' &&
-    typeof value.accessTokenExpiresAt === 'number' &&
-    Number.isFinite(value.accessTokenExpiresAt) &&
-    typeof value.obtainedAt === 'number' &&
-    Number.isFinite(value.obtainedAt) &&
-    value.version === version &&
-    optional(value.refreshToken, 'string') &&
-    optional(value.refreshTokenExpiresAt, 'number') &&
-    optional(value.tokenId, 'string') &&
-    optional(value.userType, 'string')
-  );
+/**
+ * Encrypts token sets at rest. `encryption(key)` from `@zenoti-auth/redis/encryption` makes one
+ * (AES-256-GCM); any object with these three methods will do (a KMS-backed key, say).
+ */
+export interface TokenSetCipher {
+  /** A non-secret id of the key, stored beside each value: versions only compare within one key. */
+  keyId(): Promise<string>;
+  /** Seals `plain`; `context` (the Redis key and the version) is authenticated but not stored. */
+  encrypt(plain: string, context: string): Promise<string>;
+  /** Throws when the key is wrong, the data was changed or `context` differs. */
+  decrypt(sealed: string, context: string): Promise<string>;
 }
 
 /**
- * Turns token sets into stored values and back: plain JSON, or AES-GCM ciphertext bound to the Redis
- * key and the version (so a value cannot be moved to another key or given another version).
+ * A stored value: `{v, s: set}` in plain text, or `{v, k: key id, e: sealed}` with the Redis key and
+ * the version as authenticated data (so a value cannot be moved to another key or given another
+ * version). The version stays readable for the Lua scripts.
  */
-export class TokenSetCodec {
-  readonly #cipher: Cipher | undefined;
+export async function encode(
+  cipher: TokenSetCipher | undefined,
+  redisKey: string,
+  set: TokenSet,
+): Promise<string> {
+  const v = set.version;
+  return JSON.stringify(
+    cipher
+      ? { v, k: await cipher.keyId(), e: await cipher.encrypt(JSON.stringify(set), `${redisKey}\n${v}`) }
+      : { v, s: set },
+  );
+}
 
-  constructor(cipher: Cipher | undefined) {
-    this.#cipher = cipher;
+/** The token set of a stored value, or what is wrong with it (safe to show: no secret). */
+export async function decode(
+  cipher: TokenSetCipher | undefined,
+  redisKey: string,
+  raw: string,
+): Promise<TokenSet | string> {
+  let envelope: { v?: number; k?: unknown; s?: TokenSet; e?: string } | undefined;
+  try {
+    envelope = JSON.parse(raw);
+  } catch {
+    // Not JSON: not an envelope either.
   }
-
-  get encrypted(): boolean {
-    return this.#cipher !== undefined;
-  }
-
-  /** The key id compared by the scripts: '' for plain text. */
-  keyId(): Promise<string> {
-    return this.#cipher ? this.#cipher.keyId() : Promise.resolve('');
-  }
-
-  async encode(redisKey: string, set: TokenSet): Promise<string> {
-    if (!this.#cipher) return JSON.stringify({ v: set.version, s: set } satisfies Envelope);
-    const e = await this.#cipher.encrypt(JSON.stringify(set), `${redisKey}\n${set.version}`);
-    return JSON.stringify({ v: set.version, k: await this.#cipher.keyId(), e } satisfies Envelope);
-  }
-
-  async decode(redisKey: string, raw: string): Promise<Decoded> {
-    let envelope: unknown;
+  const v = envelope?.v as number;
+  let set = envelope?.s;
+  if (!Number.isSafeInteger(v)) return 'is not a token-set envelope';
+  if (cipher) {
+    if (typeof envelope?.e !== 'string') return 'is in plain text but encryption is configured';
+    if (envelope.k !== (await cipher.keyId())) return 'was encrypted with another key';
     try {
-      envelope = JSON.parse(raw);
+      set = JSON.parse(await cipher.decrypt(envelope.e, `${redisKey}\n${v}`));
     } catch {
-      return { ok: false, problem: 'is not JSON' };
+      return 'could not be decrypted (changed or moved data)';
     }
-    if (!isRecord(envelope) || typeof envelope.v !== 'number' || !Number.isSafeInteger(envelope.v)) {
-      return { ok: false, problem: 'is not a token-set envelope' };
-    }
-    const version = envelope.v;
-    let set: unknown;
-    if (this.#cipher) {
-      if (typeof envelope.e !== 'string') {
-        return { ok: false, problem: 'is stored in plain text but an encryptionKey is configured' };
-      }
-      if (envelope.k !== (await this.#cipher.keyId())) {
-        return { ok: false, problem: 'was encrypted with another encryptionKey' };
-      }
-      try {
-        set = JSON.parse(await this.#cipher.decrypt(envelope.e, `${redisKey}\n${version}`));
-      } catch {
-        return { ok: false, problem: 'could not be decrypted (changed or moved data, or another key)' };
-      }
-    } else {
-      if (envelope.s === undefined) {
-        return { ok: false, problem: 'is encrypted but no encryptionKey is configured' };
-      }
-      set = envelope.s;
-    }
-    return isTokenSet(set, version) ? { ok: true, set } : { ok: false, problem: 'is not a valid token set' };
-  }
+  } else if (!set) return 'is encrypted but no encryption is configured';
+  // The shape of a TokenSet of this version.
+  return typeof set?.accessToken === 'string' &&
+    set.accessToken !== '' &&
+    set.version === v &&
+    [set.accessTokenExpiresAt, set.obtainedAt, set.refreshTokenExpiresAt ?? 0].every(Number.isFinite) &&
+    [set.refreshToken, set.tokenId, set.userType].every(
+      (text) => text === undefined || typeof text === 'string',
+    )
+    ? set
+    : 'is not a valid token set';
 }

@@ -1,19 +1,26 @@
 import { ZenotiAuthError } from '@zenoti-auth/core';
 
-/**
- * A short description of a Redis client error: its name and code only. The message is left out on
- * purpose: clients may echo command arguments, and a token set is a command argument.
- */
-function describeRedisError(error: unknown): string {
-  if (error instanceof ZenotiAuthError) return error.code;
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? `${error.name} ${code}` : error.name;
+/** Starts every message and warning of this package. */
+export const TAG = '[@zenoti-auth/redis] ';
+
+/** `INVALID_OPTIONS` naming `field`. The value itself is never shown (it may be a secret). */
+export function invalid(field: string, problem: string): never {
+  throw new ZenotiAuthError('INVALID_OPTIONS', `${TAG}Invalid option "${field}": ${problem}`, { field });
 }
 
-/** The error every failed Redis call rejects with: `ZenotiAuthError` code `STORE`, no secret inside. */
+/**
+ * The error every failed Redis call rejects with: `ZenotiAuthError` code `STORE`. Of a client error
+ * only its name and code are kept as `cause`, never its message: clients may echo command arguments,
+ * and a token set is a command argument.
+ */
 export function storeError(message: string, cause?: unknown): ZenotiAuthError {
-  const safe = cause === undefined ? undefined : new Error(describeRedisError(cause));
-  if (safe) safe.name = 'RedisError';
-  return new ZenotiAuthError('STORE', `[@zenoti-auth/redis] ${message}`, { cause: safe });
+  const { name, code } = (cause ?? {}) as { name?: unknown; code?: string };
+  return new ZenotiAuthError('STORE', TAG + message, {
+    cause:
+      cause === undefined
+        ? undefined
+        : Object.assign(new Error(/^[A-Z_]{2,40}$/.test(code as string) ? `${name} ${code}` : `${name}`), {
+            name: 'RedisError',
+          }),
+  });
 }

@@ -1,3 +1,3 @@
-export type { RedisTokenStoreLock } from './lock.ts';
+export type { TokenSetCipher } from './codec.ts';
 export type { IoRedisLike, NodeRedisLike, RedisClientLike, RedisTokenStoreOptions } from './options.ts';
-export { RedisTokenStore } from './redis-token-store.ts';
+export { RedisTokenStore, type RedisTokenStoreLock } from './redis-token-store.ts';

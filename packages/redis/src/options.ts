@@ -1,4 +1,5 @@
-import { ZenotiAuthError } from '@zenoti-auth/core';
+import type { TokenSetCipher } from './codec.ts';
+import { invalid } from './errors.ts';
 
 /**
  * An `ioredis` client (`new Redis(…)`). Only the shape used for detection is spelled out here, so this
@@ -8,7 +9,7 @@ export interface IoRedisLike {
   /** ioredis' connection status (`'ready'`, `'reconnecting'`, …). */
   readonly status: string;
   duplicate(...args: never[]): unknown;
-  eval(...args: never[]): unknown;
+  call(...args: never[]): unknown;
 }
 
 /** A `redis` (node-redis v4, v5 or v6) client from `createClient()`, connected by you. */
@@ -41,95 +42,82 @@ export interface RedisTokenStoreOptions {
   /** Time limit of one Redis command; past it the call fails (the engine carries on without the store). @default 1_000 */
   commandTimeoutMs?: number;
   /**
-   * Encrypts token sets at rest (AES-256-GCM): a string of at least 32 characters (the key is derived
-   * with HKDF-SHA-256) or exactly 32 random bytes. Without it, tokens are stored in plain text.
+   * Encrypts token sets at rest: `encryption(key)` from `@zenoti-auth/redis/encryption` (AES-256-GCM).
+   * Without it, tokens are stored in plain text (and the store warns once).
    */
-  encryptionKey?: string | Uint8Array;
+  encryption?: TokenSetCipher;
   /** Receives the store's warnings (never a secret). @default console.warn */
   onWarning?: (message: string) => void;
 }
 
-/** Options after validation. Internal. */
-export interface ResolvedStoreOptions {
-  prefix: string;
-  lockTtlMs: number | undefined;
-  waitTimeoutMs: number;
-  commandTimeoutMs: number;
-  encryptionKey: string | Uint8Array | undefined;
-  onWarning: (message: string) => void;
+/** Options after validation, and whether the client is ioredis (else node-redis). Internal. */
+export interface ResolvedStoreOptions
+  extends Required<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption'>> {
+  lockTtlMs?: number;
+  encryption?: TokenSetCipher;
+  io: boolean;
 }
 
-export const DEFAULT_PREFIX = 'zenoti-auth:';
-const KNOWN = new Set([
-  'client',
-  'prefix',
-  'lockTtlMs',
-  'waitTimeoutMs',
-  'commandTimeoutMs',
-  'encryptionKey',
-  'onWarning',
-]);
 /** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
 const MAX_MS = 86_400_000;
 
-export function invalid(field: string, problem: string): never {
-  throw new ZenotiAuthError('INVALID_OPTIONS', `[@zenoti-auth/redis] Invalid option "${field}": ${problem}`, {
-    field,
-  });
-}
+type Rule = [test: (value: never) => unknown, expected: string];
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? 'a string' : typeof value;
-}
+const isFunction = (value: unknown): boolean => typeof value === 'function';
 
-function ms(value: unknown, field: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    invalid(field, `must be a finite number of milliseconds, got ${describe(value)}.`);
-  }
-  if (value < min || value > MAX_MS) invalid(field, `must be between ${min} and ${MAX_MS}, got ${value}.`);
-  return value;
-}
+const duration = (least: number): Rule => [
+  (value: number) => typeof value === 'number' && value >= least && value <= MAX_MS,
+  `a number of milliseconds from ${least} to ${MAX_MS}`,
+];
 
-function encryptionKey(value: unknown): string | Uint8Array | undefined {
-  if (value === undefined) return undefined;
-  // The value itself is never shown: it is a secret.
-  if (typeof value === 'string') {
-    if (value.length < 32) invalid('encryptionKey', 'a string key must have at least 32 characters.');
-    return value;
-  }
-  if (value instanceof Uint8Array) {
-    if (value.byteLength !== 32) invalid('encryptionKey', 'a byte key must be exactly 32 bytes long.');
-    return new Uint8Array(value);
-  }
-  return invalid('encryptionKey', `must be a string or a Uint8Array, got ${describe(value)}.`);
-}
+/** What each option must be. */
+const RULES: Record<string, Rule> = {
+  client: [
+    (client?: Record<string, unknown>) =>
+      isFunction(client?.duplicate) &&
+      isFunction(
+        typeof client?.status === 'string'
+          ? client.call
+          : typeof client?.isOpen === 'boolean' && client.sendCommand,
+      ),
+    'an ioredis instance (new Redis(…)) or a node-redis client (createClient())',
+  ],
+  prefix: [
+    (value: string) => typeof value === 'string' && value.length <= 200 && !/\s/.test(value),
+    'a string of at most 200 characters, without whitespace',
+  ],
+  lockTtlMs: duration(100),
+  waitTimeoutMs: duration(0),
+  commandTimeoutMs: duration(10),
+  encryption: [
+    (cipher?: Record<string, unknown>) =>
+      ['keyId', 'encrypt', 'decrypt'].every((name) => isFunction(cipher?.[name])),
+    'a TokenSetCipher, such as encryption(key) from @zenoti-auth/redis/encryption',
+  ],
+  onWarning: [isFunction, 'a function'],
+};
 
-/** Validates everything but `client` (the adapter checks that) and applies defaults. */
-export function resolveStoreOptions(options: unknown): ResolvedStoreOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    invalid('options', `must be an object with at least "client", got ${describe(options)}.`);
+/** Validates the options (every mistake is `INVALID_OPTIONS` naming the option) and applies defaults. */
+export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
+  if (!(options instanceof Object)) invalid('options', 'must be an object with at least "client".');
+  for (const field of Object.keys(options)) {
+    if (!Object.hasOwn(RULES, field)) invalid(field, 'is not an option of RedisTokenStore.');
   }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) invalid(key, 'is not an option of RedisTokenStore.');
-  }
-  const prefix = o.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string') invalid('prefix', `must be a string, got ${describe(prefix)}.`);
-  if (prefix.length > 200 || /\s/.test(prefix)) {
-    invalid('prefix', 'must be at most 200 characters, without whitespace.');
-  }
-  const onWarning = o.onWarning ?? ((message: string) => console.warn(message));
-  if (typeof onWarning !== 'function')
-    invalid('onWarning', `must be a function, got ${describe(onWarning)}.`);
-  return {
-    prefix,
-    lockTtlMs: ms(o.lockTtlMs, 'lockTtlMs', 100),
-    waitTimeoutMs: ms(o.waitTimeoutMs, 'waitTimeoutMs', 0) ?? 30_000,
-    commandTimeoutMs: ms(o.commandTimeoutMs, 'commandTimeoutMs', 10) ?? 1_000,
-    encryptionKey: encryptionKey(o.encryptionKey),
-    onWarning: onWarning as (message: string) => void,
+  const resolved: Record<string, unknown> = {
+    prefix: 'zenoti-auth:',
+    waitTimeoutMs: 30_000,
+    commandTimeoutMs: 1_000,
+    onWarning: (message: string) => console.warn(message),
+    io: typeof (options.client as IoRedisLike | undefined)?.status === 'string',
   };
+  for (const [field, [test, expected]] of Object.entries(RULES)) {
+    const value = options[field as keyof RedisTokenStoreOptions];
+    if (value !== undefined || field === 'client') {
+      // A number is shown (never a secret); any other value is not.
+      if (!test(value as never))
+        invalid(field, `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}.`);
+      resolved[field] = value;
+    }
+  }
+  return resolved as unknown as ResolvedStoreOptions;
 }

@@ -1,69 +1,33 @@
 /**
- * The Lua scripts that make the store's writes atomic. Token-set values are JSON envelopes
- * `{"v":version,"k":keyId?,"s":set}` or `{"v":version,"k":keyId,"e":ciphertext}`, so a script can
- * read the version without decrypting. `k` identifies the encryption key (absent for plain text):
- * versions only compare between writers that can read each other's sets.
+ * The Lua scripts that make the store's writes atomic, kept short: they are sent with every call.
+ *
+ * Token-set values are JSON envelopes `{"v":version,"s":set}` or `{"v":version,"k":keyId,"e":sealed}`,
+ * so a script reads the version without decrypting. `k` identifies the encryption key (absent for
+ * plain text): versions only compare between writers that can read each other's sets.
  */
-
-/** Reads the version of the stored envelope when it was written with the same key id (ARGV[kidArg]). */
-const STORED_VERSION = (kidArg: number): string => `
-local function stored_version(raw)
-  local ok, doc = pcall(cjson.decode, raw)
-  if not ok or type(doc) ~= 'table' then return nil end
-  local kid = doc['k']
-  if type(kid) ~= 'string' then kid = '' end
-  if kid ~= ARGV[${kidArg}] then return nil end
-  return tonumber(doc['v'])
-end
-`;
 
 /**
- * Monotonic write. KEYS[1] token-set key; ARGV[1] envelope; ARGV[2] version; ARGV[3] TTL in ms;
- * ARGV[4] key id (or ''). Keeps a stored set of a higher version; returns 1 when written, 0 when kept.
+ * Monotonic write and compare-and-delete. KEYS[1] token-set key; ARGV[1] key id ('' for plain text);
+ * ARGV[2] version. `v` is the stored version, or false when there is none this writer can read.
+ * - Write (ARGV[3] envelope, ARGV[4] TTL in ms): unless the stored set has a higher version.
+ * - Delete (no ARGV[3]): when ARGV[2] is '' or the stored version.
  */
-export const SET_IF_NOT_OLDER = `${STORED_VERSION(4)}
-local current = redis.call('GET', KEYS[1])
-if current then
-  local stored = stored_version(current)
-  if stored ~= nil and stored > tonumber(ARGV[2]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-return 1
-`;
+export const TOKEN_SET = `local k=KEYS[1]
+local o,d=pcall(cjson.decode,redis.call('GET',k) or '')
+local v=o and type(d)=='table' and (d.k or '')==ARGV[1] and tonumber(d.v)
+if ARGV[3] then
+if not(v and v>tonumber(ARGV[2])) then redis.call('SET',k,ARGV[3],'PX',ARGV[4]) end
+elseif ARGV[2]=='' or v==tonumber(ARGV[2]) then redis.call('DEL',k) end`;
 
 /**
- * Compare-and-delete by version. KEYS[1] token-set key; ARGV[1] version, or '' to delete whatever is
- * stored; ARGV[2] key id (or ''). Returns the number of keys deleted.
+ * The lock, for its owner only. KEYS[1] lock key; ARGV[1] owner. Returns 1 while ARGV[1] owns it.
+ * - Release (ARGV[3] release channel): deletes it and publishes its key on the channel.
+ * - Extend (ARGV[2] ms): makes it live at least that long (never shortens it).
  */
-export const DELETE_IF_VERSION = `${STORED_VERSION(2)}
-if ARGV[1] == '' then return redis.call('DEL', KEYS[1]) end
-local current = redis.call('GET', KEYS[1])
-if not current then return 0 end
-if stored_version(current) == tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
-/**
- * Releases a lock only for its owner and tells the waiters. KEYS[1] lock key; ARGV[1] owner;
- * ARGV[2] release channel; ARGV[3] message (the lock key). Returns 1 when released.
- */
-export const RELEASE_LOCK = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  redis.call('PUBLISH', ARGV[2], ARGV[3])
-  return 1
-end
-return 0
-`;
-
-/**
- * Keeps a lock alive for at least ARGV[2] ms more, only for its owner (never shortens it).
- * KEYS[1] lock key; ARGV[1] owner. Returns 1 while the caller still owns the lock, else 0.
- */
-export const EXTEND_LOCK = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 1
-`;
+export const LOCK = `local k=KEYS[1]
+if redis.call('GET',k)~=ARGV[1] then return 0 end
+if ARGV[3] then
+redis.call('DEL',k)
+redis.call('PUBLISH',ARGV[3],k)
+elseif redis.call('PTTL',k)<tonumber(ARGV[2]) then redis.call('PEXPIRE',k,ARGV[2]) end
+return 1`;

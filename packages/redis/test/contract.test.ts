@@ -1,4 +1,5 @@
 import { MemoryTokenStore } from '@zenoti-auth/core';
+import { encryption } from '../src/encryption.ts';
 import { storeContract } from './contract.ts';
 import { ioredis, nodeRedis, redisStore, uniquePrefix } from './support.ts';
 
@@ -20,7 +21,8 @@ storeContract(
 
 storeContract(
   'RedisTokenStore (ioredis, encrypted)',
-  async () => redisStore({ client: ioredis(), prefix: uniquePrefix(), encryptionKey: ENCRYPTION_KEY }).store,
+  async () =>
+    redisStore({ client: ioredis(), prefix: uniquePrefix(), encryption: encryption(ENCRYPTION_KEY) }).store,
   { lock: true },
 );
 
@@ -30,7 +32,7 @@ storeContract(
     redisStore({
       client: await nodeRedis(),
       prefix: uniquePrefix(),
-      encryptionKey: crypto.getRandomValues(new Uint8Array(32)),
+      encryption: encryption(crypto.getRandomValues(new Uint8Array(32))),
     }).store,
   { lock: true },
 );

@@ -1,5 +1,6 @@
 import { type TokenSet, ZenotiAuth, type ZenotiAuthEvent } from '@zenoti-auth/core';
 import { describe, expect, it } from 'vitest';
+import { encryption } from '../src/encryption.ts';
 import {
   CLIENT_KINDS,
   client,
@@ -48,7 +49,7 @@ describe('encryption at rest with a real engine', () => {
   it('leaves no access or refresh token in plain text anywhere under the prefix', async () => {
     const z = await zenoti({ accessTokenTtlMs: 1_500 });
     const prefix = uniquePrefix();
-    const { store } = redisStore({ client: ioredis(), prefix, encryptionKey: KEY });
+    const { store } = redisStore({ client: ioredis(), prefix, encryption: encryption(KEY) });
     const events: ZenotiAuthEvent[] = [];
     const auth = new ZenotiAuth(serviceUser(z.url, { store, onEvent: (e) => events.push(e) }));
     // A service-user token, refreshed once, and an end user's session: three sets written, two keys.
@@ -83,7 +84,7 @@ describe('encryption at rest with a real engine', () => {
     expect(JSON.stringify(events)).not.toMatch(/AN:demo-spa\|/);
   });
 
-  it('stores tokens in plain text without encryptionKey (the scan above does catch them)', async () => {
+  it('stores tokens in plain text without encryption (the scan above does catch them)', async () => {
     const z = await zenoti();
     const prefix = uniquePrefix();
     const { store } = redisStore({ client: ioredis(), prefix });

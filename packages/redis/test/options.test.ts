@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ZenotiAuthError } from '@zenoti-auth/core';
 import { describe, expect, it } from 'vitest';
+import { encryption } from '../src/encryption.ts';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.ts';
 import { tokenSet } from './contract.ts';
 import { ioredis, nodeRedis, redisStore, uniquePrefix } from './support.ts';
@@ -32,10 +33,14 @@ describe('RedisTokenStore options', () => {
     ['a string', 'redis://127.0.0.1:6379'],
     ['a Map', new Map()],
     ['a fetch-like function', () => undefined],
+    ['nothing', undefined],
   ])('rejects %s as client with INVALID_OPTIONS naming "client"', (_, client) => {
     const error = thrown(() => new RedisTokenStore({ client } as unknown as RedisTokenStoreOptions));
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe('client');
+    expect(error.message).toBe(
+      '[@zenoti-auth/redis] Invalid option "client": must be an ioredis instance (new Redis(…)) or a node-redis client (createClient()).',
+    );
   });
 
   it.each([
@@ -46,17 +51,42 @@ describe('RedisTokenStore options', () => {
     ['waitTimeoutMs', { waitTimeoutMs: -1 }],
     ['waitTimeoutMs', { waitTimeoutMs: '30s' }],
     ['commandTimeoutMs', { commandTimeoutMs: 2 }],
-    ['encryptionKey', { encryptionKey: 'short' }],
-    ['encryptionKey', { encryptionKey: new Uint8Array(16) }],
-    ['encryptionKey', { encryptionKey: 123 }],
+    ['waitTimeoutMs', { waitTimeoutMs: '30000' }],
+    ['encryption', { encryption: SECRET_KEY }],
+    ['encryption', { encryption: { keyId: () => 'id' } }],
+    ['encryption', { encryption: null }],
     ['onWarning', { onWarning: 'console' }],
     ['keyPrefix', { keyPrefix: 'x:' }],
+    ['encryptionKey', { encryptionKey: SECRET_KEY }],
   ])('rejects a bad "%s" with INVALID_OPTIONS naming it', (field, extra) => {
     const error = thrown(
       () => new RedisTokenStore({ client: ioredis(), ...extra } as unknown as RedisTokenStoreOptions),
     );
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe(field);
+    expect(error.message).toMatch(
+      new RegExp(`^\\[@zenoti-auth/redis\\] Invalid option "${field}": (must be|is not an option)`),
+    );
+    expect(error.message).not.toContain(SECRET_KEY);
+  });
+
+  it('says what a duration must be, and shows the number it got', () => {
+    const error = thrown(() => new RedisTokenStore({ client: ioredis(), lockTtlMs: 5 }));
+    expect(error.message).toBe(
+      '[@zenoti-auth/redis] Invalid option "lockTtlMs": must be a number of milliseconds from 100 to 86400000, got 5.',
+    );
+  });
+
+  it.each([
+    ['a short string', 'short'],
+    ['16 bytes', new Uint8Array(16)],
+    ['a number', 123],
+    ['nothing (an unset environment variable)', undefined],
+  ])('rejects %s as encryption key, naming "encryptionKey"', (_, key) => {
+    const error = thrown(() => encryption(key as string));
+    expect(error.code).toBe('INVALID_OPTIONS');
+    expect(error.field).toBe('encryptionKey');
+    expect(error.message).toContain('at least 32 characters or 32 bytes');
   });
 
   it('rejects a missing options object', () => {
@@ -65,9 +95,13 @@ describe('RedisTokenStore options', () => {
   });
 
   it('never shows the encryption key in an error, toJSON() or inspect()', () => {
-    const error = thrown(() => new RedisTokenStore({ client: ioredis(), encryptionKey: 'too-short-secret' }));
+    const error = thrown(() => encryption('too-short-secret'));
     expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('too-short-secret');
-    const { store } = redisStore({ client: ioredis(), prefix: uniquePrefix(), encryptionKey: SECRET_KEY });
+    const { store } = redisStore({
+      client: ioredis(),
+      prefix: uniquePrefix(),
+      encryption: encryption(SECRET_KEY),
+    });
     const shown = `${JSON.stringify(store)} ${inspect(store, { depth: 10, showHidden: true })}`;
     expect(shown).not.toContain(SECRET_KEY);
     expect(shown).toContain('"encrypted":true');
@@ -76,7 +110,7 @@ describe('RedisTokenStore options', () => {
   it("does not keep the caller's key buffer: zeroing it later changes nothing", async () => {
     const bytes = crypto.getRandomValues(new Uint8Array(32));
     const prefix = uniquePrefix();
-    const { store } = redisStore({ client: ioredis(), prefix, encryptionKey: bytes });
+    const { store } = redisStore({ client: ioredis(), prefix, encryption: encryption(bytes) });
     const set = tokenSet(1);
     await store.set('k', set, 60_000);
     bytes.fill(0);
@@ -85,13 +119,17 @@ describe('RedisTokenStore options', () => {
 });
 
 describe('the plain-text warning', () => {
-  it('is given once per store created without encryptionKey, and never with one', () => {
+  it('is given once per store created without encryption, and never with it', () => {
     const plain = redisStore({ client: ioredis(), prefix: uniquePrefix() });
     expect(plain.warnings).toHaveLength(1);
     expect(plain.warnings[0]).toMatch(
       /^\[@zenoti-auth\/redis\] Token sets are stored in Redis in plain text/,
     );
-    const encrypted = redisStore({ client: ioredis(), prefix: uniquePrefix(), encryptionKey: SECRET_KEY });
+    const encrypted = redisStore({
+      client: ioredis(),
+      prefix: uniquePrefix(),
+      encryption: encryption(SECRET_KEY),
+    });
     expect(encrypted.warnings).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import {
   CLIENT_KINDS,
   type ClientKind,
   D,
+  ioredis,
   keysUnder,
   onCleanup,
   REDIS_HOST,
@@ -15,14 +16,15 @@ import {
   zenoti,
 } from './support.ts';
 
-/** The export list of the built package, checked in: a change here is a change of the public API. */
-const EXPORTS = ['RedisTokenStore'];
+/** The export lists of the built entries, checked in: a change here is a change of the public API. */
+const EXPORTS = { index: ['RedisTokenStore'], encryption: ['encryption'] };
 
 const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
 const require = createRequire(import.meta.url);
 
 interface Loaded {
   redis: { RedisTokenStore: new (options: Record<string, unknown>) => StoreLike };
+  encryption: { encryption(key: string): unknown };
   core: {
     ZenotiAuth: new (options: Record<string, unknown>) => { authorization(): Promise<string> };
     ZenotiAuthError: new (...args: never[]) => Error;
@@ -46,6 +48,7 @@ async function load(format: 'esm' | 'cjs'): Promise<Loaded> {
   if (format === 'cjs') {
     return {
       redis: require(dist('index.cjs')),
+      encryption: require(dist('encryption.cjs')),
       core: require('@zenoti-auth/core'),
       ioredis: require('ioredis'),
       nodeRedis: require('redis'),
@@ -53,6 +56,7 @@ async function load(format: 'esm' | 'cjs'): Promise<Loaded> {
   }
   const loaded: Record<keyof Loaded, unknown> = {
     redis: await import(dist('index.mjs')),
+    encryption: await import(dist('encryption.mjs')),
     core: await import('@zenoti-auth/core'),
     ioredis: await import('ioredis'),
     nodeRedis: await import('redis'),
@@ -75,15 +79,21 @@ async function connect(loaded: Loaded, kind: ClientKind): Promise<ClientLike> {
 }
 
 describe('built package', () => {
-  it('has the same, expected exports as ESM and as CJS', async () => {
-    const esm = await import(dist('index.mjs'));
-    const cjs = require(dist('index.cjs'));
-    expect(Object.keys(esm).sort()).toEqual(EXPORTS);
-    expect(Object.keys(cjs).sort()).toEqual(EXPORTS);
+  it('has the same, expected exports as ESM and as CJS, in every entry of the exports map', async () => {
+    const manifest = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
+    );
+    expect(Object.keys(manifest.exports)).toEqual(['.', './encryption', './package.json']);
+    for (const [entry, names] of Object.entries(EXPORTS)) {
+      const esm = await import(dist(`${entry}.mjs`));
+      const cjs = require(dist(`${entry}.cjs`));
+      expect(Object.keys(esm).sort()).toEqual(names);
+      expect(Object.keys(cjs).sort()).toEqual(names);
+    }
   });
 
-  it('imports no Redis client and nothing from node: (the client is passed in)', () => {
-    for (const file of ['index.mjs', 'index.cjs']) {
+  it('imports no Redis client and nothing from node: (the client is passed in), nor one entry the other', () => {
+    for (const file of ['index.mjs', 'index.cjs', 'encryption.mjs', 'encryption.cjs']) {
       const code = readFileSync(dist(file), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, '');
@@ -94,11 +104,17 @@ describe('built package', () => {
 
   for (const format of ['esm', 'cjs'] as const) {
     for (const kind of CLIENT_KINDS) {
-      it(`works from ${format.toUpperCase()} with ${kind}: round trip and a real authorization`, async () => {
+      it(`works from ${format.toUpperCase()} with ${kind}: encrypted round trip and a real authorization`, async () => {
         const loaded = await load(format);
         const client = await connect(loaded, kind);
         const prefix = uniquePrefix();
-        const store = new loaded.redis.RedisTokenStore({ client, prefix, onWarning: () => undefined });
+        const warnings: string[] = [];
+        const store = new loaded.redis.RedisTokenStore({
+          client,
+          prefix,
+          encryption: loaded.encryption.encryption('package-test encryption key, 32+ characters'),
+          onWarning: (message: string) => warnings.push(message),
+        });
         onCleanup(() => store.close());
         const set = tokenSet(1);
         await store.set('round-trip', set, 60_000);
@@ -118,8 +134,11 @@ describe('built package', () => {
         expect(
           `bearer ${((await store.get(tokenKey?.slice(prefix.length) ?? '')) as { accessToken?: string })?.accessToken}`,
         ).toBe(header);
-        // The error class is core's, from the same module system.
+        expect(await ioredis().get(tokenKey ?? '')).not.toContain(header.slice('bearer '.length));
+        expect(warnings).toEqual([]);
+        // The error class is core's, from the same module system, in both entries.
         expect(() => new loaded.redis.RedisTokenStore({ client: {} })).toThrow(loaded.core.ZenotiAuthError);
+        expect(() => loaded.encryption.encryption('short')).toThrow(loaded.core.ZenotiAuthError);
       });
     }
   }

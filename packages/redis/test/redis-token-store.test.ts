@@ -1,5 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { encryption } from '../src/encryption.ts';
+import type { TokenSetCipher } from '../src/index.ts';
 import { tokenSet } from './contract.ts';
 import { CLIENT_KINDS, client, ioredis, onCleanup, REDIS_HOST, redisStore, uniquePrefix } from './support.ts';
 
@@ -38,7 +40,7 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
 
   it('encrypts as {v, k, e}: a fresh IV per write, the version readable, no token inside', async () => {
     const prefix = uniquePrefix();
-    const { store } = redisStore({ client: await client(kind), prefix, encryptionKey: KEY });
+    const { store } = redisStore({ client: await client(kind), prefix, encryption: encryption(KEY) });
     const set = tokenSet(3);
     const admin = ioredis();
     await store.set('k', set, 60_000);
@@ -60,34 +62,50 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
   it('treats a set it cannot read as absent, with one warning naming the key (never the value)', async () => {
     const prefix = uniquePrefix();
     const admin = ioredis();
-    const writer = redisStore({ client: await client(kind), prefix, encryptionKey: KEY }).store;
-    const other = redisStore({ client: await client(kind), prefix, encryptionKey: `${KEY}-but-another` });
+    const writer = redisStore({ client: await client(kind), prefix, encryption: encryption(KEY) }).store;
+    const other = redisStore({
+      client: await client(kind),
+      prefix,
+      encryption: encryption(`${KEY}-but-another`),
+    });
     const plain = redisStore({ client: await client(kind), prefix });
     const set = tokenSet(7);
     await writer.set('k', set, 60_000);
     expect(await other.store.get('k')).toBeUndefined();
     expect(await other.store.get('k')).toBeUndefined();
     expect(other.warnings).toEqual([
-      `[@zenoti-auth/redis] The value under "${prefix}k" was encrypted with another encryptionKey; treated as absent.`,
+      `[@zenoti-auth/redis] The value under "${prefix}k" was encrypted with another key; treated as absent.`,
     ]);
     expect(await plain.store.get('k')).toBeUndefined();
-    expect(plain.warnings[1]).toContain('no encryptionKey is configured');
+    expect(plain.warnings[1]).toContain('is encrypted but no encryption is configured');
 
     // Moved to another key, or given another version: the authenticated data no longer matches.
     const raw = (await admin.get(`${prefix}k`)) ?? '';
     await admin.set(`${prefix}moved`, raw);
     await admin.set(`${prefix}bumped`, raw.replace('"v":7', '"v":8'));
     await admin.set(`${prefix}junk`, 'not json at all');
-    const reader = redisStore({ client: await client(kind), prefix, encryptionKey: KEY });
-    for (const key of ['moved', 'bumped', 'junk']) expect(await reader.store.get(key)).toBeUndefined();
-    expect(reader.warnings).toHaveLength(3);
+    await plain.store.set('plain', tokenSet(1), 60_000);
+    const reader = redisStore({ client: await client(kind), prefix, encryption: encryption(KEY) });
+    for (const key of ['moved', 'bumped', 'junk', 'plain'])
+      expect(await reader.store.get(key)).toBeUndefined();
+    expect(reader.warnings).toEqual(
+      [
+        ['moved', 'could not be decrypted (changed or moved data)'],
+        ['bumped', 'could not be decrypted (changed or moved data)'],
+        ['junk', 'is not a token-set envelope'],
+        ['plain', 'is in plain text but encryption is configured'],
+      ].map(
+        ([key, problem]) =>
+          `[@zenoti-auth/redis] The value under "${prefix}${key}" ${problem}; treated as absent.`,
+      ),
+    );
     expect(reader.warnings.join(' ')).not.toContain(set.accessToken);
   });
 
   it('overwrites what it cannot read (plain → encrypted, another key), whatever its version', async () => {
     const prefix = uniquePrefix();
     const plain = redisStore({ client: await client(kind), prefix }).store;
-    const encrypted = redisStore({ client: await client(kind), prefix, encryptionKey: KEY }).store;
+    const encrypted = redisStore({ client: await client(kind), prefix, encryption: encryption(KEY) }).store;
     await plain.set('k', tokenSet(50), 60_000);
     const set = tokenSet(1);
     await encrypted.set('k', set, 60_000); // a migration to encryption must not be blocked by old versions
@@ -108,7 +126,7 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
       client: hung,
       prefix: uniquePrefix(),
       commandTimeoutMs: 150,
-      encryptionKey: KEY,
+      encryption: encryption(KEY),
     });
     const set = tokenSet(1);
     for (const call of [() => store.get('k'), () => store.set('k', set, 1_000), () => store.delete('k', 1)]) {
@@ -137,5 +155,42 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
     const after = Number(/keyspace_hits:(\d+)/.exec(await admin.info('stats'))?.[1]);
     expect(new Set(reads.map((set) => set?.version))).toEqual(new Set([1]));
     expect(after - before).toBeLessThan(10); // other tests may read too; 200 separate GETs would show
+  });
+});
+
+describe('a cipher of your own', () => {
+  it('is any TokenSetCipher: its key id is stored, and it gets the Redis key and the version as context', async () => {
+    const prefix = uniquePrefix();
+    const aes = encryption(KEY);
+    const contexts: string[] = [];
+    const cipher: TokenSetCipher = {
+      keyId: async () => 'kms-key-7',
+      encrypt: async (plain, context) => {
+        contexts.push(context);
+        return aes.encrypt(plain, context);
+      },
+      decrypt: (sealed, context) => aes.decrypt(sealed, context),
+    };
+    const { store, warnings } = redisStore({ client: ioredis(), prefix, encryption: cipher });
+    const set = tokenSet(5);
+    await store.set('k', set, 60_000);
+    expect(contexts).toEqual([`${prefix}k\n5`]);
+    const raw = (await ioredis().get(`${prefix}k`)) ?? '';
+    expect(JSON.parse(raw)).toMatchObject({ v: 5, k: 'kms-key-7' });
+    expect(raw).not.toContain(set.accessToken);
+    expect(await store.get('k')).toEqual(set);
+    expect(warnings).toEqual([]);
+    // Another key id: versions no longer compare, the value is unreadable and overwritten.
+    const other = redisStore({
+      client: ioredis(),
+      prefix,
+      encryption: { ...cipher, keyId: async () => 'kms-key-8' },
+    });
+    expect(await other.store.get('k')).toBeUndefined();
+    expect(other.warnings).toEqual([
+      `[@zenoti-auth/redis] The value under "${prefix}k" was encrypted with another key; treated as absent.`,
+    ]);
+    await other.store.set('k', tokenSet(1), 60_000);
+    expect((await other.store.get('k'))?.version).toBe(1);
   });
 });
