@@ -30,7 +30,8 @@ const REGISTRY = Symbol.for('@zenoti-auth/core/v1/shared-state');
 /** The shared state of a store; kept on `globalThis` so ESM and CJS copies of this package agree. */
 export function sharedStateOf(store: TokenStore): SharedState {
   const holder = globalThis as { [REGISTRY]?: WeakMap<TokenStore, SharedState> };
-  const registry = (holder[REGISTRY] ??= new WeakMap());
+  const registry = holder[REGISTRY] ?? new WeakMap();
+  holder[REGISTRY] = registry;
   let state = registry.get(store);
   if (!state) {
     state = {

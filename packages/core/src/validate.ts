@@ -98,9 +98,9 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const allowed = new Set([base.origin]);
   if (o.allowedOrigins !== undefined) {
     if (!Array.isArray(o.allowedOrigins)) fail('allowedOrigins', 'must be an array');
-    o.allowedOrigins.forEach((value: unknown, i: number) =>
-      allowed.add(origin(value, `allowedOrigins[${i}]`).origin),
-    );
+    o.allowedOrigins.forEach((value: unknown, i: number) => {
+      allowed.add(origin(value, `allowedOrigins[${i}]`).origin);
+    });
   }
   const store = o.store as ResolvedOptions['store'];
   for (const method of ['get', 'set', 'delete'] as const)
