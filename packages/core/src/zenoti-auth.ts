@@ -118,8 +118,11 @@ async function send(
     const headers = new Headers(current.headers);
     if (header !== undefined)
       allowed(current.url) ? headers.set('authorization', header) : headers.delete('authorization');
-    // A bodiless request can be sent again as it is; one with a body is cloned so a 307/308 can replay it.
-    const response = await doFetch(current.body ? current.clone() : current, { headers, redirect: 'manual' });
+    // A bodiless request can be reused as it is; one with a body is cloned so a 307/308 can replay it.
+    // The fetch gets one complete Request (wrappers that read `input.headers` see the credential).
+    const response = await doFetch(
+      new Request(current.body ? current.clone() : current, { headers, redirect: 'manual' }),
+    );
     const location = response.headers.get('location');
     if (
       ![301, 302, 303, 307, 308].includes(response.status) ||
