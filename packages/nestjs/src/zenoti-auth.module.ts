@@ -82,7 +82,6 @@ function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): Dy
  * })
  * export class AppModule {}
  */
-@Module({})
 export class ZenotiAuthModule extends ZenotiAuthConfigurableModule {
   /** Registers a configuration from options known at start-up. */
   static override forRoot(options: ZenotiAuthModuleRootOptions): DynamicModule {
@@ -97,3 +96,5 @@ export class ZenotiAuthModule extends ZenotiAuthConfigurableModule {
   }
 }
 
+// `@Module({})`, applied as a call (no decorator helpers in the bundle).
+Module({})(ZenotiAuthModule);
