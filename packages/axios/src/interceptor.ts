@@ -5,16 +5,13 @@ import { toAxiosError } from './errors.ts';
 import { redactError } from './redact-error.ts';
 import { guardRedirects } from './redirect.ts';
 import type { ZenotiAuthOrOptions } from './types.ts';
-import { requestUrl } from './url.ts';
+import { deciding, parseUrl } from './url.ts';
 
 /** Where a request keeps the header it was sent with: a hidden slot holding an opaque getter. */
 const SENT = Symbol('@zenoti-auth/axios:sent');
 type Tracked = InternalAxiosRequestConfig & { [SENT]?: () => string };
 /** How many sent header values an interceptor remembers (to strip them from foreign requests). */
 const RECENT = 64;
-
-const signalOf = (config: InternalAxiosRequestConfig): AbortSignal | undefined =>
-  config.signal instanceof AbortSignal ? config.signal : undefined;
 
 /**
  * Installs zenoti-auth on an axios instance: a request interceptor that adds `Authorization` to
@@ -43,22 +40,17 @@ export function zenotiAuthInterceptor(
   const auth: ZenotiAuth = toEngine(authOrOptions);
   const recent = new Set<string>();
   const guards = new WeakSet<object>();
-  const allowedBases = new Map<string, boolean>();
+  // Verdicts on base URLs (most requests are relative to one or two): no URL parsed per request.
+  const verdicts = new Map<string, boolean>();
   const allowed = (config: InternalAxiosRequestConfig): boolean => {
-    // Fast path: a relative path under a baseURL already judged — its origin is the baseURL's.
-    const base = config.baseURL;
-    const path = config.url ?? '';
-    if (base !== undefined && config.allowAbsoluteUrls !== false && /^\/(?![/\\])/.test(path)) {
-      let verdict = allowedBases.get(base);
-      if (verdict === undefined) {
-        const url = requestUrl({ baseURL: base, url: '/' });
-        verdict = url !== undefined && auth.isAllowedUrl(url);
-        if (allowedBases.size < 16) allowedBases.set(base, verdict);
-      }
-      return verdict;
+    const base = deciding(config);
+    let verdict = base === undefined ? undefined : verdicts.get(base);
+    if (verdict === undefined) {
+      const url = parseUrl(base ?? config.url ?? '');
+      verdict = url !== undefined && auth.isAllowedUrl(url);
+      if (base !== undefined && verdicts.size < 16) verdicts.set(base, verdict);
     }
-    const url = requestUrl(config);
-    return url !== undefined && auth.isAllowedUrl(url);
+    return verdict;
   };
   // Redact every Authorization sent to Zenoti, and ours anywhere; a caller's own header elsewhere is theirs.
   const redactable =
@@ -82,10 +74,17 @@ export function zenotiAuthInterceptor(
     return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
   };
 
+  /** The credential for `config`'s principal, waiting for it if need be (the request's signal aborts the wait). */
+  const credential = (config: InternalAxiosRequestConfig): Promise<string> =>
+    auth.authorization({
+      principal: config.zenoti?.principal,
+      signal: config.signal instanceof AbortSignal ? config.signal : undefined,
+    });
+
   const fetchHeader = async (config: Tracked): Promise<InternalAxiosRequestConfig> => {
     let header: string;
     try {
-      header = await auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+      header = await credential(config);
     } catch (error) {
       return reject(toAxiosError(error, config), config);
     }
@@ -113,7 +112,7 @@ export function zenotiAuthInterceptor(
     let next: string;
     try {
       await auth.invalidate(sent, { principal: zenoti?.principal });
-      next = await auth.authorization({ principal: zenoti?.principal, signal: signalOf(config) });
+      next = await credential(config);
     } catch (error) {
       return reject(toAxiosError(error, config, response), config);
     }

@@ -1,3 +1,4 @@
+import { redact } from '@zenoti-auth/core';
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { createZenotiAxios, zenotiAuthInterceptor } from '../src/index.ts';
@@ -91,6 +92,29 @@ describe('where credentials go', () => {
     const home = { href: 'https://api.zenoti.com/y', headers: { Authorization: 'apikey k' } };
     hook(home, ...details);
     expect(home.headers).toEqual({ Authorization: 'apikey k' });
+  });
+
+  it('judges the origin axios will really call: relative URLs at the baseURL, absolute ones by themselves', async () => {
+    const z = await zenoti();
+    const other = await httpServer();
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url });
+    const ours = `apikey ${redact(D.apiKey)}`;
+    await api.get('v1/centers'); // no leading slash: still baseURL + '/' + url
+    await api.get(`${other.url}/absolute`);
+    // With allowAbsoluteUrls: false axios joins even an absolute URL to the baseURL: Zenoti gets it.
+    await rejection(api.get(`${other.url}/joined`, { allowAbsoluteUrls: false }));
+    expect(z.control.requests().map((r) => [r.path, r.authorization])).toEqual([
+      ['/v1/centers', ours],
+      [expect.stringContaining('/joined'), ours],
+    ]);
+    expect(other.seen.map((h) => h.authorization)).toEqual([undefined]);
+    // A baseURL at another origin decides for every URL once absolute URLs are joined to it.
+    const elsewhere = axios.create({ baseURL: other.url, allowAbsoluteUrls: false });
+    zenotiAuthInterceptor(elsewhere, { apiKey: D.apiKey, baseUrl: z.url });
+    await elsewhere.get(`${z.url}/v1/centers`);
+    await elsewhere.get('v1/centers');
+    expect(other.seen.slice(1).map((h) => h.authorization)).toEqual([undefined, undefined]);
+    expect(z.control.requests()).toHaveLength(2);
   });
 
   it('sends the credential to an extra origin listed in allowedOrigins', async () => {
