@@ -263,7 +263,17 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
     });
     expect(out.axios).toEqual({ status: 200, centers: 3, apiKeyStatus: 200 });
     expect(out.hono).toEqual({ status: 200, body: { upstream: 200, centers: 3 } });
-    expect(out.nest).toEqual({ status: 200, centers: 3, mode: 'token' });
+    expect(out.nest).toEqual({
+      status: 200,
+      centers: 3,
+      mode: 'token',
+      errorAnswer: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'Zenoti could not be reached.',
+        code: 'NETWORK',
+      },
+    });
     expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false });
     // core, the axios interceptor and Nest share one token: one password grant for the process.
     expect(out.tokenCalls).toEqual({ password: 1, refresh: 0 });

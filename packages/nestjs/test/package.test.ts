@@ -8,6 +8,7 @@ import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { type ZenotiAuth, ZenotiAuthError } from '@zenoti-auth/core';
 import type * as Main from '@zenoti-auth/nestjs';
+import type * as Errors from '@zenoti-auth/nestjs/errors';
 import type * as Http from '@zenoti-auth/nestjs/http';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
@@ -21,12 +22,14 @@ const dist = (file: string): string => join(root, 'dist', file);
 const MAIN_EXPORTS = [
   'DEFAULT_ZENOTI_AUTH_NAME',
   'InjectZenotiAuth',
-  'ZENOTI_AUTH_ERROR_STATUS',
   'ZENOTI_AUTH_MODULE_OPTIONS',
-  'ZenotiAuthException',
-  'ZenotiAuthExceptionFilter',
   'ZenotiAuthModule',
   'getZenotiAuthToken',
+];
+const ERRORS_EXPORTS = [
+  'ZENOTI_AUTH_ERROR_STATUS',
+  'ZenotiAuthException',
+  'ZenotiAuthExceptionFilter',
   'zenotiAuthErrorOf',
 ];
 const HTTP_EXPORTS = [
@@ -40,6 +43,7 @@ const HTTP_EXPORTS = [
 interface Build {
   format: 'esm' | 'cjs';
   main: typeof Main;
+  errors: typeof Errors;
   http: typeof Http;
 }
 
@@ -48,11 +52,13 @@ async function builds(): Promise<Build[]> {
     {
       format: 'esm',
       main: (await import(pathToFileURL(dist('index.mjs')).href)) as typeof Main,
+      errors: (await import(pathToFileURL(dist('errors.mjs')).href)) as typeof Errors,
       http: (await import(pathToFileURL(dist('http.mjs')).href)) as typeof Http,
     },
     {
       format: 'cjs',
       main: require(dist('index.cjs')) as typeof Main,
+      errors: require(dist('errors.cjs')) as typeof Errors,
       http: require(dist('http.cjs')) as typeof Http,
     },
   ];
@@ -62,15 +68,21 @@ describe('built package', () => {
   it('has ESM and CJS entries with the same, expected exports', async () => {
     for (const build of await builds()) {
       expect(Object.keys(build.main).sort(), build.format).toEqual(MAIN_EXPORTS);
+      expect(Object.keys(build.errors).sort(), build.format).toEqual(ERRORS_EXPORTS);
       expect(Object.keys(build.http).sort(), build.format).toEqual(HTTP_EXPORTS);
     }
   });
 
-  it('the main entry never loads the optional peers (@nestjs/axios, axios, @zenoti-auth/axios)', () => {
+  it('the main entry needs only @nestjs/common and core: no optional peer, no other entry, no @nestjs/core', () => {
     for (const file of ['index.mjs', 'index.cjs']) {
       const code = readFileSync(dist(file), 'utf8');
+      expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios|@nestjs\/core)["']/);
+      expect(code).not.toMatch(/["']\.\/(http|errors)\.c?m?js["']/);
+    }
+    for (const file of ['errors.mjs', 'errors.cjs']) {
+      const code = readFileSync(dist(file), 'utf8');
       expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios)["']/);
-      expect(code).not.toMatch(/["']\.\/http\.c?m?js["']/);
+      expect(code).not.toMatch(/["']\.\/(http|index)\.c?m?js["']/);
     }
   });
 
@@ -78,8 +90,8 @@ describe('built package', () => {
     'keeps the decorators and resolves injected constructors (%s)',
     async (format) => {
       const build = (await builds()).find((b) => b.format === format) as Build;
-      const { InjectZenotiAuth, ZenotiAuthExceptionFilter, ZenotiAuthModule, getZenotiAuthToken } =
-        build.main;
+      const { InjectZenotiAuth, ZenotiAuthModule, getZenotiAuthToken } = build.main;
+      const { ZenotiAuthExceptionFilter } = build.errors;
 
       @Injectable()
       class Consumer {
@@ -125,7 +137,7 @@ describe('built package', () => {
     'the filter catches what @Catch() names, through the HttpAdapterHost Nest injects (%s)',
     async (format) => {
       const build = (await builds()).find((b) => b.format === format) as Build;
-      const { ZenotiAuthExceptionFilter } = build.main;
+      const { ZenotiAuthExceptionFilter } = build.errors;
 
       @Controller()
       class Failing {
