@@ -52,6 +52,51 @@ export async function alternate(
   return { a: median(aRounds), b: median(bRounds), aRounds, bRounds };
 }
 
+/** One comparison of `pairedRounds`: both sides' figure per round, and what they sum up to. */
+export interface Paired {
+  variant: number[];
+  baseline: number[];
+  /** Per round: variant ÷ baseline. */
+  ratios: number[];
+  /** The median of `ratios`. */
+  ratio: number;
+}
+
+/**
+ * Measures each comparison `[variant, baseline]` in `rounds` rounds after `warmUp` rounds that are
+ * not kept. In a round, every comparison runs its two sides back to back — variant first in even
+ * rounds, baseline first in odd ones, so that neither side always runs first (ABBA) — and the ratio
+ * of that round is taken. The median of the per-round ratios is robust to a slow spell of the
+ * machine (it hits both sides of a round) and to the odd outlier round.
+ */
+export async function pairedRounds<N extends string>(
+  comparisons: ReadonlyArray<readonly [variant: N, baseline: N]>,
+  { rounds, warmUp }: { rounds: number; warmUp: number },
+  measure: (name: N) => Promise<number>,
+): Promise<Paired[]> {
+  const out = comparisons.map((): Paired => ({ variant: [], baseline: [], ratios: [], ratio: Number.NaN }));
+  for (let r = -warmUp; r < rounds; r++) {
+    for (const [i, [variant, baseline]] of comparisons.entries()) {
+      let v: number;
+      let b: number;
+      if (r % 2 === 0) {
+        v = await measure(variant);
+        b = await measure(baseline);
+      } else {
+        b = await measure(baseline);
+        v = await measure(variant);
+      }
+      const pair = out[i] as Paired;
+      if (r < 0) continue;
+      pair.variant.push(v);
+      pair.baseline.push(b);
+      pair.ratios.push(v / b);
+    }
+  }
+  for (const pair of out) pair.ratio = median(pair.ratios);
+  return out;
+}
+
 export function fmt(value: number, digits = 2): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');

@@ -1,11 +1,13 @@
 import { packageBuild } from '../../tsdown.base.ts';
 
-// Two entries, built separately so neither shares a chunk with the other:
-// `@zenoti-auth/nestjs` needs only @nestjs/common, @nestjs/core and core; `@zenoti-auth/nestjs/http`
+// Three entries, built separately so none shares a chunk with another:
+// `@zenoti-auth/nestjs` (the module) needs only @nestjs/common and core; `@zenoti-auth/nestjs/errors`
+// (ZenotiAuthException and its filter, for HTTP apps) adds @nestjs/core; `@zenoti-auth/nestjs/http`
 // (ZenotiHttpModule) needs the optional peers @nestjs/axios, axios and @zenoti-auth/axios.
-// (One build with both entries puts rolldown's CJS runtime in http.cjs and makes index.cjs require it.)
+// (One build with several entries puts rolldown's CJS runtime in one of them and makes the others require it.)
 // tsdown cleans dist once, before all configs build.
 export default [
   packageBuild({ platform: 'node', entry: ['src/index.ts'] }),
+  packageBuild({ platform: 'node', entry: ['src/errors.ts'] }),
   packageBuild({ platform: 'node', entry: ['src/http.ts'] }),
 ];

@@ -11,6 +11,7 @@ export default defineProject({
   resolve: {
     alias: [
       { find: /^@zenoti-auth\/nestjs$/, replacement: src('index.ts') },
+      { find: /^@zenoti-auth\/nestjs\/errors$/, replacement: src('errors.ts') },
       { find: /^@zenoti-auth\/nestjs\/http$/, replacement: src('http.ts') },
     ],
   },

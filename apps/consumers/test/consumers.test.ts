@@ -268,7 +268,17 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       proxy: { status: 200, centers: 3 },
       signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
     });
-    expect(out.nest).toEqual({ status: 200, centers: 3, mode: 'token' });
+    expect(out.nest).toEqual({
+      status: 200,
+      centers: 3,
+      mode: 'token',
+      errorAnswer: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'Zenoti could not be reached.',
+        code: 'NETWORK',
+      },
+    });
     expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false, encrypted: true });
     // core, the axios interceptor and Nest share one token: one password grant for the process; the
     // second is the guest's own sign-in through Hono.

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { ZenotiAuthExceptionFilter } from '@zenoti-auth/nestjs';
+import { ZenotiAuthExceptionFilter } from '@zenoti-auth/nestjs/errors';
 import { AppModule } from './app.module.ts';
 import type { NestDemoConfig } from './config.ts';
 

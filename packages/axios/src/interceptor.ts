@@ -3,18 +3,12 @@ import { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig
 import { toEngine } from './engine.ts';
 import { toAxiosError } from './errors.ts';
 import { redactError } from './redact-error.ts';
-import { guardRedirects } from './redirect.ts';
+import { guardRedirects, type RedirectGuards } from './redirect.ts';
 import type { ZenotiAuthOrOptions } from './types.ts';
-import { requestUrl } from './url.ts';
+import { deciding, parseUrl } from './url.ts';
 
-/** Where a request keeps the header it was sent with: a hidden slot holding an opaque getter. */
-const SENT = Symbol('@zenoti-auth/axios:sent');
-type Tracked = InternalAxiosRequestConfig & { [SENT]?: () => string };
 /** How many sent header values an interceptor remembers (to strip them from foreign requests). */
 const RECENT = 64;
-
-const signalOf = (config: InternalAxiosRequestConfig): AbortSignal | undefined =>
-  config.signal instanceof AbortSignal ? config.signal : undefined;
 
 /**
  * Installs zenoti-auth on an axios instance: a request interceptor that adds `Authorization` to
@@ -41,39 +35,36 @@ export function zenotiAuthInterceptor(
   authOrOptions: ZenotiAuthOrOptions,
 ): () => void {
   const auth: ZenotiAuth = toEngine(authOrOptions);
+  const home = `${auth.baseUrl}/`;
   const recent = new Set<string>();
-  const guards = new WeakSet<object>();
-  const allowedBases = new Map<string, boolean>();
+  // The header each request was sent with, by its config: nothing on the config itself shows it.
+  const sent = new WeakMap<object, string>();
+  const guards: RedirectGuards = new WeakMap();
+  // Verdicts on base URLs (most requests are relative to one or two): no URL parsed per request.
+  const verdicts = new Map<string, boolean>();
   const allowed = (config: InternalAxiosRequestConfig): boolean => {
-    // Fast path: a relative path under a baseURL already judged — its origin is the baseURL's.
-    const base = config.baseURL;
-    const path = config.url ?? '';
-    if (base !== undefined && config.allowAbsoluteUrls !== false && /^\/(?![/\\])/.test(path)) {
-      let verdict = allowedBases.get(base);
-      if (verdict === undefined) {
-        const url = requestUrl({ baseURL: base, url: '/' });
-        verdict = url !== undefined && auth.isAllowedUrl(url);
-        if (allowedBases.size < 16) allowedBases.set(base, verdict);
-      }
-      return verdict;
+    const base = deciding(config);
+    let verdict = base === undefined ? undefined : verdicts.get(base);
+    if (verdict === undefined) {
+      const url = parseUrl(base ?? config.url ?? '');
+      verdict = url !== undefined && auth.isAllowedUrl(url);
+      if (base !== undefined && verdicts.size < 16) verdicts.set(base, verdict);
     }
-    const url = requestUrl(config);
-    return url !== undefined && auth.isAllowedUrl(url);
+    return verdict;
   };
   // Redact every Authorization sent to Zenoti, and ours anywhere; a caller's own header elsewhere is theirs.
   const redactable =
     (config: InternalAxiosRequestConfig | undefined) =>
     (value: string): boolean =>
       recent.has(value) || (config !== undefined && allowed(config));
-  const reject = (error: unknown, config?: Tracked): never => {
-    throw isAxiosError(error)
-      ? redactError(error, redactable(config), config?.[SENT] ? [config[SENT]()] : [])
-      : error;
+  const reject = (error: unknown, config?: InternalAxiosRequestConfig): never => {
+    const header = config && sent.get(config);
+    throw isAxiosError(error) ? redactError(error, redactable(config), header ? [header] : []) : error;
   };
 
-  const apply = (config: Tracked, header: string): InternalAxiosRequestConfig => {
+  const apply = (config: InternalAxiosRequestConfig, header: string): InternalAxiosRequestConfig => {
     config.headers.set('Authorization', header);
-    Object.defineProperty(config, SENT, { value: () => header, writable: true, configurable: true });
+    sent.set(config, header);
     if (!recent.has(header)) {
       recent.add(header);
       if (recent.size > RECENT) recent.delete(recent.values().next().value as string);
@@ -82,10 +73,17 @@ export function zenotiAuthInterceptor(
     return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
   };
 
-  const fetchHeader = async (config: Tracked): Promise<InternalAxiosRequestConfig> => {
+  /** The credential for `config`'s principal, waiting for it if need be (the request's signal aborts the wait). */
+  const credential = (config: InternalAxiosRequestConfig): Promise<string> =>
+    auth.authorization({
+      principal: config.zenoti?.principal,
+      signal: config.signal instanceof AbortSignal ? config.signal : undefined,
+    });
+
+  const fetchHeader = async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
     let header: string;
     try {
-      header = await auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+      header = await credential(config);
     } catch (error) {
       return reject(toAxiosError(error, config), config);
     }
@@ -93,31 +91,36 @@ export function zenotiAuthInterceptor(
   };
 
   // Not async: when the credential is ready (API key, cached token), the config goes back at once.
-  const onRequest = (config: Tracked): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
-    delete config[SENT];
+  const onRequest = (
+    config: InternalAxiosRequestConfig,
+  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
     if (!allowed(config) || config.zenoti?.skip === true) {
       // Never ours to another origin (a reused config may still carry it); the caller's own header stays.
+      sent.delete(config);
       const current = config.headers.get('authorization');
       if (typeof current === 'string' && recent.has(current)) config.headers.delete('authorization');
       return config;
     }
-    const ready = auth.peekAuthorization({ principal: config.zenoti?.principal });
+    const ready = auth.peekAuthorization(config.zenoti);
     return ready === undefined ? fetchHeader(config) : apply(config, ready);
   };
 
   /** After a 401: one retry with a newer credential, or `undefined` when there is none to try. */
-  const retry = async (config: Tracked, response: AxiosResponse): Promise<AxiosResponse | undefined> => {
-    const sent = config[SENT]?.();
+  const retry = async (
+    config: InternalAxiosRequestConfig,
+    header: string,
+    response: AxiosResponse,
+  ): Promise<AxiosResponse | undefined> => {
     const zenoti = config.zenoti;
-    if (sent === undefined || zenoti?.retried === true) return undefined;
+    if (zenoti?.retried === true) return undefined;
     let next: string;
     try {
-      await auth.invalidate(sent, { principal: zenoti?.principal });
-      next = await auth.authorization({ principal: zenoti?.principal, signal: signalOf(config) });
+      await auth.invalidate(header, { principal: zenoti?.principal });
+      next = await credential(config);
     } catch (error) {
       return reject(toAxiosError(error, config, response), config);
     }
-    if (next === sent) return undefined;
+    if (next === header) return undefined;
     config.zenoti = { ...zenoti, retried: true };
     config.headers.set('Authorization', next);
     return instance.request(config);
@@ -126,21 +129,24 @@ export function zenotiAuthInterceptor(
   /** Whether the answer came from an allowed origin (a redirect may have left it). */
   const fromZenoti = (response: AxiosResponse): boolean => {
     const final = response.request?.res?.responseUrl ?? response.request?.responseURL;
-    if (typeof final !== 'string' || final.startsWith(`${auth.baseUrl}/`)) return true;
+    if (typeof final !== 'string' || final.startsWith(home)) return true;
     return auth.isAllowedUrl(final);
   };
 
   /** A retry after a 401, `undefined` when there is nothing to do; success needs no promise. */
   const settle = (response: AxiosResponse): Promise<AxiosResponse | undefined> | undefined => {
-    const config = response.config as Tracked;
-    const sent = config[SENT]?.();
-    if (sent === undefined || !fromZenoti(response)) return undefined;
-    if (response.status === 401) return retry(config, response);
-    if (response.status !== 429) auth.accepted(sent);
+    const header = sent.get(response.config);
+    if (header === undefined || !fromZenoti(response)) return undefined;
+    if (response.status === 401) return retry(response.config, header, response);
+    if (response.status !== 429) auth.accepted(header);
     return undefined;
   };
 
-  const requestId = instance.interceptors.request.use(onRequest);
+  // With an API key the header is always ready, so onRequest never returns a promise: axios may then
+  // run the request interceptors synchronously. A token may have to be awaited: async then.
+  const requestId = instance.interceptors.request.use(onRequest, undefined, {
+    synchronous: auth.mode === 'apiKey',
+  });
   const responseId = instance.interceptors.response.use(
     (response) => {
       const retried = settle(response);

@@ -47,10 +47,8 @@ function scrubRequest(request: unknown, secrets: Set<string>, seen: Set<object>)
   if (Array.isArray(req.outputData)) for (const chunk of req.outputData) text(bag(chunk), 'data');
   for (const symbol of Object.getOwnPropertySymbols(req)) {
     if (symbol.description !== 'kOutHeaders') continue;
-    for (const entry of Object.values(bag(req[symbol]) ?? {})) {
-      // Node keeps each outgoing header as [name, value].
-      if (Array.isArray(entry) && typeof entry[1] === 'string') entry[1] = replace(entry[1], secrets);
-    }
+    // Node keeps each outgoing header as [name, value].
+    for (const entry of Object.values(bag(req[symbol]) ?? {})) text(bag(entry), 1);
   }
   const socket = bag(req.socket);
   if (socket?.destroyed === true) text(socket, '_pendingData');
@@ -68,13 +66,12 @@ function scrubRequest(request: unknown, secrets: Set<string>, seen: Set<object>)
   }
   scrubRequest(req._currentRequest, secrets, seen);
   scrubRequest(req._redirectable, secrets, seen);
-  const headers = bag(req.headers);
+  const headers = bag(req.headers) as Partial<Headers> | undefined;
   if (typeof headers?.get === 'function' && typeof headers.set === 'function') {
     // A fetch Request (axios' fetch adapter). Its headers take Latin-1 only: `...` for `…`.
-    const value = (headers.get as (name: string) => unknown).call(headers, 'authorization');
-    if (typeof value === 'string' && secrets.has(value)) {
-      const safe = redactAuthorization(value).replace('…', '...');
-      (headers.set as (name: string, value: string) => void).call(headers, 'authorization', safe);
+    const value = headers.get('authorization');
+    if (value !== null && secrets.has(value)) {
+      headers.set('authorization', redactAuthorization(value).replace('…', '...'));
     }
   }
 }

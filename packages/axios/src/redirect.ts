@@ -11,25 +11,32 @@ export function stripAuthorization(headers: unknown): void {
   }
 }
 
+/** The `beforeRedirect` hooks an interceptor made, by the hook each wraps (`guardRedirects` itself for none) and by themselves. */
+export type RedirectGuards = WeakMap<object, BeforeRedirect>;
+
 /**
  * Makes `config.beforeRedirect` (axios on Node, run for every redirect that follow-redirects takes)
  * drop `Authorization` whenever the next hop leaves the origins allowed to receive credentials,
  * then call the hook that was there before. Whatever the axios version, no credential follows a
- * redirect away from Zenoti.
+ * redirect away from Zenoti. One guard per wrapped hook, made once and reused from `guards`.
  */
-export function guardRedirects(config: AxiosRequestConfig, auth: ZenotiAuth, ours: WeakSet<object>): void {
+export function guardRedirects(config: AxiosRequestConfig, auth: ZenotiAuth, guards: RedirectGuards): void {
   const previous = config.beforeRedirect;
-  if (previous && ours.has(previous)) return;
-  const guard: BeforeRedirect = (options, ...details) => {
-    let allowed = false;
-    try {
-      allowed = auth.isAllowedUrl(new URL(String(options.href)));
-    } catch {
-      // Unreadable target: treat it as foreign.
-    }
-    if (!allowed) stripAuthorization(options.headers);
-    previous?.(options, ...details);
-  };
-  ours.add(guard);
+  const key = previous ?? guardRedirects;
+  let guard = guards.get(key);
+  if (guard === undefined) {
+    guard = (options, ...details) => {
+      let allowed = false;
+      try {
+        allowed = auth.isAllowedUrl(new URL(String(options.href)));
+      } catch {
+        // Unreadable target: treat it as foreign.
+      }
+      if (!allowed) stripAuthorization(options.headers);
+      previous?.(options, ...details);
+    };
+    // A guard met again (the config of a retry) stays as it is.
+    guards.set(key, guard).set(guard, guard);
+  }
   config.beforeRedirect = guard;
 }

@@ -1,19 +1,21 @@
 import type { AxiosRequestConfig } from 'axios';
 
 /**
- * The URL axios will call for `config`, resolved the way axios does it (`baseURL` + `url` unless
- * `url` is absolute and `allowAbsoluteUrls` is not `false`; relative to the page in a browser).
- * `undefined` when it cannot be resolved: such a request never gets a credential.
+ * The `baseURL` that decides where a request for `config` goes, or `undefined` when its `url` does.
+ * axios joins a relative `url` (any `url` when `allowAbsoluteUrls` is `false`) as
+ * `baseURL + '/' + url`, which never leaves the base's origin.
  */
-export function requestUrl(config: AxiosRequestConfig): URL | undefined {
-  const url = config.url ?? '';
+export function deciding(config: AxiosRequestConfig): string | undefined {
   const base = config.baseURL;
-  const full =
-    base && (!/^([a-z][a-z\d+\-.]*:)?\/\//i.test(url) || config.allowAbsoluteUrls === false)
-      ? `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
-      : url;
+  return base && (config.allowAbsoluteUrls === false || !/^([a-z][a-z\d+\-.]*:)?\/\//i.test(config.url ?? ''))
+    ? base
+    : undefined;
+}
+
+/** `url` parsed (relative to the page in a browser); `undefined` when it cannot be: no credential then. */
+export function parseUrl(url: string): URL | undefined {
   try {
-    return new URL(full, (globalThis as { location?: { href: string } }).location?.href);
+    return new URL(url, (globalThis as { location?: { href: string } }).location?.href);
   } catch {
     return undefined;
   }

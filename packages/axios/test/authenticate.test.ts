@@ -1,5 +1,5 @@
 import { redact, ZenotiAuth } from '@zenoti-auth/core';
-import axios from 'axios';
+import axios, { type AxiosAdapter } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { createZenotiAxios, ERR_ZENOTI_AUTH, zenotiAuthInterceptor } from '../src/index.ts';
 import { D, guestApp, rejection, serviceUser, zenoti } from './support.ts';
@@ -12,6 +12,27 @@ describe('authenticating requests', () => {
     expect(res.status).toBe(200);
     expect(res.data.centers).toHaveLength(3);
     expect(z.control.requests().at(-1)?.authorization).toBe(`apikey ${redact(D.apiKey)}`);
+  });
+
+  it('with an API key the request goes out in the same tick (synchronous interceptor); a token is awaited', async () => {
+    const z = await zenoti();
+    const sentNow: Array<string | undefined> = [];
+    const http = axios.getAdapter('http');
+    // The real Node adapter, noting the header it is called with.
+    const adapter: AxiosAdapter = (config) => {
+      sentNow.push(config.headers.get('authorization') as string | undefined);
+      return http(config);
+    };
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url }, { adapter });
+    const pending = api.get('/v1/centers');
+    expect(sentNow).toEqual([`apikey ${D.apiKey}`]); // before the first await
+    expect((await pending).status).toBe(200);
+
+    const tokenApi = createZenotiAxios(serviceUser(z.url), { adapter });
+    const later = tokenApi.get('/v1/centers');
+    expect(sentNow).toHaveLength(1); // the token path may have to wait for Zenoti: asynchronous
+    expect((await later).status).toBe(200);
+    expect(sentNow[1]).toMatch(/^bearer /);
   });
 
   it('mints one access token for the service user and sends it as bearer', async () => {

@@ -1,3 +1,4 @@
+import { redact } from '@zenoti-auth/core';
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
 import { createZenotiAxios, zenotiAuthInterceptor } from '../src/index.ts';
@@ -74,7 +75,7 @@ describe('where credentials go', () => {
     guardRedirects(
       config,
       { isAllowedUrl: (url: URL) => url.origin === 'https://api.zenoti.com' } as never,
-      new WeakSet(),
+      new WeakMap(),
     );
     const hook = config.beforeRedirect;
     if (!hook) throw new Error('no hook installed');
@@ -91,6 +92,58 @@ describe('where credentials go', () => {
     const home = { href: 'https://api.zenoti.com/y', headers: { Authorization: 'apikey k' } };
     hook(home, ...details);
     expect(home.headers).toEqual({ Authorization: 'apikey k' });
+  });
+
+  it('makes one guard per wrapped hook, and leaves a guard in place (a retried config)', () => {
+    const auth = { isAllowedUrl: () => false } as never;
+    const guards = new WeakMap();
+    const calls: string[] = [];
+    const mine = (options: { href?: string }): void => {
+      calls.push(String(options.href));
+    };
+    type Config = Parameters<typeof guardRedirects>[0];
+    const a: Config = {};
+    const b: Config = {};
+    const c: Config = { beforeRedirect: mine };
+    const d: Config = { beforeRedirect: mine };
+    for (const config of [a, b, c, d]) guardRedirects(config, auth, guards);
+    expect(a.beforeRedirect).toBe(b.beforeRedirect);
+    expect(c.beforeRedirect).toBe(d.beforeRedirect);
+    expect(c.beforeRedirect).not.toBe(a.beforeRedirect);
+    const guard = c.beforeRedirect;
+    guardRedirects(c, auth, guards); // again: not wrapped twice
+    expect(c.beforeRedirect).toBe(guard);
+    const hop = { href: 'https://evil.example/x', headers: { authorization: 'apikey k' } };
+    guard?.(
+      hop,
+      { headers: {}, statusCode: 302 },
+      { headers: {}, url: 'https://api.zenoti.com/x', method: 'GET' },
+    );
+    expect(hop.headers).toEqual({});
+    expect(calls).toEqual(['https://evil.example/x']); // the caller's hook ran once
+  });
+
+  it('judges the origin axios will really call: relative URLs at the baseURL, absolute ones by themselves', async () => {
+    const z = await zenoti();
+    const other = await httpServer();
+    const api = createZenotiAxios({ apiKey: D.apiKey, baseUrl: z.url });
+    const ours = `apikey ${redact(D.apiKey)}`;
+    await api.get('v1/centers'); // no leading slash: still baseURL + '/' + url
+    await api.get(`${other.url}/absolute`);
+    // With allowAbsoluteUrls: false axios joins even an absolute URL to the baseURL: Zenoti gets it.
+    await rejection(api.get(`${other.url}/joined`, { allowAbsoluteUrls: false }));
+    expect(z.control.requests().map((r) => [r.path, r.authorization])).toEqual([
+      ['/v1/centers', ours],
+      [expect.stringContaining('/joined'), ours],
+    ]);
+    expect(other.seen.map((h) => h.authorization)).toEqual([undefined]);
+    // A baseURL at another origin decides for every URL once absolute URLs are joined to it.
+    const elsewhere = axios.create({ baseURL: other.url, allowAbsoluteUrls: false });
+    zenotiAuthInterceptor(elsewhere, { apiKey: D.apiKey, baseUrl: z.url });
+    await elsewhere.get(`${z.url}/v1/centers`);
+    await elsewhere.get('v1/centers');
+    expect(other.seen.slice(1).map((h) => h.authorization)).toEqual([undefined, undefined]);
+    expect(z.control.requests()).toHaveLength(2);
   });
 
   it('sends the credential to an extra origin listed in allowedOrigins', async () => {

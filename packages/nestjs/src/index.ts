@@ -1,12 +1,5 @@
 export { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
 export { InjectZenotiAuth } from './zenoti-auth.decorators.ts';
-export {
-  ZENOTI_AUTH_ERROR_STATUS,
-  type ZenotiAuthErrorBody,
-  ZenotiAuthException,
-  zenotiAuthErrorOf,
-} from './zenoti-auth.exception.ts';
-export { ZenotiAuthExceptionFilter } from './zenoti-auth.filter.ts';
 export type {
   ZenotiAuthModuleExtras,
   ZenotiAuthModuleOptions,

@@ -3,9 +3,6 @@ import { ZenotiAuth } from '@zenoti-auth/core';
 /** The name of the configuration that `ZenotiAuthModule.forRoot()` registers when no `name` is given. */
 export const DEFAULT_ZENOTI_AUTH_NAME = 'default';
 
-/** Prefix of the string tokens of named configurations: `ZenotiAuth:<name>`. */
-const NAMED_TOKEN_PREFIX = 'ZenotiAuth:';
-
 /** `true` for `undefined` and `'default'`: the configuration injected as the `ZenotiAuth` class itself. */
 export function isDefaultName(name: string | undefined): boolean {
   return name === undefined || name === DEFAULT_ZENOTI_AUTH_NAME;
@@ -16,10 +13,5 @@ export function isDefaultName(name: string | undefined): boolean {
  * the string `ZenotiAuth:<name>` for a named one. Use it with `moduleRef.get()` or in `inject: [...]`.
  */
 export function getZenotiAuthToken(name?: string): typeof ZenotiAuth | string {
-  return isDefaultName(name) ? ZenotiAuth : `${NAMED_TOKEN_PREFIX}${name}`;
-}
-
-/** Internal: the provider that undoes, on shutdown, what a configuration's module set up. */
-export function getLifecycleToken(name?: string): string {
-  return `ZenotiAuthLifecycle:${name ?? DEFAULT_ZENOTI_AUTH_NAME}`;
+  return isDefaultName(name) ? ZenotiAuth : `ZenotiAuth:${name}`;
 }

@@ -1,40 +1,36 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { HttpException } from '@nestjs/common';
 import { isZenotiAuthError, type ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
 
-/**
- * The one place where core's error codes become HTTP statuses. 502: Zenoti answered, but wrongly or by
- * refusing this server's credentials; 503: Zenoti or the token store could not be reached; 504: too slow.
- */
-export const ZENOTI_AUTH_ERROR_STATUS: Readonly<Record<ZenotiAuthErrorCode, number>> = Object.freeze({
-  LOGIN_REQUIRED: HttpStatus.UNAUTHORIZED,
-  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
-  CREDENTIALS_REJECTED: HttpStatus.BAD_GATEWAY,
-  UNAUTHORIZED: HttpStatus.BAD_GATEWAY,
-  TOKEN_ENDPOINT: HttpStatus.BAD_GATEWAY,
-  INVALID_RESPONSE: HttpStatus.BAD_GATEWAY,
-  NETWORK: HttpStatus.SERVICE_UNAVAILABLE,
-  STORE: HttpStatus.SERVICE_UNAVAILABLE,
-  ABORTED: HttpStatus.SERVICE_UNAVAILABLE,
-  TIMEOUT: HttpStatus.GATEWAY_TIMEOUT,
-  INVALID_OPTIONS: HttpStatus.INTERNAL_SERVER_ERROR,
-  ORIGIN_NOT_ALLOWED: HttpStatus.INTERNAL_SERVER_ERROR,
-});
+const MISCONFIGURED = 'The Zenoti integration is misconfigured.';
 
-/** What a client is told: fixed text per code, never core's message, never a credential. */
-const PUBLIC_MESSAGE: Readonly<Record<ZenotiAuthErrorCode, string>> = {
-  LOGIN_REQUIRED: 'The Zenoti session has ended; sign in again.',
-  RATE_LIMITED: 'Zenoti rate limit reached; try again later.',
-  CREDENTIALS_REJECTED: "Zenoti rejected this service's credentials.",
-  UNAUTHORIZED: "Zenoti refused this service's credentials.",
-  TOKEN_ENDPOINT: 'Zenoti could not issue an access token.',
-  INVALID_RESPONSE: 'Zenoti sent an invalid token response.',
-  NETWORK: 'Zenoti could not be reached.',
-  STORE: 'The token store is unavailable.',
-  ABORTED: 'The request to Zenoti was cancelled.',
-  TIMEOUT: 'Zenoti did not answer in time.',
-  INVALID_OPTIONS: 'The Zenoti integration is misconfigured.',
-  ORIGIN_NOT_ALLOWED: 'The Zenoti integration is misconfigured.',
+/**
+ * The one place where core's error codes become HTTP answers: the status, and what a client is told —
+ * fixed text per code, never core's message, never a credential. 502: Zenoti answered, but wrongly or
+ * by refusing this server's credentials; 503: Zenoti or the token store could not be reached; 504: too slow.
+ */
+const ANSWER: Readonly<Record<ZenotiAuthErrorCode, readonly [status: number, message: string]>> = {
+  LOGIN_REQUIRED: [401, 'The Zenoti session has ended; sign in again.'],
+  RATE_LIMITED: [429, 'Zenoti rate limit reached; try again later.'],
+  CREDENTIALS_REJECTED: [502, "Zenoti rejected this service's credentials."],
+  UNAUTHORIZED: [502, "Zenoti refused this service's credentials."],
+  TOKEN_ENDPOINT: [502, 'Zenoti could not issue an access token.'],
+  INVALID_RESPONSE: [502, 'Zenoti sent an invalid token response.'],
+  NETWORK: [503, 'Zenoti could not be reached.'],
+  STORE: [503, 'The token store is unavailable.'],
+  ABORTED: [503, 'The request to Zenoti was cancelled.'],
+  TIMEOUT: [504, 'Zenoti did not answer in time.'],
+  INVALID_OPTIONS: [500, MISCONFIGURED],
+  ORIGIN_NOT_ALLOWED: [500, MISCONFIGURED],
 };
+
+/** The HTTP status of each core error code, as `ZenotiAuthException` and the filter answer it. */
+export const ZENOTI_AUTH_ERROR_STATUS: Readonly<Record<ZenotiAuthErrorCode, number>> = Object.freeze(
+  Object.fromEntries(Object.entries(ANSWER).map(([code, [status]]) => [code, status])) as Record<
+    ZenotiAuthErrorCode,
+    number
+  >,
+);
 
 /** The body of a `ZenotiAuthException` response. */
 export interface ZenotiAuthErrorBody {
@@ -47,15 +43,6 @@ export interface ZenotiAuthErrorBody {
   /** For `RATE_LIMITED`: seconds to wait (also sent as `Retry-After`). */
   retryAfterSeconds?: number;
 }
-
-const REASON: Readonly<Record<number, string>> = {
-  401: 'Unauthorized',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 /**
  * The `ZenotiAuthError` behind `value`: the error itself, or the `cause` of an error that wraps one
@@ -79,15 +66,18 @@ export class ZenotiAuthException extends HttpException {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(error: ZenotiAuthError) {
-    const status = ZENOTI_AUTH_ERROR_STATUS[error.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+    // A code this version does not know (a newer core): a generic 500.
+    const [status, message] = Object.hasOwn(ANSWER, error.code)
+      ? ANSWER[error.code]
+      : [500, 'Zenoti authentication failed.'];
     const retryAfterSeconds =
       error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined
         ? Math.max(1, Math.ceil(error.retryAfterMs / 1000))
         : undefined;
     const body: ZenotiAuthErrorBody = {
       statusCode: status,
-      error: REASON[status] ?? 'Error',
-      message: PUBLIC_MESSAGE[error.code] ?? 'Zenoti authentication failed.',
+      error: STATUS_CODES[status] ?? 'Error',
+      message,
       code: error.code,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     };

@@ -31,12 +31,12 @@ interface BareResponse {
  * as an `APP_FILTER` provider, or with `@UseFilters(ZenotiAuthExceptionFilter)`. Outside HTTP it
  * returns the `ZenotiAuthException` (GraphQL's convention) instead of writing a response.
  */
-@Catch(ZenotiAuthFailure)
 export class ZenotiAuthExceptionFilter implements ExceptionFilter {
   readonly #adapterHost: HttpAdapterHost | undefined;
   readonly #logger = new Logger('ZenotiAuth');
 
-  constructor(@Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost) {
+  /** Nest injects `adapterHost` (it is `@Optional() @Inject(HttpAdapterHost)`, see below). */
+  constructor(adapterHost?: HttpAdapterHost) {
     this.#adapterHost = adapterHost;
   }
 
@@ -62,3 +62,10 @@ export class ZenotiAuthExceptionFilter implements ExceptionFilter {
     return undefined;
   }
 }
+
+// Nest's decorators applied as the calls they are (`@Catch(ZenotiAuthFailure)` on the class,
+// `@Optional() @Inject(HttpAdapterHost)` on the constructor parameter): the same metadata, without a
+// compiler's decorator helpers in the bundle or `design:paramtypes` (the explicit `@Inject` names the token).
+Catch(ZenotiAuthFailure)(ZenotiAuthExceptionFilter);
+Optional()(ZenotiAuthExceptionFilter, undefined, 0);
+Inject(HttpAdapterHost)(ZenotiAuthExceptionFilter, undefined, 0);

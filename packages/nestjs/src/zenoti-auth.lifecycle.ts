@@ -2,75 +2,63 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ZenotiAuth, ZenotiAuthEvent, ZenotiAuthEventType } from '@zenoti-auth/core';
 import type { ZenotiAuthModuleSettings } from './zenoti-auth.interfaces.ts';
 
-/** The module settings plus whether the engine has a service user (a token of its own to revoke). */
-export interface LifecycleSettings extends ZenotiAuthModuleSettings {
-  hasServiceUser: boolean;
-}
-
 const LOGGED: readonly ZenotiAuthEventType[] = ['token', 'invalidated', 'error', 'warning', 'rateLimit'];
 
+const who = (principal: string | undefined): string => (principal === undefined ? 'app' : 'end user');
+
 /** One log line per event; events carry fingerprints only, never a secret. */
-function describeEvent(event: ZenotiAuthEvent): { level: 'log' | 'warn'; message: string } {
-  const who = (principal: string | undefined): string => (principal === undefined ? 'app' : 'end user');
+function logEvent(logger: Logger, event: ZenotiAuthEvent): void {
   switch (event.type) {
     case 'token':
-      return {
-        level: 'log',
-        message: `${event.grant} grant for the ${who(event.principal)}: token ${event.tokenId}, expires ${new Date(event.expiresAt).toISOString()}`,
-      };
+      logger.log(
+        `${event.grant} grant for the ${who(event.principal)}: token ${event.tokenId}, expires ${new Date(event.expiresAt).toISOString()}`,
+      );
+      break;
     case 'invalidated':
-      return {
-        level: 'log',
-        message: `token ${event.tokenId} of the ${who(event.principal)} dropped (${event.reason})`,
-      };
+      logger.log(`token ${event.tokenId} of the ${who(event.principal)} dropped (${event.reason})`);
+      break;
     case 'error':
-      return { level: 'warn', message: `${event.error.code}: ${event.error.message}` };
+      logger.warn(`${event.error.code}: ${event.error.message}`);
+      break;
     case 'warning':
-      return { level: 'warn', message: event.message };
+      logger.warn(event.message);
+      break;
     case 'rateLimit':
-      return {
-        level: event.retrying || event.retryAfterMs === undefined ? 'log' : 'warn',
-        message: `rate limit: ${event.remaining ?? '?'} calls left${event.retryAfterMs === undefined ? '' : `, retry after ${event.retryAfterMs} ms`}`,
-      };
+      logger[event.retrying || event.retryAfterMs === undefined ? 'log' : 'warn'](
+        `rate limit: ${event.remaining ?? '?'} calls left${event.retryAfterMs === undefined ? '' : `, retry after ${event.retryAfterMs} ms`}`,
+      );
+      break;
   }
 }
 
 /**
  * Owns what a configuration of `ZenotiAuthModule` opened: the event listeners it added to the engine
- * (`logEvents`) and, with `revokeOnShutdown`, the app's own token. Nest calls `onApplicationShutdown`
- * on `app.close()` (and on signals after `app.enableShutdownHooks()`).
+ * (`logEvents`, under the logger context `context`) and, with `revokeOnShutdown`, the app's own token.
+ * Nest calls `onApplicationShutdown` on `app.close()` (and on signals after `app.enableShutdownHooks()`).
  */
-export class ZenotiAuthLifecycle implements OnApplicationShutdown {
-  readonly #auth: ZenotiAuth;
-  readonly #settings: LifecycleSettings;
-  readonly #listener: ((event: ZenotiAuthEvent) => void) | undefined;
-  #closed = false;
-
-  constructor(auth: ZenotiAuth, settings: LifecycleSettings, context: string) {
-    this.#auth = auth;
-    this.#settings = settings;
-    if (settings.logEvents === true) {
-      const logger = new Logger(context);
-      this.#listener = (event) => {
-        const { level, message } = describeEvent(event);
-        logger[level](message);
-      };
-      for (const type of LOGGED) auth.on(type, this.#listener);
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      if (this.#settings.revokeOnShutdown === true && this.#settings.hasServiceUser) {
-        // Core reports a failed revocation as { revoked: false } plus an 'error' event; shutdown goes on.
-        await this.#auth.revoke();
+export function zenotiAuthLifecycle(
+  auth: ZenotiAuth,
+  settings: ZenotiAuthModuleSettings,
+  context: string,
+): OnApplicationShutdown {
+  const logger = new Logger(context);
+  const listener = (event: ZenotiAuthEvent): void => logEvent(logger, event);
+  if (settings.logEvents === true) for (const type of LOGGED) auth.on(type, listener);
+  let closed = false;
+  return {
+    async onApplicationShutdown(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      try {
+        // Core revokes only a service user's token (an API key or an app alone has none: { revoked: false })
+        // and reports a failed revocation as { revoked: false } plus an 'error' event; shutdown goes on.
+        if (settings.revokeOnShutdown === true) await auth.revoke();
+      } catch {
+        // Nothing to revoke (or the store failed): shutting down matters more.
+      } finally {
+        // Removing a listener that was never added is a no-op.
+        for (const type of LOGGED) auth.off(type, listener);
       }
-    } catch {
-      // Nothing to revoke (or the store failed): shutting down matters more.
-    } finally {
-      if (this.#listener) for (const type of LOGGED) this.#auth.off(type, this.#listener);
-    }
-  }
+    },
+  };
 }

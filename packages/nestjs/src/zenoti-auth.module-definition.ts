@@ -7,21 +7,22 @@ import type { ZenotiAuthModuleExtras, ZenotiAuthModuleOptions } from './zenoti-a
  * extends the class and completes both definitions itself (providers, exports, `global`), because the
  * builder's extras are not applied the same way by every Nest version in the async variant.
  */
+const builder = new ConfigurableModuleBuilder<ZenotiAuthModuleOptions>({ moduleName: 'ZenotiAuth' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createZenotiAuthOptions')
+  // `ZenotiAuthModule` applies the extras (and `global`) itself.
+  .setExtras<ZenotiAuthModuleExtras>(
+    { isGlobal: false, name: DEFAULT_ZENOTI_AUTH_NAME, extraProviders: [] },
+    (definition) => definition,
+  );
+type Built = ReturnType<typeof builder.build>;
+
 export const {
   ConfigurableModuleClass: ZenotiAuthConfigurableModule,
   MODULE_OPTIONS_TOKEN: ZENOTI_AUTH_MODULE_OPTIONS,
-  OPTIONS_TYPE: ZENOTI_AUTH_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: ZENOTI_AUTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<ZenotiAuthModuleOptions>({ moduleName: 'ZenotiAuth' })
-  .setClassMethodName('forRoot')
-  .setFactoryMethodName('createZenotiAuthOptions')
-  .setExtras<ZenotiAuthModuleExtras>(
-    { isGlobal: false, name: DEFAULT_ZENOTI_AUTH_NAME, extraProviders: [] },
-    (definition, extras) => ({ ...definition, global: extras.isGlobal === true }),
-  )
-  .build();
+}: Built = builder.build();
 
 /** The argument of `ZenotiAuthModule.forRoot()`. */
-export type ZenotiAuthModuleRootOptions = typeof ZENOTI_AUTH_OPTIONS_TYPE;
+export type ZenotiAuthModuleRootOptions = Built['OPTIONS_TYPE'];
 /** The argument of `ZenotiAuthModule.forRootAsync()`. */
-export type ZenotiAuthModuleAsyncOptions = typeof ZENOTI_AUTH_ASYNC_OPTIONS_TYPE;
+export type ZenotiAuthModuleAsyncOptions = Built['ASYNC_OPTIONS_TYPE'];

@@ -1,13 +1,12 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ZenotiAuth, ZenotiAuthError, type ZenotiAuthOptions } from '@zenoti-auth/core';
-import {
-  DEFAULT_ZENOTI_AUTH_NAME,
-  getLifecycleToken,
-  getZenotiAuthToken,
-  isDefaultName,
-} from './zenoti-auth.constants.ts';
-import type { ZenotiAuthModuleExtras, ZenotiAuthModuleOptions } from './zenoti-auth.interfaces.ts';
-import { type LifecycleSettings, ZenotiAuthLifecycle } from './zenoti-auth.lifecycle.ts';
+import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
+import type {
+  ZenotiAuthModuleExtras,
+  ZenotiAuthModuleOptions,
+  ZenotiAuthModuleSettings,
+} from './zenoti-auth.interfaces.ts';
+import { zenotiAuthLifecycle } from './zenoti-auth.lifecycle.ts';
 import {
   ZENOTI_AUTH_MODULE_OPTIONS,
   ZenotiAuthConfigurableModule,
@@ -15,65 +14,51 @@ import {
   type ZenotiAuthModuleRootOptions,
 } from './zenoti-auth.module-definition.ts';
 
-const SETTINGS = ['revokeOnShutdown', 'logEvents'] as const;
-
 function invalid(field: string, problem: string): ZenotiAuthError {
   return new ZenotiAuthError('INVALID_OPTIONS', `ZenotiAuthModule: option "${field}" ${problem}`, { field });
 }
 
-/** Splits the module's settings from core's options; core validates the rest (and names the field). */
-function split(options: unknown): { engine: ZenotiAuthOptions; settings: LifecycleSettings } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    // Let core produce its usual error, naming "options".
-    return { engine: options as ZenotiAuthOptions, settings: { hasServiceUser: false } };
-  }
+/** Core's options without the module's settings, which are checked here; core checks the rest (naming the field). */
+function engineOptions(options: unknown): ZenotiAuthOptions {
+  // Not an object: core produces its usual error, naming "options".
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    return options as ZenotiAuthOptions;
   const { revokeOnShutdown, logEvents, ...engine } = options as ZenotiAuthModuleOptions;
-  const given = { revokeOnShutdown, logEvents };
-  for (const field of SETTINGS) {
-    if (given[field] !== undefined && typeof given[field] !== 'boolean') {
-      throw invalid(field, 'must be true or false.');
-    }
+  for (const [field, value] of Object.entries({ revokeOnShutdown, logEvents })) {
+    if (value !== undefined && typeof value !== 'boolean') throw invalid(field, 'must be true or false.');
   }
-  const settings: LifecycleSettings = {
-    hasServiceUser: engine.user !== undefined && engine.apiKey === undefined,
-  };
-  if (revokeOnShutdown !== undefined) settings.revokeOnShutdown = revokeOnShutdown;
-  if (logEvents !== undefined) settings.logEvents = logEvents;
-  return { engine: engine as ZenotiAuthOptions, settings };
-}
-
-function checkName(name: unknown): string {
-  if (name === undefined) return DEFAULT_ZENOTI_AUTH_NAME;
-  if (typeof name !== 'string' || name.trim() === '' || name !== name.trim()) {
-    throw invalid('name', 'must be a non-empty string without surrounding whitespace.');
-  }
-  return name;
+  return engine as ZenotiAuthOptions;
 }
 
 /** Adds the engine, its lifecycle, the exports and `global` to a definition from the builder. */
 function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): DynamicModule {
-  const name = checkName(extras.name);
+  const name: unknown = extras.name === undefined ? DEFAULT_ZENOTI_AUTH_NAME : extras.name;
+  if (typeof name !== 'string' || name === '' || name !== name.trim()) {
+    throw invalid('name', 'must be a non-empty string without surrounding whitespace.');
+  }
   const token = getZenotiAuthToken(name);
-  const context = isDefaultName(name) ? 'ZenotiAuth' : `ZenotiAuth:${name}`;
-  const providers: Provider[] = [
-    ...(definition.providers ?? []),
-    ...(extras.extraProviders ?? []),
-    {
-      // Built while the module initialises, so invalid options fail compile()/init(), naming the field.
-      provide: token,
-      useFactory: (options: unknown): ZenotiAuth => new ZenotiAuth(split(options).engine),
-      inject: [ZENOTI_AUTH_MODULE_OPTIONS],
-    },
-    {
-      provide: getLifecycleToken(name),
-      useFactory: (auth: ZenotiAuth, options: unknown): ZenotiAuthLifecycle =>
-        new ZenotiAuthLifecycle(auth, split(options).settings, context),
-      inject: [token, ZENOTI_AUTH_MODULE_OPTIONS],
-    },
-  ];
+  // Log lines of a named configuration carry its token, `ZenotiAuth:<name>`, as their context.
+  const context = typeof token === 'string' ? token : 'ZenotiAuth';
   return {
     ...definition,
-    providers,
+    providers: [
+      ...(definition.providers ?? []),
+      ...(extras.extraProviders ?? []),
+      {
+        // Built while the module initialises, so invalid options fail compile()/init(), naming the field.
+        provide: token,
+        useFactory: (options: unknown): ZenotiAuth => new ZenotiAuth(engineOptions(options)),
+        inject: [ZENOTI_AUTH_MODULE_OPTIONS],
+      },
+      {
+        // Undoes, on shutdown, what this configuration set up. Built after the engine, whose factory
+        // has checked the settings.
+        provide: `ZenotiAuthLifecycle:${name}`,
+        useFactory: (auth: ZenotiAuth, settings: ZenotiAuthModuleSettings) =>
+          zenotiAuthLifecycle(auth, settings, context),
+        inject: [token, ZENOTI_AUTH_MODULE_OPTIONS],
+      },
+    ],
     exports: [...(definition.exports ?? []), token],
     global: extras.isGlobal === true,
   };
@@ -97,7 +82,6 @@ function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): Dy
  * })
  * export class AppModule {}
  */
-@Module({})
 export class ZenotiAuthModule extends ZenotiAuthConfigurableModule {
   /** Registers a configuration from options known at start-up. */
   static override forRoot(options: ZenotiAuthModuleRootOptions): DynamicModule {
@@ -111,3 +95,6 @@ export class ZenotiAuthModule extends ZenotiAuthConfigurableModule {
     return complete(super.forRootAsync(options), options);
   }
 }
+
+// `@Module({})`, applied as a call (no decorator helpers in the bundle).
+Module({})(ZenotiAuthModule);

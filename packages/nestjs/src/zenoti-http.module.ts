@@ -58,7 +58,6 @@ function complete(definition: DynamicModule, extras: ZenotiHttpModuleExtras, asy
  * // then: constructor(private readonly http: ZenotiHttpService) {}
  * //       this.http.get('/v1/centers')
  */
-@Module({})
 export class ZenotiHttpModule extends ZenotiHttpConfigurableModule {
   static override register(options: ZenotiHttpModuleRegisterOptions = {}): DynamicModule {
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, which becomes the definition's `module`.
@@ -70,3 +69,6 @@ export class ZenotiHttpModule extends ZenotiHttpConfigurableModule {
     return complete(super.registerAsync(options), options, true);
   }
 }
+
+// `@Module({})`, applied as a call (no decorator helpers in the bundle).
+Module({})(ZenotiHttpModule);

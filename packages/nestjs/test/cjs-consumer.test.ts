@@ -116,6 +116,7 @@ describe('a CommonJS Nest consumer compiled with tsc', () => {
       const compiled = readFileSync(main, 'utf8');
       expect(compiled).toContain('require("@zenoti-auth/nestjs")');
       expect(compiled).toContain('require("@zenoti-auth/nestjs/http")');
+      expect(compiled).toContain('require("@zenoti-auth/nestjs/errors")');
       // Injection by type: the metadata names the classes themselves, not `Function` or `Object`.
       expect(compiled).toMatch(
         /"design:paramtypes", \[core_\d\.ZenotiAuth,\s*http_\d\.ZenotiHttpService,\s*core_\d\.ZenotiAuth\]\)/,
@@ -136,7 +137,13 @@ describe('a CommonJS Nest consumer compiled with tsc', () => {
         },
       });
       const result = JSON.parse(stdout.trim()) as Record<string, unknown>;
-      expect(result).toMatchObject({ commonjs: true, mode: 'token', centers: 3, keyedStatus: 200 });
+      expect(result).toMatchObject({
+        commonjs: true,
+        mode: 'token',
+        centers: 3,
+        keyedStatus: 200,
+        networkStatus: 503,
+      });
       const centers = mock.control.requests().filter((r) => r.path === '/v1/centers');
       expect(centers.map((r) => r.authorization)).toEqual([
         result.authorization,

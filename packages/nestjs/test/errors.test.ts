@@ -6,13 +6,12 @@ import {
   ZenotiAuthError,
   type ZenotiAuthErrorCode,
 } from '@zenoti-auth/core';
+import { InjectZenotiAuth, ZenotiAuthModule } from '@zenoti-auth/nestjs';
 import {
-  InjectZenotiAuth,
   ZENOTI_AUTH_ERROR_STATUS,
   ZenotiAuthException,
   ZenotiAuthExceptionFilter,
-  ZenotiAuthModule,
-} from '@zenoti-auth/nestjs';
+} from '@zenoti-auth/nestjs/errors';
 import { ZenotiHttpModule, ZenotiHttpService } from '@zenoti-auth/nestjs/http';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';

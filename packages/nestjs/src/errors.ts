@@ -1,0 +1,7 @@
+export {
+  ZENOTI_AUTH_ERROR_STATUS,
+  type ZenotiAuthErrorBody,
+  ZenotiAuthException,
+  zenotiAuthErrorOf,
+} from './zenoti-auth.exception.ts';
+export { ZenotiAuthExceptionFilter } from './zenoti-auth.filter.ts';
