@@ -6,10 +6,10 @@ import { type Listening, LoadGenerator, listen, rotatingRounds } from './load.ts
 
 const CONNECTIONS = 10;
 /** Short rounds, many of them: a slow spell of this shared machine then hits all variants of a round alike. */
-const DURATION_S = 1.5;
+const DURATION_S = 0.75;
 const WARM_UP_S = 1;
 /** A multiple of the 3 variants: with the order rotated, each runs first, second and third equally often. */
-const ROUNDS = 9;
+const ROUNDS = 18;
 
 /**
  * One server per variant, each with the same route: the handler reads the header the middleware
