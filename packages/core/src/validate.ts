@@ -1,5 +1,6 @@
 import { ZenotiAuthError } from './errors.ts';
 import { DEFAULT_BASE_URL, type ResolvedOptions } from './options.ts';
+import { isRecord } from './token-response.ts';
 
 type Input = Record<string, unknown> | undefined;
 
@@ -14,8 +15,7 @@ function kind(value: unknown): string {
 
 /** A plain object whose keys are all known: `field` names it in errors, `keys` lists what it may hold. */
 function object(value: unknown, field: string, keys: string): Input {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(field, `must be an object (got ${kind(value)})`);
+  if (!isRecord(value)) fail(field, `must be an object (got ${kind(value)})`);
   const known = keys.split(' ');
   for (const key of Object.keys(value))
     if (!known.includes(key)) fail(field === 'options' ? key : `${field}.${key}`, 'is not a known option');

@@ -634,8 +634,12 @@ export class ZenotiAuth {
     try {
       return await op();
     } catch {
-      this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] Token store ${failure}.` });
+      this.#storeWarning(failure);
     }
+  }
+
+  #storeWarning(failure: string): void {
+    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] Token store ${failure}.` });
   }
 
   /** Remembers a set seen in a remote store (bounded), for when the store is down or lost its data. */
@@ -649,13 +653,13 @@ export class ZenotiAuth {
   async #read(key: string): Promise<TokenSet | undefined> {
     const local = this.#store.local;
     const last = this.#state.lastKnown.get(key);
-    let failed = true;
-    const set = await this.#safe(async () => {
-      const value = await this.#store.get(key);
-      failed = false;
-      return value;
-    }, 'read failed; using the last token seen');
-    if (failed) return last;
+    let set: TokenSet | undefined;
+    try {
+      set = await this.#store.get(key);
+    } catch {
+      this.#storeWarning('read failed; using the last token seen');
+      return last;
+    }
     if (!local && set) this.#remember(key, set);
     // A remote store that lost its data (restart) must not make us forget a live token set.
     return set ?? (!local && last && last.accessTokenExpiresAt > this.#o.now() ? last : undefined);
