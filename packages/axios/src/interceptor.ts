@@ -63,7 +63,9 @@ export function zenotiAuthInterceptor(
   };
 
   const apply = (config: InternalAxiosRequestConfig, header: string): InternalAxiosRequestConfig => {
-    config.headers.set('Authorization', header);
+    // A plain write (as axios documents for interceptors), not `set()`, which scans every header
+    // name: axios merges other spellings of a name before sending, the last written winning.
+    config.headers.Authorization = header;
     sent.set(config, header);
     if (!recent.has(header)) {
       recent.add(header);

@@ -35,6 +35,23 @@ describe('authenticating requests', () => {
     expect(sentNow[1]).toMatch(/^bearer /);
   });
 
+  it("replaces a caller's Authorization in any spelling on Zenoti requests: one header goes out, ours", async () => {
+    const z = await zenoti();
+    for (const options of [{ apiKey: D.apiKey, baseUrl: z.url }, serviceUser(z.url)]) {
+      const api = createZenotiAxios(options);
+      for (const name of ['authorization', 'AUTHORIZATION', 'Authorization']) {
+        const res = await api.get('/v1/centers', { headers: { [name]: 'apikey not-ours' } });
+        expect(res.status).toBe(200); // the mock rejects "not-ours": ours was sent
+        const names = Object.keys(res.config.headers).filter((k) => k.toLowerCase() === 'authorization');
+        expect(names).toHaveLength(1);
+        const ours = res.request.getHeader('authorization') as string;
+        expect(ours).toMatch(options.apiKey ? /^apikey / : /^bearer /);
+        expect(ours).not.toContain('not-ours');
+        expect(z.control.requests().at(-1)?.authorization).not.toContain('not-ours');
+      }
+    }
+  });
+
   it('mints one access token for the service user and sends it as bearer', async () => {
     const z = await zenoti();
     const api = createZenotiAxios(serviceUser(z.url));

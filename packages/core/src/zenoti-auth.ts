@@ -71,6 +71,8 @@ interface Memo {
   epoch: number;
   /** Set by `timer` at `refreshAt`. */
   due: boolean;
+  /** Whether `accepted()` has recorded this set's token (so the hot path records it once). */
+  accepted: boolean;
   /** An unref'd timer (Node, Bun) that spares the hot path a clock read; undefined where timers cannot be unref'd. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -266,6 +268,7 @@ export class ZenotiAuth {
         refreshAt: set.accessTokenExpiresAt - this.#window(set),
         epoch: this.#state.epoch,
         due: false,
+        accepted: false,
         timer: undefined,
       };
       this.#memo = memo;
@@ -312,8 +315,13 @@ export class ZenotiAuth {
   accepted(headerValue: string): void {
     if (this.#apiKeyHeader !== undefined) return;
     const memo = this.#memo;
-    const token =
-      headerValue === memo?.header ? memo.set.accessToken : parseAuthorization(headerValue)?.credential;
+    let token: string | undefined;
+    if (headerValue === memo?.header) {
+      // The usual case, once per token rather than once per response.
+      if (memo.accepted) return;
+      memo.accepted = true;
+      token = memo.set.accessToken;
+    } else token = parseAuthorization(headerValue)?.credential;
     if (token !== undefined) {
       this.#state.accepted.add(acceptedId(token));
       bound(this.#state.accepted, 1_024);
