@@ -14,6 +14,8 @@ export interface SharedState {
   lastKnown: Map<string, TokenSet>;
   /** When a 401 last invalidated a token under this key. */
   unauthorizedAt: Map<string, number>;
+  /** After a refresh failed for a passing fault: when to try again, the current token serving until then. Bounded. */
+  retryAt: Map<string, number>;
   /** Grows whenever a token is marked rejected or a cool-down starts: cached answers made before are re-checked. */
   epoch: number;
   /** Access tokens Zenoti has accepted at least once (bounded, most recent kept). */
@@ -40,6 +42,7 @@ export function sharedStateOf(store: TokenStore): SharedState {
       cooldown: new Map(),
       lastKnown: new Map(),
       unauthorizedAt: new Map(),
+      retryAt: new Map(),
       accepted: new Set(),
       epoch: 0,
     };

@@ -514,7 +514,7 @@ export class ZenotiAuth {
       if (cooldown && cooldown.until > this.#o.now()) throw cooldown.error;
       state.cooldown.delete(key);
       const set = await this.#read(key);
-      if (set !== undefined && this.#isUsable(set, key)) return set;
+      if (set !== undefined && (this.#isUsable(set, key) || this.#riding(set, key))) return set;
       const flight = state.inflight.get(key);
       if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
       if (!flight || Date.now() - flight.since >= deadlineMs) {
@@ -538,6 +538,16 @@ export class ZenotiAuth {
     }
   }
 
+  /** Whether `set` is alive at Zenoti: not expired, and no 401 proved it dead. */
+  #isAlive(set: TokenSet, key: string): boolean {
+    return this.#o.now() < set.accessTokenExpiresAt && this.#state.rejected.get(key) !== set.accessToken;
+  }
+
+  /** Whether a refresh failed a moment ago for a passing fault and `set`, still alive, serves until the next try. */
+  #riding(set: TokenSet, key: string): boolean {
+    return this.#o.now() < (this.#state.retryAt.get(key) ?? 0) && this.#isAlive(set, key);
+  }
+
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
     // The wait for another holder is bounded by the same deadline as a token call.
     const lock = await this.#safe(
@@ -548,15 +558,33 @@ export class ZenotiAuth {
         }),
       'lock failed; single flight in this process only',
     );
+    let current: TokenSet | undefined;
     try {
       // Another process (or the previous lock holder) may have renewed it meanwhile.
-      const current = await this.#read(key);
+      current = await this.#read(key);
       if (current !== undefined && this.#isUsable(current, key)) return current;
       const [set, grant] = await this.#obtain(key, principal, current);
       return await this.#save(key, set, grant, principal);
     } catch (error) {
-      if (isZenotiAuthError(error)) this.#events.emit({ type: 'error', principal, error });
-      throw error;
+      if (!isZenotiAuthError(error)) throw error;
+      this.#events.emit({ type: 'error', principal, error });
+      // A passing fault (5xx, timeout, dropped connection, 429) took nothing away: a token that is
+      // still alive, and still the stored one, serves until it expires; the refresh is tried again
+      // after a pause. Had Zenoti refreshed after all, the old token's first 401 starts recovery.
+      const { code, status = 500 } = error;
+      const passing =
+        /^(TIMEOUT|NETWORK|RATE_LIMITED|INVALID_RESPONSE)$/.test(code) || (code === 'TOKEN_ENDPOINT' && status > 499);
+      const still = passing && current ? await this.#read(key) : undefined;
+      if (!still || still.accessToken !== current?.accessToken || !this.#isAlive(still, key)) throw error;
+      const now = this.#o.now();
+      const pause = Math.min(this.#o.retry.deadlineMs, (still.accessTokenExpiresAt - now) / 2);
+      this.#state.retryAt.set(key, now + pause);
+      bound(this.#state.retryAt, 1_000);
+      this.#events.emit({
+        type: 'warning',
+        message: `[@zenoti-auth/core] Refresh failed (${code}); the current token serves until it expires, next try in ${Math.round(pause)} ms.`,
+      });
+      return still;
     } finally {
       await this.#safe(() => lock?.release(), 'unlock failed; the lock will expire');
     }
@@ -621,6 +649,7 @@ export class ZenotiAuth {
       'write failed; token kept in this process',
     );
     this.#state.rejected.delete(key);
+    this.#state.retryAt.delete(key);
     this.#emit('token', principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
     return set;
   }
@@ -676,6 +705,7 @@ export class ZenotiAuth {
   async #delete(key: string, ifVersion?: number): Promise<void> {
     this.#state.lastKnown.delete(key);
     this.#state.rejected.delete(key);
+    this.#state.retryAt.delete(key);
     await this.#safe(() => this.#store.delete(key, ifVersion), 'delete failed');
   }
 }
