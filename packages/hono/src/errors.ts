@@ -9,14 +9,18 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZenotiContext } from './types.ts';
 
-/** The one table from core's error codes to HTTP statuses (documented in the README). */
+/**
+ * The one table from core's error codes to HTTP statuses (documented in the README; the same as
+ * `@zenoti-auth/nestjs`'s). 502: Zenoti answered, but by refusing or failing; 503: Zenoti or the
+ * token store could not be reached (or the call was cancelled); 504: too slow.
+ */
 const STATUS: Record<ZenotiAuthErrorCode, ContentfulStatusCode> = {
   LOGIN_REQUIRED: 401,
   RATE_LIMITED: 429,
   CREDENTIALS_REJECTED: 502,
   UNAUTHORIZED: 502,
   INVALID_RESPONSE: 502,
-  TOKEN_ENDPOINT: 503,
+  TOKEN_ENDPOINT: 502,
   NETWORK: 503,
   STORE: 503,
   ABORTED: 503,
@@ -30,7 +34,7 @@ const MESSAGE: Record<number, string> = {
   401: 'Sign-in required.',
   429: 'Too many requests to Zenoti; try again later.',
   500: 'Zenoti access is misconfigured.',
-  502: 'Zenoti refused the request.',
+  502: 'Zenoti refused or failed the request.',
   503: 'Zenoti is unavailable.',
   504: 'Zenoti did not answer in time.',
 };

@@ -11,7 +11,7 @@ const TABLE: Array<[ZenotiAuthErrorCode, number]> = [
   ['CREDENTIALS_REJECTED', 502],
   ['UNAUTHORIZED', 502],
   ['INVALID_RESPONSE', 502],
-  ['TOKEN_ENDPOINT', 503],
+  ['TOKEN_ENDPOINT', 502],
   ['NETWORK', 503],
   ['STORE', 503],
   ['ABORTED', 503],
@@ -85,11 +85,11 @@ describe('request-time errors through app.request()', () => {
     for (const secret of [...SECRETS, 'wrong-password-x']) expect(answer.text).not.toContain(secret);
   });
 
-  it('TOKEN_ENDPOINT → 503 and TIMEOUT → 504', async () => {
+  it('TOKEN_ENDPOINT → 502 and TIMEOUT → 504', async () => {
     const z = await zenoti();
     z.control.injectFault('token', { kind: 'status', status: 500 }, 2);
     const fast = { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2, deadlineMs: 2_000 } };
-    expect((await call(appWith(zenotiAuth(serviceUser(z.url, fast))))).status).toBe(503);
+    expect((await call(appWith(zenotiAuth(serviceUser(z.url, fast))))).status).toBe(502);
     z.control.injectFault('token', { kind: 'hang' }, 1);
     const slow = { timeoutMs: 200, retry: { retries: 0, deadlineMs: 300 } };
     const answer = await call(appWith(zenotiAuth(serviceUser(z.url, slow))));

@@ -247,7 +247,7 @@ describe('zenotiProxy(): refused before anything is sent upstream', () => {
 });
 
 describe('zenotiProxy(): failures', () => {
-  it('answers 502 when Zenoti cannot be reached, 503 when its token endpoint is down', async () => {
+  it('answers 502 UPSTREAM when Zenoti cannot be reached, 502 TOKEN_ENDPOINT when its token endpoint is down', async () => {
     const unreachable = proxyApp({ baseUrl: 'http://127.0.0.1:9', apiKey: D.apiKey });
     const res = await unreachable.request('/api/zenoti/v1/centers');
     expect(res.status).toBe(502);
@@ -259,9 +259,9 @@ describe('zenotiProxy(): failures', () => {
     z.control.injectFault('token', { kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     const tokenDown = proxyApp(serviceUser(z.url, { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } }));
     const down = await tokenDown.request('/api/zenoti/v1/centers');
-    expect(down.status).toBe(503);
+    expect(down.status).toBe(502);
     expect(await down.json()).toEqual({
-      error: { code: 'TOKEN_ENDPOINT', message: 'Zenoti is unavailable.' },
+      error: { code: 'TOKEN_ENDPOINT', message: 'Zenoti refused or failed the request.' },
     });
   });
 
