@@ -573,7 +573,8 @@ export class ZenotiAuth {
       // after a pause. Had Zenoti refreshed after all, the old token's first 401 starts recovery.
       const { code, status = 500 } = error;
       const passing =
-        /^(TIMEOUT|NETWORK|RATE_LIMITED|INVALID_RESPONSE)$/.test(code) || (code === 'TOKEN_ENDPOINT' && status > 499);
+        /^(TIMEOUT|NETWORK|RATE_LIMITED|INVALID_RESPONSE)$/.test(code) ||
+        (code === 'TOKEN_ENDPOINT' && status > 499);
       const still = passing && current ? await this.#read(key) : undefined;
       if (!still || still.accessToken !== current?.accessToken || !this.#isAlive(still, key)) throw error;
       const now = this.#o.now();
