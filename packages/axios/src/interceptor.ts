@@ -63,9 +63,14 @@ export function zenotiAuthInterceptor(
   };
 
   const apply = (config: InternalAxiosRequestConfig, header: string): InternalAxiosRequestConfig => {
-    // A plain write (as axios documents for interceptors), not `set()`, which scans every header
-    // name: axios merges other spellings of a name before sending, the last written winning.
-    config.headers.Authorization = header;
+    // Cheaper than `set()`, which normalises and validates the name and scans every header with it.
+    // Another spelling (a caller's `authorization`) goes first: axios would merge the two into the
+    // first slot with the last one's value, which could be the caller's.
+    const headers = config.headers;
+    for (const name of Object.keys(headers))
+      if (name.length === 13 && name !== 'Authorization' && name.toLowerCase() === 'authorization')
+        delete headers[name];
+    headers.Authorization = header;
     sent.set(config, header);
     if (!recent.has(header)) {
       recent.add(header);

@@ -49,6 +49,18 @@ describe('authenticating requests', () => {
         expect(ours).not.toContain('not-ours');
         expect(z.control.requests().at(-1)?.authorization).not.toContain('not-ours');
       }
+      // An Authorization in the defaults, then another spelling from an interceptor added later
+      // (axios runs it before ours): one header goes out, ours.
+      const layered = createZenotiAxios(options);
+      layered.defaults.headers.common.Authorization = 'apikey default-not-ours';
+      layered.interceptors.request.use((config) => {
+        config.headers.authorization = 'apikey interceptor-not-ours';
+        return config;
+      });
+      const res = await layered.get('/v1/centers');
+      expect(res.status).toBe(200);
+      expect(res.request.getHeader('authorization')).toMatch(options.apiKey ? /^apikey / : /^bearer /);
+      expect(z.control.requests().at(-1)?.authorization).not.toContain('not-ours');
     }
   });
 

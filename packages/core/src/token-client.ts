@@ -5,6 +5,9 @@ import { parseRetryAfter, sleep } from './time.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
 
+/** Token-endpoint failures that another attempt would not mend (4xx, 501, …): never ridden out. */
+export const FINAL = new WeakSet<Error>();
+
 export type GrantBody =
   | { grant_type: 'password'; user_name: string; password: string }
   | { grant_type: 'refresh_token'; refresh_token: string };
@@ -157,7 +160,10 @@ export class TokenClient {
           { status },
         );
         // Only 500, 502, 503 and 504 are worth another attempt.
-        if (effective < 500 || effective > 504 || effective === 501) throw failure;
+        if (effective < 500 || effective > 504 || effective === 501) {
+          FINAL.add(failure);
+          throw failure;
+        }
       }
       if (faults++ >= retry.retries) throw failure;
       const delay = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (faults - 1)) * Math.random();

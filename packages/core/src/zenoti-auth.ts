@@ -12,7 +12,7 @@ import { defaultTokenStore, PEEK } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { bound, type SharedState, sharedStateOf } from './shared-state.ts';
 import { raceAbort, sleep } from './time.ts';
-import { type GrantBody, rateLimitWait, TokenClient } from './token-client.ts';
+import { FINAL, type GrantBody, rateLimitWait, TokenClient } from './token-client.ts';
 import type { MaybePromise, TokenSet, TokenStore } from './types.ts';
 import { resolveOptions } from './validate.ts';
 
@@ -514,19 +514,19 @@ export class ZenotiAuth {
       if (cooldown && cooldown.until > this.#o.now()) throw cooldown.error;
       state.cooldown.delete(key);
       const set = await this.#read(key);
-      if (set !== undefined && (this.#isUsable(set, key) || this.#riding(set, key))) return set;
+      if (set !== undefined && this.#isUsable(set, key)) return set;
       const flight = state.inflight.get(key);
-      if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
-      if (!flight || Date.now() - flight.since >= deadlineMs) {
-        // No refresh running (or one whose request was cancelled before it could settle): run our own.
-        const promise = this.#renew(key, principal).finally(() => {
-          if (state.inflight.get(key)?.promise === promise) state.inflight.delete(key);
-        });
-        // Every waiter may have given up (AbortSignal); the outcome is still handled.
-        promise.catch(() => undefined);
-        state.inflight.set(key, { promise, since: Date.now() });
-        return raceAbort(promise, signal);
+      const retryAt = state.retryAt.get(key);
+      if (set !== undefined && retryAt !== undefined && this.#isAlive(set, key)) {
+        // Riding out a failed refresh: the live token serves at once, and after the pause one
+        // caller starts the next try behind it instead of making everyone wait for it.
+        if (!flight && this.#o.now() >= retryAt) this.#fly(key, principal);
+        return set;
       }
+      if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
+      // No refresh running (or one whose request was cancelled before it could settle): run our own.
+      if (!flight || Date.now() - flight.since >= deadlineMs)
+        return raceAbort(this.#fly(key, principal), signal);
       // Settled-state sharing (Workers): wait for another request's refresh by polling the store,
       // never by awaiting its promise, which dies with that request.
       if (Date.now() >= giveUpAt)
@@ -543,9 +543,16 @@ export class ZenotiAuth {
     return this.#o.now() < set.accessTokenExpiresAt && this.#state.rejected.get(key) !== set.accessToken;
   }
 
-  /** Whether a refresh failed a moment ago for a passing fault and `set`, still alive, serves until the next try. */
-  #riding(set: TokenSet, key: string): boolean {
-    return this.#o.now() < (this.#state.retryAt.get(key) ?? 0) && this.#isAlive(set, key);
+  /** Starts the single-flight refresh of `key`. */
+  #fly(key: string, principal: string | undefined): Promise<TokenSet> {
+    const state = this.#state;
+    const promise = this.#renew(key, principal).finally(() => {
+      if (state.inflight.get(key)?.promise === promise) state.inflight.delete(key);
+    });
+    // Every waiter may have given up (AbortSignal), or none waits (a try behind a live token).
+    promise.catch(() => undefined);
+    state.inflight.set(key, { promise, since: Date.now() });
+    return promise;
   }
 
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
@@ -568,17 +575,26 @@ export class ZenotiAuth {
     } catch (error) {
       if (!isZenotiAuthError(error)) throw error;
       this.#events.emit({ type: 'error', principal, error });
+      // Someone else (another process, a login) stored a good set meanwhile: that one serves.
+      const still = await this.#read(key);
+      if (still && this.#isUsable(still, key)) return still;
       // A passing fault (5xx, timeout, dropped connection, 429) took nothing away: a token that is
       // still alive, and still the stored one, serves until it expires; the refresh is tried again
       // after a pause. Had Zenoti refreshed after all, the old token's first 401 starts recovery.
-      const { code, status = 500 } = error;
-      const passing =
-        /^(TIMEOUT|NETWORK|RATE_LIMITED|INVALID_RESPONSE)$/.test(code) ||
-        (code === 'TOKEN_ENDPOINT' && status > 499);
-      const still = passing && current ? await this.#read(key) : undefined;
-      if (!still || still.accessToken !== current?.accessToken || !this.#isAlive(still, key)) throw error;
+      // A final answer (4xx, 501, a rejected password) is the callers' error at once.
+      const { code, retryAfterMs = 0 } = error;
+      if (
+        !/^(TIMEOUT|NETWORK|RATE_LIMITED|TOKEN_ENDPOINT)$/.test(code) ||
+        FINAL.has(error) ||
+        !still ||
+        still.accessToken !== current?.accessToken ||
+        !this.#isAlive(still, key)
+      )
+        throw error;
       const now = this.#o.now();
-      const pause = Math.min(this.#o.retry.deadlineMs, (still.accessTokenExpiresAt - now) / 2);
+      const left = still.accessTokenExpiresAt - now;
+      // Not sooner than Zenoti's Retry-After, and before the token runs out.
+      const pause = Math.min(Math.max(Math.min(this.#o.retry.deadlineMs, left / 2), retryAfterMs), left);
       this.#state.retryAt.set(key, now + pause);
       bound(this.#state.retryAt, 1_000);
       this.#events.emit({

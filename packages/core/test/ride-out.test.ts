@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
+import {
+  MemoryTokenStore,
+  type TokenSet,
+  type TokenStore,
+  ZenotiAuth,
+  type ZenotiAuthEvent,
+} from '../src/index.ts';
 import { recorder, serviceUser, TestClock, zenoti } from './support.ts';
 
 const HOUR = 60 * 60_000;
@@ -8,12 +14,19 @@ const MINUTE = 60_000;
 const retry = { retries: 1, minDelayMs: 5, maxDelayMs: 10, deadlineMs: 2_000 };
 
 /** An engine whose service token is 56 minutes old (4 minutes left, inside its 5-minute refresh window). */
-async function insideTheWindow() {
+async function insideTheWindow(extra: { store?: TokenStore; timeoutMs?: number } = {}) {
   const clock = new TestClock();
   const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
   const { events, onEvent } = recorder();
   const auth = new ZenotiAuth(
-    serviceUser(z.url, { now: clock.now, refreshWindowMs: 5 * MINUTE, retry, timeoutMs: 300, onEvent }),
+    serviceUser(z.url, {
+      now: clock.now,
+      refreshWindowMs: 5 * MINUTE,
+      retry,
+      timeoutMs: 300,
+      onEvent,
+      ...extra,
+    }),
   );
   const first = await auth.authorization();
   clock.advance(56 * MINUTE);
@@ -23,11 +36,18 @@ async function insideTheWindow() {
 const ofType = <T extends ZenotiAuthEvent['type']>(events: ZenotiAuthEvent[], type: T) =>
   events.filter((e): e is Extract<ZenotiAuthEvent, { type: T }> => e.type === type);
 
+/** Waits (bounded) until `check` holds: for work that runs behind a caller that was already answered. */
+async function eventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+}
+
 describe('a refresh that fails for a passing fault, while the token is still alive', () => {
   it.each([
     ['503s', { kind: 'status', status: 503 } as const, 'TOKEN_ENDPOINT'],
     ['dropped connections', { kind: 'drop' } as const, 'NETWORK'],
     ['hangs', { kind: 'hang' } as const, 'TIMEOUT'],
+    ['200s whose body says 503', { kind: 'raw', body: '{"error":{"code":503}}' } as const, 'TOKEN_ENDPOINT'],
   ])('serves the current token through %s, then refreshes once the fault clears', async (_n, fault, code) => {
     const { clock, z, events, auth, first } = await insideTheWindow();
     z.control.injectFault('token', fault, 1_000);
@@ -47,13 +67,30 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     for (let i = 0; i < 20; i++) expect(await auth.authorization()).toBe(first);
     expect(z.control.counters().token.faulted).toBe(2);
 
-    // After it, the refresh is tried again: it succeeds once the fault has cleared.
+    // After it, the next caller is still served at once and starts the next try behind it, which
+    // succeeds now that the fault has cleared.
     z.control.clearFaults();
     clock.advance(1_001);
+    expect(await auth.authorization()).toBe(first);
+    await eventually(() => z.control.counters().token.refresh.ok === 1);
     const renewed = await auth.authorization();
     expect(renewed).not.toBe(first);
-    expect(z.control.counters().token.refresh.ok).toBe(1);
     expect(await auth.authorization()).toBe(renewed);
+  });
+
+  it('does not make callers wait for the next try: it runs behind the live token', async () => {
+    // Each attempt hangs for 1 s and there are two: a caller that waited would wait 2 s.
+    const { clock, z, auth, first } = await insideTheWindow({ timeoutMs: 1_000 });
+    z.control.injectFault('token', { kind: 'status', status: 502 }, 2);
+    expect(await auth.authorization()).toBe(first);
+    z.control.injectFault('token', { kind: 'hang' }, 2);
+    clock.advance(2_001);
+    const answered = await Promise.race([
+      auth.authorization(),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500)),
+    ]);
+    expect(answered).toBe(first);
+    await eventually(() => z.control.counters().token.faulted === 4);
   });
 
   it('tries again after each pause while the fault lasts, and fails once the token has expired', async () => {
@@ -62,15 +99,65 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     expect(await auth.authorization()).toBe(first);
     clock.advance(2_001);
     expect(await auth.authorization()).toBe(first);
-    expect(z.control.counters().token.faulted).toBe(4); // two refreshes of two attempts each
+    await eventually(() => z.control.counters().token.faulted === 4); // two refreshes of two attempts each
     clock.advance(4 * MINUTE); // past expiry: nothing left to serve
     await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status: 500 });
   });
 
-  it('does not ride out a final answer: a 4xx from the token endpoint still fails the callers', async () => {
-    const { z, auth } = await insideTheWindow();
-    z.control.injectFault('token', { kind: 'status', status: 400 }, 1_000);
-    await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status: 400 });
+  it("waits at least as long as a 429's Retry-After before trying again", async () => {
+    const { clock, z, auth, first } = await insideTheWindow();
+    z.control.injectFault('token', { kind: 'status', status: 429, headers: { 'retry-after': '120' } }, 1_000);
+    expect(await auth.authorization()).toBe(first); // RATE_LIMITED: 120 s is past the 10 s budget
+    expect(z.control.counters().token.total).toBe(2); // the first sign-in, and this one try
+    for (const step of [2_001, 30_000, 60_000]) {
+      clock.advance(step);
+      expect(await auth.authorization()).toBe(first);
+    }
+    expect(z.control.counters().token.total).toBe(2); // 92 s: still inside the 120 s asked for
+    z.control.clearFaults();
+    clock.advance(28_000);
+    expect(await auth.authorization()).toBe(first);
+    await eventually(() => z.control.counters().token.refresh.ok === 1);
+  });
+
+  it.each([
+    ['a 400', { kind: 'status', status: 400 } as const, 400],
+    ['a 501', { kind: 'status', status: 501 } as const, 501],
+  ])(
+    'does not ride out a final answer: %s from the token endpoint still fails the callers',
+    async (_n, fault, status) => {
+      const { z, auth } = await insideTheWindow();
+      z.control.injectFault('token', fault, 1_000);
+      await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status });
+    },
+  );
+
+  it('serves a good set that someone else stored while its own refresh failed', async () => {
+    // A store that notes its keys, so that the test can write to it as another process would.
+    const inner = new MemoryTokenStore();
+    const keys: string[] = [];
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, set, ttlMs) => {
+        keys.push(key);
+        return inner.set(key, set, ttlMs);
+      },
+      delete: (key, ifVersion) => inner.delete(key, ifVersion),
+    };
+    const { clock, z, auth, first } = await insideTheWindow({ store });
+    // "Another process" has a newer set, minted before Zenoti's token endpoint started to hang.
+    const other = new MemoryTokenStore();
+    const elsewhere = new ZenotiAuth(serviceUser(z.url, { now: clock.now, store: other }));
+    const header = await elsewhere.authorization();
+    const fresh = (await other.get(keys[0] as string)) as TokenSet;
+    expect(`bearer ${fresh.accessToken}`).toBe(header);
+    z.control.injectFault('token', { kind: 'hang' }, 1_000);
+    const waiting = auth.authorization();
+    // While this engine's refresh hangs, the other process stores its set under the same key.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await inner.set(keys[0] as string, fresh, HOUR);
+    expect(await waiting).toBe(header);
+    expect(header).not.toBe(first);
   });
 
   it('lets a 401 end the ride: had Zenoti refreshed after all, the next request recovers', async () => {
