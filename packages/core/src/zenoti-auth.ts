@@ -520,7 +520,7 @@ export class ZenotiAuth {
       if (set !== undefined && retryAt !== undefined && this.#isAlive(set, key)) {
         // Riding out a failed refresh: the live token serves at once, and after the pause one
         // caller starts the next try behind it instead of making everyone wait for it.
-        if (!flight && this.#o.now() >= retryAt) this.#fly(key, principal);
+        if (!flight && this.#o.now() >= retryAt) void this.#fly(key, principal);
         return set;
       }
       if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
