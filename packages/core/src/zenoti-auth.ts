@@ -13,7 +13,7 @@ import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { bound, type SharedState, sharedStateOf } from './shared-state.ts';
 import { raceAbort, sleep } from './time.ts';
 import { FINAL, type GrantBody, rateLimitWait, TokenClient } from './token-client.ts';
-import type { MaybePromise, TokenSet, TokenStore } from './types.ts';
+import type { MaybePromise, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
 import { resolveOptions } from './validate.ts';
 
 export interface AuthorizationOptions {
@@ -556,20 +556,29 @@ export class ZenotiAuth {
   }
 
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
-    // The wait for another holder is bounded by the same deadline as a token call.
-    const lock = await this.#safe(
-      () =>
-        this.#store.lock?.(`${key}:lock`, {
+    const store = this.#store;
+    let lock: TokenStoreLock | undefined;
+    let contended = false;
+    if (store.lock)
+      try {
+        // The wait for another holder is bounded by the same deadline as a token call.
+        lock = await store.lock(`${key}:lock`, {
           ttlMs: LOCK_TTL_MS,
           signal: AbortSignal.timeout(this.#o.retry.deadlineMs),
-        }),
-      'lock failed; single flight in this process only',
-    );
+        });
+        contended = !lock;
+      } catch {
+        this.#storeWarning('lock failed; single flight in this process only');
+      }
     let current: TokenSet | undefined;
     try {
       // Another process (or the previous lock holder) may have renewed it meanwhile.
       current = await this.#read(key);
       if (current !== undefined && this.#isUsable(current, key)) return current;
+      // Another process still holds the lock after our wait, its refresh slow or failing: a live
+      // token serves meanwhile rather than a second refresh with the same single-use refresh token.
+      if (contended && current && this.#isAlive(current, key))
+        return this.#ride(key, current, 'the refresh lock is still held elsewhere');
       const [set, grant] = await this.#obtain(key, principal, current);
       return await this.#save(key, set, grant, principal);
     } catch (error) {
@@ -582,7 +591,7 @@ export class ZenotiAuth {
       // still alive, and still the stored one, serves until it expires; the refresh is tried again
       // after a pause. Had Zenoti refreshed after all, the old token's first 401 starts recovery.
       // A final answer (4xx, 501, a rejected password) is the callers' error at once.
-      const { code, retryAfterMs = 0 } = error;
+      const { code, retryAfterMs } = error;
       if (
         !/^(TIMEOUT|NETWORK|RATE_LIMITED|TOKEN_ENDPOINT)$/.test(code) ||
         FINAL.has(error) ||
@@ -591,20 +600,27 @@ export class ZenotiAuth {
         !this.#isAlive(still, key)
       )
         throw error;
-      const now = this.#o.now();
-      const left = still.accessTokenExpiresAt - now;
-      // Not sooner than Zenoti's Retry-After, and before the token runs out.
-      const pause = Math.min(Math.max(Math.min(this.#o.retry.deadlineMs, left / 2), retryAfterMs), left);
-      this.#state.retryAt.set(key, now + pause);
-      bound(this.#state.retryAt, 1_000);
-      this.#events.emit({
-        type: 'warning',
-        message: `[@zenoti-auth/core] Refresh failed (${code}); the current token serves until it expires, next try in ${Math.round(pause)} ms.`,
-      });
-      return still;
+      return this.#ride(key, still, `refresh failed (${code})`, retryAfterMs);
     } finally {
       await this.#safe(() => lock?.release(), 'unlock failed; the lock will expire');
     }
+  }
+
+  /**
+   * Serves `set`, alive but due for a refresh that could not be made, until the next try: after
+   * `min(retry.deadlineMs, half its time left)`, not before `notBeforeMs` (a 429's Retry-After).
+   */
+  #ride(key: string, set: TokenSet, why: string, notBeforeMs = 0): TokenSet {
+    const now = this.#o.now();
+    const left = set.accessTokenExpiresAt - now;
+    const pause = Math.min(Math.max(Math.min(this.#o.retry.deadlineMs, left / 2), notBeforeMs), left);
+    this.#state.retryAt.set(key, now + pause);
+    bound(this.#state.retryAt, 1_000);
+    this.#events.emit({
+      type: 'warning',
+      message: `[@zenoti-auth/core] Token not renewed: ${why}. The current one serves until it expires; next try in ${Math.round(pause)} ms.`,
+    });
+    return set;
   }
 
   async #obtain(

@@ -59,7 +59,7 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     expect((await auth.fetch('/v1/centers')).status).toBe(200);
     expect(ofType(events, 'error').map((e) => e.error.code)).toEqual([code]);
     const [warning] = ofType(events, 'warning');
-    expect(warning?.message).toMatch(/Refresh failed .*serves until it expires, next try in 2000 ms/);
+    expect(warning?.message).toMatch(/Token not renewed: refresh failed \(\w+\)\. The current one serves until it expires; next try in 2000 ms/);
     expect(JSON.stringify(events)).not.toContain(first.slice(7));
 
     // Within the pause no further token call is made, however many callers come.
@@ -158,6 +158,28 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     await inner.set(keys[0] as string, fresh, HOUR);
     expect(await waiting).toBe(header);
     expect(header).not.toBe(first);
+  });
+
+  it('serves a live token instead of refreshing when the refresh lock stays held elsewhere', async () => {
+    // A store whose lock is always held by "another process": lock() gives up (undefined).
+    const inner = new MemoryTokenStore();
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, set, ttlMs) => inner.set(key, set, ttlMs),
+      delete: (key, ifVersion) => inner.delete(key, ifVersion),
+      lock: async () => undefined,
+    };
+    const { clock, z, events, auth, first } = await insideTheWindow({ store });
+    const calls = z.control.counters().token.total;
+    expect(await auth.authorization()).toBe(first);
+    expect(z.control.counters().token.total).toBe(calls); // no second refresh with the same refresh token
+    const [warning] = ofType(events, 'warning');
+    expect(warning?.message).toMatch(/Token not renewed: the refresh lock is still held elsewhere\./);
+    // Once the token has expired there is nothing to serve: this process refreshes on its own.
+    clock.advance(5 * MINUTE);
+    const next = await auth.authorization();
+    expect(next).not.toBe(first);
+    expect(z.control.counters().token.total).toBe(calls + 1);
   });
 
   it('lets a 401 end the ride: had Zenoti refreshed after all, the next request recovers', async () => {

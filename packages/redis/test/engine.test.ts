@@ -94,3 +94,49 @@ describe('encryption at rest with a real engine', () => {
     expect(await ioredis().get(key ?? '')).toContain(header.slice('bearer '.length));
   });
 });
+
+describe('a refresh lock held elsewhere past the deadline', () => {
+  it('serves the live token instead of a second refresh, and refreshes behind it once the lock is free', async () => {
+    let now = Date.now();
+    const clock = (): number => now;
+    const z = await zenoti({ now: clock, accessTokenTtlMs: 60 * 60_000 });
+    const prefix = uniquePrefix();
+    const { store } = redisStore({ client: ioredis(), prefix });
+    const events: ZenotiAuthEvent[] = [];
+    const auth = new ZenotiAuth(
+      serviceUser(z.url, {
+        store,
+        now: clock,
+        refreshWindowMs: 5 * 60_000,
+        retry: { retries: 0, deadlineMs: 400 },
+        onEvent: (e) => events.push(e),
+      }),
+    );
+    const first = await auth.authorization();
+    const [setKey] = (await keysUnder(prefix)).filter(
+      (k) => !k.endsWith(':lock') && !k.endsWith('lock-released'),
+    );
+    // "Another process" takes the refresh lock and keeps it, as one whose refresh hangs would.
+    const { store: other } = redisStore({ client: ioredis(), prefix });
+    const held = await other.lock(`${(setKey as string).slice(prefix.length)}:lock`, { ttlMs: 30_000 });
+    expect(held).toBeDefined();
+
+    now += 56 * 60_000; // 4 minutes left: inside the refresh window
+    expect(await auth.authorization()).toBe(first); // after waiting 400 ms for the lock
+    expect(z.control.counters().token.total).toBe(1);
+    expect(
+      events.some((e) => e.type === 'warning' && /refresh lock is still held elsewhere/.test(e.message)),
+    ).toBe(true);
+
+    await held?.release();
+    now += 401; // past the pause: the next caller is served and the refresh runs behind it
+    expect(await auth.authorization()).toBe(first);
+    await until(
+      () => z.control.counters().token.refresh.ok === 1,
+      5_000,
+      'the refresh behind the live token',
+    );
+    expect(await auth.authorization()).not.toBe(first);
+    expect(z.control.counters().token.total).toBe(2);
+  });
+});
