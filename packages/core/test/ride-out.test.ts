@@ -59,7 +59,9 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     expect((await auth.fetch('/v1/centers')).status).toBe(200);
     expect(ofType(events, 'error').map((e) => e.error.code)).toEqual([code]);
     const [warning] = ofType(events, 'warning');
-    expect(warning?.message).toMatch(/Token not renewed: refresh failed \(\w+\)\. The current one serves until it expires; next try in 2000 ms/);
+    expect(warning?.message).toMatch(
+      /Token not renewed: refresh failed \(\w+\)\. The current one serves until it expires; next try in 2000 ms/,
+    );
     expect(JSON.stringify(events)).not.toContain(first.slice(7));
 
     // Within the pause no further token call is made, however many callers come.
