@@ -519,8 +519,13 @@ export class ZenotiAuth {
       const retryAt = state.retryAt.get(key);
       if (set !== undefined && retryAt !== undefined && this.#isAlive(set, key)) {
         // Riding out a failed refresh: the live token serves at once, and after the pause one
-        // caller starts the next try behind it instead of making everyone wait for it.
-        if (!flight && this.#o.now() >= retryAt) void this.#fly(key, principal);
+        // caller starts the next try behind it instead of making everyone wait for it. Where a
+        // promise dies with its request (`shareInFlight: false`, Workers), a try left behind could
+        // spend the single-use refresh token and lose the answer: that caller waits for it.
+        const running = flight && Date.now() - flight.since < deadlineMs;
+        if (running || this.#o.now() < retryAt) return set;
+        if (!this.#o.shareInFlight) return raceAbort(this.#fly(key, principal), signal);
+        void this.#fly(key, principal);
         return set;
       }
       if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);

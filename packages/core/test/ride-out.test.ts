@@ -95,6 +95,23 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     await eventually(() => z.control.counters().token.faulted === 4);
   });
 
+  it('with shareInFlight: false (Workers), the caller after the pause waits for the try itself', async () => {
+    const clock = new TestClock();
+    const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
+    const auth = new ZenotiAuth(
+      serviceUser(z.url, { now: clock.now, refreshWindowMs: 5 * MINUTE, retry, shareInFlight: false }),
+    );
+    const first = await auth.authorization();
+    clock.advance(56 * MINUTE);
+    z.control.injectFault('token', { kind: 'status', status: 503 }, 2);
+    expect(await auth.authorization()).toBe(first);
+    clock.advance(2_001);
+    // No try left behind a request that may end (and take its promises with it): this caller waits.
+    const renewed = await auth.authorization();
+    expect(renewed).not.toBe(first);
+    expect(z.control.counters().token.refresh.ok).toBe(1);
+  });
+
   it('tries again after each pause while the fault lasts, and fails once the token has expired', async () => {
     const { clock, z, auth, first } = await insideTheWindow();
     z.control.injectFault('token', { kind: 'status', status: 500 }, 1_000);
