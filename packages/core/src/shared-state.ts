@@ -14,8 +14,10 @@ export interface SharedState {
   lastKnown: Map<string, TokenSet>;
   /** When a 401 last invalidated a token under this key. */
   unauthorizedAt: Map<string, number>;
-  /** After a refresh failed for a passing fault: when to try again, the current token serving until then. Bounded. */
-  retryAt: Map<string, number>;
+  /** A ride: the live token that serves, since a refresh could not be made, until the next try `at`. Bounded. */
+  retryAt: Map<string, { at: number; token: string }>;
+  /** Bumped by `login()`, `logout()` and `revoke()`: a refresh started before does not store its set. Bounded. */
+  sessions: Map<string, number>;
   /** Grows whenever a token is marked rejected or a cool-down starts: cached answers made before are re-checked. */
   epoch: number;
   /** Access tokens Zenoti has accepted at least once (bounded, most recent kept). */
@@ -43,6 +45,7 @@ export function sharedStateOf(store: TokenStore): SharedState {
       lastKnown: new Map(),
       unauthorizedAt: new Map(),
       retryAt: new Map(),
+      sessions: new Map(),
       accepted: new Set(),
       epoch: 0,
     };

@@ -165,6 +165,10 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
+function ended(): ZenotiAuthError {
+  return new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended: sign in again.');
+}
+
 function invalidInput(message: string, field: string): ZenotiAuthError {
   return new ZenotiAuthError('INVALID_OPTIONS', message, { field });
 }
@@ -417,6 +421,7 @@ export class ZenotiAuth {
     }
     const principal = input.principal ?? crypto.randomUUID();
     const key = await this.#keyFor(principal);
+    this.#newSession(key);
     const previous = await this.#read(key);
     const set = await raceAbort(
       this.#grant({ grant_type: 'password', user_name: input.username, password: input.password }, previous),
@@ -442,6 +447,7 @@ export class ZenotiAuth {
     // With an API key, or no service user, there is no app-own token to revoke.
     if (this.#apiKeyHeader || (principal ?? this.#o.user) === undefined) return { revoked: false };
     const key = await this.#keyFor(principal);
+    this.#newSession(key);
     const set = await this.#read(key);
     await this.#delete(key);
     if (!set) return { revoked: false };
@@ -452,6 +458,15 @@ export class ZenotiAuth {
       if (isZenotiAuthError(error)) this.#events.emit({ type: 'error', principal, error });
       return { revoked: false };
     }
+  }
+
+  /** Marks the start (login) or end (logout, revoke) of a session under `key`: refreshes already running do not store. */
+  #newSession(key: string): void {
+    const sessions = this.#state.sessions;
+    const next = (sessions.get(key) ?? 0) + 1;
+    sessions.delete(key);
+    sessions.set(key, next);
+    bound(sessions, 10_000);
   }
 
   on<T extends ZenotiAuthEventType>(type: T, listener: ZenotiAuthListener<T>): this {
@@ -516,14 +531,14 @@ export class ZenotiAuth {
       const set = await this.#read(key);
       if (set !== undefined && this.#isUsable(set, key)) return set;
       const flight = state.inflight.get(key);
-      const retryAt = state.retryAt.get(key);
-      if (set !== undefined && retryAt !== undefined && this.#isAlive(set, key)) {
+      const ride = state.retryAt.get(key);
+      if (set !== undefined && ride?.token === set.accessToken && this.#isAlive(set, key)) {
         // Riding out a failed refresh: the live token serves at once, and after the pause one
         // caller starts the next try behind it instead of making everyone wait for it. Where a
         // promise dies with its request (`shareInFlight: false`, Workers), a try left behind could
         // spend the single-use refresh token and lose the answer: that caller waits for it.
-        const running = flight && Date.now() - flight.since < deadlineMs;
-        if (running || this.#o.now() < retryAt) return set;
+        const running = flight && (this.#o.shareInFlight || Date.now() - flight.since < deadlineMs);
+        if (running || this.#o.now() < ride.at) return set;
         if (!this.#o.shareInFlight) return raceAbort(this.#fly(key, principal), signal);
         void this.#fly(key, principal);
         return set;
@@ -562,6 +577,7 @@ export class ZenotiAuth {
 
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
     const store = this.#store;
+    const session = this.#state.sessions.get(key);
     let lock: TokenStoreLock | undefined;
     let contended = false;
     if (store.lock)
@@ -585,8 +601,15 @@ export class ZenotiAuth {
       if (contended && current && this.#isAlive(current, key))
         return this.#ride(key, current, 'the refresh lock is still held elsewhere');
       const [set, grant] = await this.#obtain(key, principal, current);
+      if (this.#state.sessions.get(key) !== session) {
+        // A login() or logout() came meanwhile: its answer stands, not this older session's refresh.
+        const latest = await this.#read(key);
+        if (latest && this.#isUsable(latest, key)) return latest;
+        throw ended();
+      }
       return await this.#save(key, set, grant, principal);
     } catch (error) {
+      this.#state.retryAt.delete(key);
       if (!isZenotiAuthError(error)) throw error;
       this.#events.emit({ type: 'error', principal, error });
       // Someone else (another process, a login) stored a good set meanwhile: that one serves.
@@ -619,8 +642,10 @@ export class ZenotiAuth {
     const now = this.#o.now();
     const left = set.accessTokenExpiresAt - now;
     const pause = Math.min(Math.max(Math.min(this.#o.retry.deadlineMs, left / 2), notBeforeMs), left);
-    this.#state.retryAt.set(key, now + pause);
-    bound(this.#state.retryAt, 1_000);
+    const rides = this.#state.retryAt;
+    rides.delete(key);
+    rides.set(key, { at: now + pause, token: set.accessToken });
+    bound(rides, 1_000);
     this.#events.emit({
       type: 'warning',
       message: `[@zenoti-auth/core] Token not renewed: ${why}. The current one serves until it expires; next try in ${Math.round(pause)} ms.`,
@@ -650,7 +675,7 @@ export class ZenotiAuth {
       }
     }
     const user = principal === undefined ? this.#o.user : undefined;
-    if (!user) throw new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended: sign in again.');
+    if (!user) throw ended();
     try {
       return [
         await this.#grant(

@@ -6,7 +6,7 @@ import {
   ZenotiAuth,
   type ZenotiAuthEvent,
 } from '../src/index.ts';
-import { recorder, serviceUser, TestClock, zenoti } from './support.ts';
+import { D, guestApp, recorder, serviceUser, TestClock, zenoti } from './support.ts';
 
 const HOUR = 60 * 60_000;
 const MINUTE = 60_000;
@@ -199,6 +199,72 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     const next = await auth.authorization();
     expect(next).not.toBe(first);
     expect(z.control.counters().token.total).toBe(calls + 1);
+  });
+
+  it('ends the ride when a try gets a final answer: the next caller sees the error, no silent tries', async () => {
+    const { clock, z, events, auth, first } = await insideTheWindow();
+    z.control.injectFault('token', { kind: 'status', status: 503 }, 2);
+    expect(await auth.authorization()).toBe(first);
+    z.control.injectFault('token', { kind: 'status', status: 501 }, 1_000);
+    clock.advance(2_001);
+    expect(await auth.authorization()).toBe(first); // served; the try behind it gets a 501
+    await eventually(() => ofType(events, 'error').length === 2);
+    const calls = z.control.counters().token.total;
+    await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status: 501 });
+    await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status: 501 });
+    // Each failing caller made its own visible attempt, as without a ride.
+    expect(z.control.counters().token.total - calls).toBe(2);
+  });
+
+  it('rides only on the token it was recorded for: a newer set due later refreshes in the open', async () => {
+    const inner = new MemoryTokenStore();
+    const keys: string[] = [];
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, set, ttlMs) => {
+        keys.push(key);
+        return inner.set(key, set, ttlMs);
+      },
+      delete: (key, ifVersion) => inner.delete(key, ifVersion),
+    };
+    const { clock, z, auth, first } = await insideTheWindow({ store });
+    z.control.injectFault('token', { kind: 'status', status: 503 }, 2);
+    expect(await auth.authorization()).toBe(first); // a ride on the first token
+    // Another process stores a newer set, which serves now and enters its own window later.
+    const other = new MemoryTokenStore();
+    const fresh = new ZenotiAuth(serviceUser(z.url, { now: clock.now, store: other }));
+    const header = await fresh.authorization();
+    await inner.set(keys[0] as string, (await other.get(keys[0] as string)) as TokenSet, HOUR);
+    expect(await auth.authorization()).toBe(header);
+    clock.advance(56 * MINUTE);
+    z.control.injectFault('token', { kind: 'status', status: 400 }, 1_000);
+    // No ride left over from the first token: the caller waits for the refresh and gets its answer.
+    await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT', status: 400 });
+  });
+
+  it('does not bring a session back after logout(): a try that was running does not store its set', async () => {
+    const clock = new TestClock();
+    const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
+    const auth = new ZenotiAuth(guestApp(z.url, { now: clock.now, refreshWindowMs: 5 * MINUTE, retry }));
+    const [alice] = D.guests;
+    const { principal } = await auth.login({ username: alice.username, password: alice.password });
+    const first = await auth.authorization({ principal });
+    clock.advance(56 * MINUTE);
+    z.control.injectFault('token', { kind: 'status', status: 503 }, 2);
+    expect(await auth.authorization({ principal })).toBe(first); // riding
+    z.control.setLatency(300, 'token');
+    clock.advance(2_001);
+    expect(await auth.authorization({ principal })).toBe(first); // the try starts behind it
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the try is at Zenoti (300 ms latency)
+    expect(z.control.counters().token.refresh.ok).toBe(0);
+    // Logged out while the try waits for Zenoti; Zenoti is not told (its revoke endpoint fails),
+    // so the try's refresh succeeds there.
+    z.control.injectFault('revoke', { kind: 'status', status: 503 }, 1);
+    expect(await auth.logout(principal)).toEqual({ revoked: false });
+    await eventually(() => z.control.counters().token.refresh.ok === 1); // the try got its answer…
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // …and did not store it: the session stays ended.
+    await expect(auth.authorization({ principal })).rejects.toMatchObject({ code: 'LOGIN_REQUIRED' });
   });
 
   it('lets a 401 end the ride: had Zenoti refreshed after all, the next request recovers', async () => {
