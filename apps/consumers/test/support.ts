@@ -34,10 +34,11 @@ export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-/** Every workspace package of the repo at `root` (packages/*, apps/*, benchmarks), published or not. */
+/** Every workspace package of the repo at `root` (packages/*, apps/*, tools/*, benchmarks), private or not. */
 export function workspacePackages(root = repo): WorkspacePackage[] {
   const found: WorkspacePackage[] = [];
-  for (const parent of ['packages', 'apps']) {
+  for (const parent of ['packages', 'apps', 'tools']) {
+    if (!existsSync(join(root, parent))) continue;
     for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
       const file = join(root, parent, entry.name, 'package.json');
       if (entry.isDirectory() && existsSync(file))

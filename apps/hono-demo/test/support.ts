@@ -1,30 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { MemoryTokenStore, type TokenSet } from '@zenoti-auth/core';
-import { DEMO_CREDENTIALS, type MockControl, startMockZenoti } from '@zenoti-auth/mock-server';
-import { afterEach } from 'vitest';
+import type { MockControl } from '@zenoti-auth/mock-server';
+import { D, testResources, WatchedStore } from '@zenoti-auth/test-support';
 import { createDemoApp } from '../src/app.ts';
 import type { DemoConfig } from '../src/config.ts';
 
-export const D = DEMO_CREDENTIALS;
+export { D, WatchedStore };
 export const SESSION_SECRET = 'hono-demo-test-session-secret-0123456789';
 
-const open: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((close) => close()));
-});
-
-/** A token store that records every token set written, so tests can look for the real tokens. */
-export class WatchedStore extends MemoryTokenStore {
-  readonly written: TokenSet[] = [];
-  override set(key: string, value: TokenSet, ttlMs: number): void {
-    this.written.push(value);
-    super.set(key, value, ttlMs);
-  }
-  tokens(): string[] {
-    return this.written.flatMap((s) => [s.accessToken, ...(s.refreshToken ? [s.refreshToken] : [])]);
-  }
-}
+/** Everything a test opened (the mock Zenoti, the demo server), closed together after it. */
+const opened = testResources();
 
 export interface Demo {
   url: string;
@@ -35,8 +20,7 @@ export interface Demo {
 
 /** The mock Zenoti and the demo config that points at it (a fresh token store each time). */
 export async function demoConfig(): Promise<Omit<Demo, 'url'>> {
-  const mock = await startMockZenoti({ rateLimit: false });
-  open.push(() => mock.close());
+  const mock = await opened.zenoti();
   const store = new WatchedStore();
   const config: DemoConfig = {
     zenoti: { baseUrl: mock.url, apiKey: D.apiKey, guestApp: { accountName: D.accountName, ...D.guestApp } },
@@ -54,7 +38,7 @@ export async function startDemo(): Promise<Demo> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
-  open.push(
+  opened.onCleanup(
     () =>
       new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections();

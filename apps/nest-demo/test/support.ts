@@ -1,29 +1,15 @@
 import { MemoryTokenStore } from '@zenoti-auth/core';
-import { DEMO_CREDENTIALS, type StartMockZenotiOptions, startMockZenoti } from '@zenoti-auth/mock-server';
-import { afterEach } from 'vitest';
+import { D, DEMO_GUEST_PASSWORDS, DEMO_ORG_SECRETS, testResources } from '@zenoti-auth/test-support';
 import { createNestDemo, type NestDemo, type NestDemoConfig, type NestDemoEnv } from '../src/demo.ts';
 
-export const D = DEMO_CREDENTIALS;
+export { TestClock } from '@zenoti-auth/test-support';
+export { D };
 
-/** A clock shared by the mock Zenoti and the engine, so tests move time instead of sleeping. */
-export class TestClock {
-  #t = Date.now();
-  readonly now = (): number => this.#t;
-  advance(ms: number): void {
-    this.#t += ms;
-  }
-}
+// Closed one by one, newest first: the demo app before the mock Zenoti it calls.
+const opened = testResources({ order: 'newest-first' });
 
-const running: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of running.splice(0).reverse()) await close();
-});
-
-export async function mockZenoti(options: StartMockZenotiOptions = {}) {
-  const mock = await startMockZenoti({ rateLimit: false, ...options });
-  running.push(() => mock.close());
-  return mock;
-}
+/** A mock Zenoti on a free loopback port, closed after the test. Rate limit off unless asked for. */
+export const mockZenoti = opened.zenoti;
 
 /** Token-mode settings for the demo organisation's employee app and service user. */
 export function tokenEnv(url: string, overrides: NestDemoEnv = {}): NestDemoEnv {
@@ -41,18 +27,11 @@ export function tokenEnv(url: string, overrides: NestDemoEnv = {}): NestDemoEnv 
 /** Boots the demo on 127.0.0.1:0 with a private token store; closed after the test. */
 export async function demo(env: NestDemoEnv, zenoti: NestDemoConfig['zenoti'] = {}): Promise<NestDemo> {
   const app = await createNestDemo({ env, port: 0, zenoti: { store: new MemoryTokenStore(), ...zenoti } });
-  running.push(() => app.close());
-  return app;
+  return opened.closeAfterTest(app);
 }
 
 /** Every secret of the demo seed: none may appear in any response. */
-export const SECRETS: readonly string[] = [
-  D.apiKey,
-  D.employeeApp.appSecret,
-  D.guestApp.appSecret,
-  D.employee.password,
-  ...D.guests.map((g) => g.password),
-];
+export const SECRETS: readonly string[] = [...DEMO_ORG_SECRETS, ...DEMO_GUEST_PASSWORDS];
 
 export interface Answer {
   status: number;

@@ -1,58 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryTokenStore, type ZenotiAuthOptions } from '@zenoti-auth/core';
-import {
-  DEMO_CREDENTIALS,
-  type MockControl,
-  type StartMockZenotiOptions,
-  startMockZenoti,
-} from '@zenoti-auth/mock-server';
+import type { MockControl } from '@zenoti-auth/mock-server';
+import { testResources } from '@zenoti-auth/test-support';
 import axios, { type AxiosError } from 'axios';
-import { afterEach } from 'vitest';
 
-export const D = DEMO_CREDENTIALS;
+export { D, guestApp, serviceUser, TestClock, type Zenoti } from '@zenoti-auth/test-support';
 
-/** A clock shared by the mock Zenoti and the engine, so tests move time instead of sleeping. */
-export class TestClock {
-  #t = Date.now();
-  readonly now = (): number => this.#t;
-  advance(ms: number): void {
-    this.#t += ms;
-  }
-}
+/** Everything a test opened (mock Zenotis, HTTP servers), closed together after it. */
+const { onCleanup, zenoti } = testResources();
 
-const running: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((close) => close()));
-});
-
-export interface Zenoti {
-  url: string;
-  control: MockControl;
-}
-
-/** A mock Zenoti on a free loopback port, closed after the test. Rate limit off unless asked for. */
-export async function zenoti(options: StartMockZenotiOptions = {}): Promise<Zenoti> {
-  const server = await startMockZenoti({ rateLimit: false, ...options });
-  running.push(() => server.close());
-  return server;
-}
-
-/** Options for the demo employee app + service user against `url`, with a private token store. */
-export function serviceUser(url: string, extra: Partial<ZenotiAuthOptions> = {}): ZenotiAuthOptions {
-  return {
-    baseUrl: url,
-    app: { accountName: D.accountName, ...D.employeeApp },
-    user: { ...D.employee },
-    store: new MemoryTokenStore(),
-    ...extra,
-  } as ZenotiAuthOptions;
-}
-
-/** Options for the demo guest app (end-user logins only), with a private token store. */
-export function guestApp(url: string): ZenotiAuthOptions {
-  return { baseUrl: url, app: { accountName: D.accountName, ...D.guestApp }, store: new MemoryTokenStore() };
-}
+export { zenoti };
 
 export interface HttpServer {
   url: string;
@@ -70,7 +27,7 @@ export async function httpServer(handler?: RequestListener): Promise<HttpServer>
     res.end('{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  running.push(
+  onCleanup(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

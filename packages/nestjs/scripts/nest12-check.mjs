@@ -109,11 +109,20 @@ try {
   };
   writeFileSync(join(work, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   cpSync(join(here, 'test'), join(work, 'test'), { recursive: true });
-  // Decorators as in the repo; no alias: `@zenoti-auth/nestjs` is the installed (packed) dist here.
+  // The shared test helpers (tools/test-support: private, never packed) as sources, by alias; their
+  // imports of @zenoti-auth/core and mock-server resolve to the tarballs installed here.
+  const testSupport = join(work, 'test-support');
+  cpSync(join(repo, 'tools', 'test-support', 'src'), testSupport, { recursive: true });
+  // Decorators as in the repo; `@zenoti-auth/nestjs` is not aliased: it is the installed (packed) dist here.
   writeFileSync(
     join(work, 'vitest.config.mjs'),
     `export default {
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+  resolve: {
+    alias: [
+      { find: /^@zenoti-auth\\/test-support$/, replacement: ${JSON.stringify(join(testSupport, 'index.ts'))} },
+    ],
+  },
   test: { include: ['test/**/*.test.ts'], testTimeout: 30000, hookTimeout: 30000 },
 };\n`,
   );

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ZenotiAuthOptions } from '@zenoti-auth/core';
-import {
-  DEMO_CREDENTIALS,
-  type MockControl,
-  type StartMockZenotiOptions,
-  startMockZenoti,
-} from '@zenoti-auth/mock-server';
+import { serviceUserLogin, testResources } from '@zenoti-auth/test-support';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterEach } from 'vitest';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.ts';
 
-export const D = DEMO_CREDENTIALS;
+export { D, type Zenoti } from '@zenoti-auth/test-support';
 export const REDIS_HOST = '127.0.0.1';
 export const REDIS_PORT = 6379;
 
@@ -19,20 +13,12 @@ export type ClientKind = 'ioredis' | 'node-redis';
 export const CLIENT_KINDS: readonly ClientKind[] = ['ioredis', 'node-redis'];
 export type NodeRedisClient = ReturnType<typeof createClient>;
 
-/** Everything a test opened, closed after it (most recent first). */
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // Best effort: one failed cleanup must not hide the test's own result.
-    }
-  }
-});
-export function onCleanup(cleanup: () => Promise<unknown>): void {
-  cleanups.push(cleanup);
-}
+/** Everything a test opened, closed after it (most recent first, best effort: a failed cleanup is ignored). */
+const opened = testResources({ order: 'newest-first', ignoreErrors: true });
+export const onCleanup = opened.onCleanup;
+
+/** A mock Zenoti on a free loopback port, closed after the test. Rate limit off unless asked for. */
+export const zenoti = opened.zenoti;
 
 /** A prefix no other test (or run) uses; its keys are deleted after the test. */
 export function uniquePrefix(port = REDIS_PORT): string {
@@ -105,26 +91,9 @@ export async function deletePrefix(prefix: string, port = REDIS_PORT): Promise<v
   }
 }
 
-export interface Zenoti {
-  url: string;
-  control: MockControl;
-}
-
-/** A mock Zenoti on a free loopback port, closed after the test. Rate limit off unless asked for. */
-export async function zenoti(options: StartMockZenotiOptions = {}): Promise<Zenoti> {
-  const server = await startMockZenoti({ rateLimit: false, ...options });
-  onCleanup(() => server.close());
-  return server;
-}
-
-/** Engine options for the mock's demo employee app and service user. */
+/** Engine options for the mock's demo employee app and service user (no store: tests pass a Redis one). */
 export function serviceUser(url: string, extra: Partial<ZenotiAuthOptions> = {}): ZenotiAuthOptions {
-  return {
-    baseUrl: url,
-    app: { accountName: D.accountName, ...D.employeeApp },
-    user: { ...D.employee },
-    ...extra,
-  } as ZenotiAuthOptions;
+  return { ...serviceUserLogin(url), ...extra } as ZenotiAuthOptions;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
