@@ -42,6 +42,32 @@ async function eventually(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
+/**
+ * A store a test can write to as another process would: `elsewhere()` signs in with a store of its
+ * own (same credentials, so the same key) and `plant()` writes the set it got into this one.
+ */
+function plantable() {
+  const inner = new MemoryTokenStore();
+  const keys: string[] = [];
+  const store: TokenStore = {
+    get: (key) => inner.get(key),
+    set: (key, set, ttlMs) => {
+      keys.push(key);
+      return inner.set(key, set, ttlMs);
+    },
+    delete: (key, ifVersion) => inner.delete(key, ifVersion),
+  };
+  const elsewhere = async (url: string, now: () => number): Promise<{ header: string; set: TokenSet }> => {
+    const other = new MemoryTokenStore();
+    const header = await new ZenotiAuth(serviceUser(url, { now, store: other })).authorization();
+    const set = (await other.get(keys[0] as string)) as TokenSet;
+    expect(`bearer ${set.accessToken}`).toBe(header);
+    return { header, set };
+  };
+  const plant = async (set: TokenSet): Promise<void> => inner.set(keys[0] as string, set, HOUR);
+  return { store, elsewhere, plant };
+}
+
 describe('a refresh that fails for a passing fault, while the token is still alive', () => {
   it.each([
     ['503s', { kind: 'status', status: 503 } as const, 'TOKEN_ENDPOINT'],
@@ -152,29 +178,15 @@ describe('a refresh that fails for a passing fault, while the token is still ali
   );
 
   it('serves a good set that someone else stored while its own refresh failed', async () => {
-    // A store that notes its keys, so that the test can write to it as another process would.
-    const inner = new MemoryTokenStore();
-    const keys: string[] = [];
-    const store: TokenStore = {
-      get: (key) => inner.get(key),
-      set: (key, set, ttlMs) => {
-        keys.push(key);
-        return inner.set(key, set, ttlMs);
-      },
-      delete: (key, ifVersion) => inner.delete(key, ifVersion),
-    };
+    const { store, elsewhere, plant } = plantable();
     const { clock, z, auth, first } = await insideTheWindow({ store });
     // "Another process" has a newer set, minted before Zenoti's token endpoint started to hang.
-    const other = new MemoryTokenStore();
-    const elsewhere = new ZenotiAuth(serviceUser(z.url, { now: clock.now, store: other }));
-    const header = await elsewhere.authorization();
-    const fresh = (await other.get(keys[0] as string)) as TokenSet;
-    expect(`bearer ${fresh.accessToken}`).toBe(header);
+    const { header, set: fresh } = await elsewhere(z.url, clock.now);
     z.control.injectFault('token', { kind: 'hang' }, 1_000);
     const waiting = auth.authorization();
     // While this engine's refresh hangs, the other process stores its set under the same key.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await inner.set(keys[0] as string, fresh, HOUR);
+    await plant(fresh);
     expect(await waiting).toBe(header);
     expect(header).not.toBe(first);
   });
@@ -217,24 +229,13 @@ describe('a refresh that fails for a passing fault, while the token is still ali
   });
 
   it('rides only on the token it was recorded for: a newer set due later refreshes in the open', async () => {
-    const inner = new MemoryTokenStore();
-    const keys: string[] = [];
-    const store: TokenStore = {
-      get: (key) => inner.get(key),
-      set: (key, set, ttlMs) => {
-        keys.push(key);
-        return inner.set(key, set, ttlMs);
-      },
-      delete: (key, ifVersion) => inner.delete(key, ifVersion),
-    };
+    const { store, elsewhere, plant } = plantable();
     const { clock, z, auth, first } = await insideTheWindow({ store });
     z.control.injectFault('token', { kind: 'status', status: 503 }, 2);
     expect(await auth.authorization()).toBe(first); // a ride on the first token
     // Another process stores a newer set, which serves now and enters its own window later.
-    const other = new MemoryTokenStore();
-    const fresh = new ZenotiAuth(serviceUser(z.url, { now: clock.now, store: other }));
-    const header = await fresh.authorization();
-    await inner.set(keys[0] as string, (await other.get(keys[0] as string)) as TokenSet, HOUR);
+    const { header, set } = await elsewhere(z.url, clock.now);
+    await plant(set);
     expect(await auth.authorization()).toBe(header);
     clock.advance(56 * MINUTE);
     z.control.injectFault('token', { kind: 'status', status: 400 }, 1_000);
