@@ -12,7 +12,7 @@ import { type Benchmark, type BenchResult, fmt, median, type Paired, pairedRound
 const REQUESTS = 200;
 const CONCURRENCY = 16;
 /** Even, so that each side runs first in half of the rounds. */
-const ROUNDS = 60;
+const ROUNDS = 120;
 const WARM_UP_ROUNDS = 2;
 
 // axios-auth-refresh ships CommonJS with `exports.default`: under ESM interop the function sits one level down.
