@@ -37,8 +37,6 @@ export function zenotiAuthInterceptor(
   const auth: ZenotiAuth = toEngine(authOrOptions);
   const home = `${auth.baseUrl}/`;
   const recent = new Set<string>();
-  // The header each request was sent with, by its config: nothing on the config itself shows it.
-  const sent = new WeakMap<object, string>();
   const guards: RedirectGuards = new WeakMap();
   // Verdicts on base URLs (most requests are relative to one or two): no URL parsed per request.
   const verdicts = new Map<string, boolean>();
@@ -57,8 +55,18 @@ export function zenotiAuthInterceptor(
     (config: InternalAxiosRequestConfig | undefined) =>
     (value: string): boolean =>
       recent.has(value) || (config !== undefined && allowed(config));
+  /**
+   * The credential a request went out with: the one `onRequest` wrote, read back from the config (a
+   * table of configs would cost every request a weak-map entry and the GC its upkeep). A request
+   * `onRequest` leaves alone (another origin, `skip`) has none of ours.
+   */
+  const sentBy = (config: InternalAxiosRequestConfig): string | undefined => {
+    if (config.zenoti?.skip === true || !allowed(config)) return undefined;
+    const value = config.headers?.Authorization;
+    return typeof value === 'string' ? value : undefined;
+  };
   const reject = (error: unknown, config?: InternalAxiosRequestConfig): never => {
-    const header = config && sent.get(config);
+    const header = config && sentBy(config);
     throw isAxiosError(error) ? redactError(error, redactable(config), header ? [header] : []) : error;
   };
 
@@ -71,7 +79,6 @@ export function zenotiAuthInterceptor(
       if (name.length === 13 && name !== 'Authorization' && name.toLowerCase() === 'authorization')
         delete headers[name];
     headers.Authorization = header;
-    sent.set(config, header);
     if (!recent.has(header)) {
       recent.add(header);
       if (recent.size > RECENT) recent.delete(recent.values().next().value as string);
@@ -103,7 +110,6 @@ export function zenotiAuthInterceptor(
   ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> => {
     if (!allowed(config) || config.zenoti?.skip === true) {
       // Never ours to another origin (a reused config may still carry it); the caller's own header stays.
-      sent.delete(config);
       const current = config.headers.get('authorization');
       if (typeof current === 'string' && recent.has(current)) config.headers.delete('authorization');
       return config;
@@ -142,7 +148,7 @@ export function zenotiAuthInterceptor(
 
   /** A retry after a 401, `undefined` when there is nothing to do; success needs no promise. */
   const settle = (response: AxiosResponse): Promise<AxiosResponse | undefined> | undefined => {
-    const header = sent.get(response.config);
+    const header = sentBy(response.config);
     if (header === undefined || !fromZenoti(response)) return undefined;
     if (response.status === 401) return retry(response.config, header, response);
     if (response.status !== 429) auth.accepted(header);

@@ -49,6 +49,22 @@ describe('refresh', () => {
     expect(counters.token.total).toBe(2);
   });
 
+  it('takes a 401 on a header a later interceptor put in place of ours as not about our token: no refresh', async () => {
+    const z = await zenoti();
+    const api = axios.create({ baseURL: z.url });
+    // Registered first, so axios runs it after ours: it replaces our header with one of its own.
+    api.interceptors.request.use((config) => {
+      config.headers.Authorization = 'bearer not-a-zenoti-token';
+      return config;
+    });
+    zenotiAuthInterceptor(api, serviceUser(z.url));
+    const error = await api.get('/v1/centers').catch((e: unknown) => e);
+    expect(axios.isAxiosError(error) && error.response?.status).toBe(401);
+    const token = z.control.counters().token;
+    expect(token.password.ok).toBe(1); // the sign-in for our own header
+    expect(token.refresh.ok + token.refresh.rejected).toBe(0); // our live token was not given up
+  });
+
   it('shares one token and one refresh between two axios instances built with the same credentials', async () => {
     const clock = new TestClock();
     const z = await zenoti({ now: clock.now, accessTokenTtlMs: 60_000 });
