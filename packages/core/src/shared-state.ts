@@ -16,8 +16,14 @@ export interface SharedState {
   unauthorizedAt: Map<string, number>;
   /** A ride: the live token that serves, since a refresh could not be made, until the next try `at`. Bounded. */
   retryAt: Map<string, { at: number; token: string }>;
-  /** Bumped by `login()`, `logout()` and `revoke()`: a refresh started before does not store its set. Bounded. */
+  /**
+   * When (on `sessionClock`) a session under a key last started or ended (`login()`, `logout()`,
+   * `revoke()`): a refresh that began before does not store its set. Bounded; a key dropped from it
+   * just means no change.
+   */
   sessions: Map<string, number>;
+  /** Only goes up: one tick per session start or end under any key. */
+  sessionClock: number;
   /** Grows whenever a token is marked rejected or a cool-down starts: cached answers made before are re-checked. */
   epoch: number;
   /** Access tokens Zenoti has accepted at least once (bounded, most recent kept). */
@@ -46,6 +52,7 @@ export function sharedStateOf(store: TokenStore): SharedState {
       unauthorizedAt: new Map(),
       retryAt: new Map(),
       sessions: new Map(),
+      sessionClock: 0,
       accepted: new Set(),
       epoch: 0,
     };

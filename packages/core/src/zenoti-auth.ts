@@ -421,13 +421,16 @@ export class ZenotiAuth {
     }
     const principal = input.principal ?? crypto.randomUUID();
     const key = await this.#keyFor(principal);
-    this.#newSession(key);
     const previous = await this.#read(key);
     const set = await raceAbort(
       this.#grant({ grant_type: 'password', user_name: input.username, password: input.password }, previous),
       input.signal,
     );
+    // Only a login that succeeded replaces the session: refreshes running before it, or while it is
+    // being stored, do not store theirs.
+    this.#newSession(key);
     await this.#save(key, set, 'password', principal);
+    this.#newSession(key);
     return { principal, userType: set.userType, expiresAt: new Date(set.accessTokenExpiresAt) };
   }
 
@@ -447,9 +450,13 @@ export class ZenotiAuth {
     // With an API key, or no service user, there is no app-own token to revoke.
     if (this.#apiKeyHeader || (principal ?? this.#o.user) === undefined) return { revoked: false };
     const key = await this.#keyFor(principal);
+    // Refreshes running now, or starting before the delete lands, do not bring the session back;
+    // callers from now on do not join them.
     this.#newSession(key);
+    this.#state.inflight.delete(key);
     const set = await this.#read(key);
     await this.#delete(key);
+    this.#newSession(key);
     if (!set) return { revoked: false };
     this.#emit('invalidated', principal, set, { reason });
     try {
@@ -462,11 +469,10 @@ export class ZenotiAuth {
 
   /** Marks the start (login) or end (logout, revoke) of a session under `key`: refreshes already running do not store. */
   #newSession(key: string): void {
-    const sessions = this.#state.sessions;
-    const next = (sessions.get(key) ?? 0) + 1;
-    sessions.delete(key);
-    sessions.set(key, next);
-    bound(sessions, 10_000);
+    const state = this.#state;
+    state.sessions.delete(key);
+    state.sessions.set(key, ++state.sessionClock);
+    bound(state.sessions, 10_000);
   }
 
   on<T extends ZenotiAuthEventType>(type: T, listener: ZenotiAuthListener<T>): this {
@@ -577,7 +583,7 @@ export class ZenotiAuth {
 
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
     const store = this.#store;
-    const session = this.#state.sessions.get(key);
+    const started = this.#state.sessionClock;
     let lock: TokenStoreLock | undefined;
     let contended = false;
     if (store.lock)
@@ -601,11 +607,14 @@ export class ZenotiAuth {
       if (contended && current && this.#isAlive(current, key))
         return this.#ride(key, current, 'the refresh lock is still held elsewhere');
       const [set, grant] = await this.#obtain(key, principal, current);
-      if (this.#state.sessions.get(key) !== session) {
-        // A login() or logout() came meanwhile: its answer stands, not this older session's refresh.
+      if ((this.#state.sessions.get(key) ?? -1) > started) {
+        // A login(), logout() or revoke() came meanwhile: its answer stands, not this older
+        // session's refresh. The service user signs in again, as its next call would.
         const latest = await this.#read(key);
         if (latest && this.#isUsable(latest, key)) return latest;
-        throw ended();
+        if (principal !== undefined) throw ended();
+        const [fresh, again] = await this.#obtain(key, principal, undefined);
+        return await this.#save(key, fresh, again, principal);
       }
       return await this.#save(key, set, grant, principal);
     } catch (error) {
