@@ -71,8 +71,8 @@ interface Memo {
   epoch: number;
   /** Set by `timer` at `refreshAt`. */
   due: boolean;
-  /** Whether `accepted()` has recorded this set's token (so the hot path records it once). */
-  accepted: boolean;
+  /** `acceptedId()` of this set's token, computed once: `accepted()` then costs one Set lookup. */
+  id: string;
   /** An unref'd timer (Node, Bun) that spares the hot path a clock read; undefined where timers cannot be unref'd. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -272,7 +272,7 @@ export class ZenotiAuth {
         refreshAt: set.accessTokenExpiresAt - this.#window(set),
         epoch: this.#state.epoch,
         due: false,
-        accepted: false,
+        id: acceptedId(set.accessToken),
         timer: undefined,
       };
       this.#memo = memo;
@@ -319,16 +319,17 @@ export class ZenotiAuth {
   accepted(headerValue: string): void {
     if (this.#apiKeyHeader !== undefined) return;
     const memo = this.#memo;
-    let token: string | undefined;
-    if (headerValue === memo?.header) {
-      // The usual case, once per token rather than once per response.
-      if (memo.accepted) return;
-      memo.accepted = true;
-      token = memo.set.accessToken;
-    } else token = parseAuthorization(headerValue)?.credential;
-    if (token !== undefined) {
-      this.#state.accepted.add(acceptedId(token));
-      bound(this.#state.accepted, 1_024);
+    const accepted = this.#state.accepted;
+    // The usual case, the current token: one lookup; it is written again only if the bound dropped it.
+    let id: string | undefined;
+    if (headerValue === memo?.header) id = memo.id;
+    else {
+      const token = parseAuthorization(headerValue)?.credential;
+      if (token !== undefined) id = acceptedId(token);
+    }
+    if (id !== undefined && !accepted.has(id)) {
+      accepted.add(id);
+      bound(accepted, 1_024);
     }
   }
 

@@ -60,4 +60,17 @@ describe('401 on a resource', () => {
     expect((await auth.fetch('/v1/centers')).status).toBe(200); // refresh #2 within seconds: not blocked
     expect(z.control.counters().token.refresh.ok).toBe(2);
   });
+
+  it('still knows the new token was accepted after more than 1,024 other tokens were (the record is bounded)', async () => {
+    const z = await zenoti();
+    const auth = new ZenotiAuth(serviceUser(z.url));
+    expect((await auth.fetch('/v1/centers')).status).toBe(200);
+    z.control.expireAccessTokens();
+    expect((await auth.fetch('/v1/centers')).status).toBe(200); // refresh #1, and the new token is accepted
+    for (let i = 0; i < 1_100; i++) auth.accepted(`bearer ${'x'.repeat(40)}-other-token-${i}`);
+    expect((await auth.fetch('/v1/centers')).status).toBe(200); // accepted again: recorded again
+    z.control.expireAccessTokens();
+    expect((await auth.fetch('/v1/centers')).status).toBe(200); // refresh #2: the 401 is a real token death
+    expect(z.control.counters().token.refresh.ok).toBe(2);
+  });
 });
