@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { redactAuthorization, ZenotiAuth } from '@zenoti-auth/core';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { createZenotiAxios, ERR_ZENOTI_AUTH } from '../src/index.ts';
+import { createZenotiAxios, ERR_ZENOTI_AUTH, zenotiAuthInterceptor } from '../src/index.ts';
 import { closedPortUrl, D, serviceUser, zenoti } from './support.ts';
 
 const SECRETS = [D.apiKey, D.employeeApp.appSecret, D.employee.password];
@@ -107,6 +107,28 @@ describe('errors carry no secret', () => {
     expect(second).not.toBe(token);
     expect(error.response?.status).toBe(401);
     expect(error.config?.headers.get('Authorization')).toBe(redactAuthorization(second));
+    expectNoSecret(error, [token, second]);
+  });
+
+  it('a 401 on the retry shows no token even when the interceptor was ejected before the retry went out', async () => {
+    const z = await zenoti();
+    const auth = new ZenotiAuth(serviceUser(z.url));
+    const token = await auth.authorization();
+    const api = axios.create({ baseURL: z.url });
+    let eject = (): void => undefined;
+    // Registered first, so it sees the first 401 before ours does: the retry is then made on an
+    // instance that has no interceptor of ours left.
+    api.interceptors.response.use(undefined, (error: unknown) => {
+      eject();
+      throw error;
+    });
+    eject = zenotiAuthInterceptor(api, auth);
+    z.control.injectFault('resource', { kind: 'status', status: 401 }, 2);
+    const error = await failure(api);
+    const second = await auth.authorization();
+    expect(second).not.toBe(token);
+    expect(error.response?.status).toBe(401);
+    expect(z.control.counters().resources.total).toBe(2);
     expectNoSecret(error, [token, second]);
   });
 
