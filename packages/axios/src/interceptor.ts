@@ -3,7 +3,7 @@ import { type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig
 import { toEngine } from './engine.ts';
 import { toAxiosError } from './errors.ts';
 import { redactError } from './redact-error.ts';
-import { guardRedirects, type RedirectGuards } from './redirect.ts';
+import { guardRedirects, type RedirectGuards, stripAuthorization } from './redirect.ts';
 import type { ZenotiAuthOrOptions } from './types.ts';
 import { deciding, parseUrl } from './url.ts';
 
@@ -74,11 +74,8 @@ export function zenotiAuthInterceptor(
     // Cheaper than `set()`, which normalises and validates the name and scans every header with it.
     // Another spelling (a caller's `authorization`) goes first: axios would merge the two into the
     // first slot with the last one's value, which could be the caller's.
-    const headers = config.headers;
-    for (const name of Object.keys(headers))
-      if (name.length === 13 && name !== 'Authorization' && name.toLowerCase() === 'authorization')
-        delete headers[name];
-    headers.Authorization = header;
+    stripAuthorization(config.headers, 'Authorization');
+    config.headers.Authorization = header;
     if (!recent.has(header)) {
       recent.add(header);
       if (recent.size > RECENT) recent.delete(recent.values().next().value as string);

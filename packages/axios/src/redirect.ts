@@ -3,11 +3,12 @@ import type { AxiosRequestConfig } from 'axios';
 
 type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
 
-/** Deletes every `Authorization` header (any spelling) from a plain header object. */
-export function stripAuthorization(headers: unknown): void {
+/** Deletes every `Authorization` header (any spelling but `keep`) from a plain header object. */
+export function stripAuthorization(headers: unknown, keep?: string): void {
   if (!headers || typeof headers !== 'object') return;
   for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === 'authorization') delete (headers as Record<string, unknown>)[name];
+    if (name.length === 13 && name !== keep && name.toLowerCase() === 'authorization')
+      delete (headers as Record<string, unknown>)[name];
   }
 }
 

@@ -15,7 +15,7 @@ export interface SharedState {
   /** When a 401 last invalidated a token under this key. */
   unauthorizedAt: Map<string, number>;
   /** A ride: the live token that serves, since a refresh could not be made, until the next try `at`. Bounded. */
-  retryAt: Map<string, { at: number; token: string }>;
+  rides: Map<string, { at: number; token: string }>;
   /**
    * When (on `sessionClock`) a session under a key last started or ended (`login()`, `logout()`,
    * `revoke()`): a refresh that began before does not store its set. Bounded; a key dropped from it
@@ -50,7 +50,7 @@ export function sharedStateOf(store: TokenStore): SharedState {
       cooldown: new Map(),
       lastKnown: new Map(),
       unauthorizedAt: new Map(),
-      retryAt: new Map(),
+      rides: new Map(),
       sessions: new Map(),
       sessionClock: 0,
       accepted: new Set(),

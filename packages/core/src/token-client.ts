@@ -5,8 +5,16 @@ import { parseRetryAfter, sleep } from './time.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
 
-/** Token-endpoint failures that another attempt would not mend (4xx, 501, …): never ridden out. */
-export const FINAL = new WeakSet<Error>();
+/**
+ * Errors `grant()` gave up on after retrying (5xx, timeouts, dropped connections) or after a 429
+ * past the budget: passing faults, which took no token away. Anything else it throws is final.
+ */
+export const PASSING = new WeakSet<object>();
+
+function passing<E extends object>(error: E): E {
+  PASSING.add(error);
+  return error;
+}
 
 export type GrantBody =
   | { grant_type: 'password'; user_name: string; password: string }
@@ -127,13 +135,18 @@ export class TokenClient {
     for (;;) {
       const remaining = deadline - now();
       if (remaining <= 0)
-        throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
+        throw passing(new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`));
       const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, remaining));
       let failure = attempt;
       if (!(attempt instanceof ZenotiAuthError)) {
         const { response, body } = attempt;
         const status = response.status;
-        const waitMs = rateLimitWait(this.#o, this.#events, response, limited, deadline);
+        let waitMs: number;
+        try {
+          waitMs = rateLimitWait(this.#o, this.#events, response, limited, deadline);
+        } catch (error) {
+          throw passing(error as object);
+        }
         if (status === 429) {
           limited++;
           await sleep(waitMs);
@@ -160,14 +173,11 @@ export class TokenClient {
           { status },
         );
         // Only 500, 502, 503 and 504 are worth another attempt.
-        if (effective < 500 || effective > 504 || effective === 501) {
-          FINAL.add(failure);
-          throw failure;
-        }
+        if (effective < 500 || effective > 504 || effective === 501) throw failure;
       }
-      if (faults++ >= retry.retries) throw failure;
+      if (faults++ >= retry.retries) throw passing(failure);
       const delay = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (faults - 1)) * Math.random();
-      if (now() + delay >= deadline) throw failure;
+      if (now() + delay >= deadline) throw passing(failure);
       await sleep(delay);
     }
   }

@@ -12,7 +12,7 @@ import { defaultTokenStore, PEEK } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { bound, type SharedState, sharedStateOf } from './shared-state.ts';
 import { raceAbort, sleep } from './time.ts';
-import { FINAL, type GrantBody, rateLimitWait, TokenClient } from './token-client.ts';
+import { type GrantBody, PASSING, rateLimitWait, TokenClient } from './token-client.ts';
 import type { MaybePromise, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
 import { resolveOptions } from './validate.ts';
 
@@ -538,7 +538,7 @@ export class ZenotiAuth {
       const set = await this.#read(key);
       if (set !== undefined && this.#isUsable(set, key)) return set;
       const flight = state.inflight.get(key);
-      const ride = state.retryAt.get(key);
+      const ride = state.rides.get(key);
       if (set !== undefined && ride?.token === set.accessToken && this.#isAlive(set, key)) {
         // Riding out a failed refresh: the live token serves at once, and after the pause one
         // caller starts the next try behind it instead of making everyone wait for it. Where a
@@ -607,19 +607,18 @@ export class ZenotiAuth {
       // token serves meanwhile rather than a second refresh with the same single-use refresh token.
       if (contended && current && this.#isAlive(current, key))
         return this.#ride(key, current, 'the refresh lock is still held elsewhere');
-      const [set, grant] = await this.#obtain(key, principal, current);
+      let [set, grant] = await this.#obtain(key, principal, current);
       if ((this.#state.sessions.get(key) ?? -1) > started) {
         // A login(), logout() or revoke() came meanwhile: its answer stands, not this older
         // session's refresh. The service user signs in again, as its next call would.
         const latest = await this.#read(key);
         if (latest && this.#isUsable(latest, key)) return latest;
         if (principal !== undefined) throw ended();
-        const [fresh, again] = await this.#obtain(key, principal, undefined);
-        return await this.#save(key, fresh, again, principal);
+        [set, grant] = await this.#obtain(key, principal, undefined);
       }
       return await this.#save(key, set, grant, principal);
     } catch (error) {
-      this.#state.retryAt.delete(key);
+      this.#state.rides.delete(key);
       if (!isZenotiAuthError(error)) throw error;
       this.#events.emit({ type: 'error', principal, error });
       // Someone else (another process, a login) stored a good set meanwhile: that one serves.
@@ -629,16 +628,14 @@ export class ZenotiAuth {
       // still alive, and still the stored one, serves until it expires; the refresh is tried again
       // after a pause. Had Zenoti refreshed after all, the old token's first 401 starts recovery.
       // A final answer (4xx, 501, a rejected password) is the callers' error at once.
-      const { code, retryAfterMs } = error;
       if (
-        !/^(TIMEOUT|NETWORK|RATE_LIMITED|TOKEN_ENDPOINT)$/.test(code) ||
-        FINAL.has(error) ||
+        !PASSING.has(error) ||
         !still ||
         still.accessToken !== current?.accessToken ||
         !this.#isAlive(still, key)
       )
         throw error;
-      return this.#ride(key, still, `refresh failed (${code})`, retryAfterMs);
+      return this.#ride(key, still, `refresh failed (${error.code})`, error.retryAfterMs);
     } finally {
       await this.#safe(() => lock?.release(), 'unlock failed; the lock will expire');
     }
@@ -652,7 +649,7 @@ export class ZenotiAuth {
     const now = this.#o.now();
     const left = set.accessTokenExpiresAt - now;
     const pause = Math.min(Math.max(Math.min(this.#o.retry.deadlineMs, left / 2), notBeforeMs), left);
-    const rides = this.#state.retryAt;
+    const rides = this.#state.rides;
     rides.delete(key);
     rides.set(key, { at: now + pause, token: set.accessToken });
     bound(rides, 1_000);
@@ -722,7 +719,7 @@ export class ZenotiAuth {
       'write failed; token kept in this process',
     );
     this.#state.rejected.delete(key);
-    this.#state.retryAt.delete(key);
+    this.#state.rides.delete(key);
     this.#emit('token', principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
     return set;
   }
@@ -778,7 +775,7 @@ export class ZenotiAuth {
   async #delete(key: string, ifVersion?: number): Promise<void> {
     this.#state.lastKnown.delete(key);
     this.#state.rejected.delete(key);
-    this.#state.retryAt.delete(key);
+    this.#state.rides.delete(key);
     await this.#safe(() => this.#store.delete(key, ifVersion), 'delete failed');
   }
 }
