@@ -406,7 +406,8 @@ describe('429 storms', () => {
     const t1 = tokenCalls(z.control) - t0;
     figures.push(`3×429 → ${codesOf([overRetries])[0]} after ${t1} token calls`);
 
-    // Retry-After 5 s > maxWaitMs: fails at once.
+    // Retry-After 5 s > maxWaitMs: fails at once (after the 0.2 s the last 429 asked for).
+    clock.advance(200);
     z.control.injectFault('token', retryAfter('5'), 1);
     const overWait = await phase('over-wait');
     const t2 = tokenCalls(z.control) - t0 - t1;
@@ -414,14 +415,21 @@ describe('429 storms', () => {
       `Retry-After 5 → ${codesOf([overWait])[0]} after ${t2} token call in ${Math.round(overWait.ms)} ms`,
     );
 
-    // Then the next call gets a token (nothing stale kept).
+    // Within those 5 s no caller asks again: RATE_LIMITED at once, with the time left.
+    clock.advance(1_000);
+    const paused = await phase('paused');
+    const tPaused = tokenCalls(z.control) - t0 - t1 - t2;
+    figures.push(`within Retry-After → ${codesOf([paused])[0]} with ${tPaused} token call`);
+
+    // Then, once the 5 s are over, the next call gets a token (nothing stale kept).
+    clock.advance(4_000);
     const after = await phase('after');
     const t3 = tokenCalls(z.control) - t0 - t1 - t2;
     figures.push(`next → ${codesOf([after])[0]} with ${t3} token call`);
     figures.push(
       `waits ${waits.length}, min(wait − Retry-After) ${waits.length ? Math.min(...waits.map((w) => w.waited - w.asked)).toFixed(1) : 'n/a'} ms`,
     );
-    const t = tally([waited, overRetries, overWait, after]);
+    const t = tally([waited, overRetries, overWait, paused, after]);
     printRows([
       row(
         '4 429 on token endpoint',
@@ -444,6 +452,8 @@ describe('429 storms', () => {
     expect(overWait).toMatchObject({ kind: 'typed', code: 'RATE_LIMITED', retryAfterMs: 5_000 });
     expect(t2).toBe(1);
     expect(overWait.ms).toBeLessThan(2_000);
+    expect(paused).toMatchObject({ kind: 'typed', code: 'RATE_LIMITED', retryAfterMs: 4_000 });
+    expect(tPaused).toBe(0);
     expect(after.kind).toBe('ok');
     expect(t3).toBe(1);
   });

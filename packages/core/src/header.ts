@@ -9,6 +9,15 @@ export function redact(secret: string | undefined | null): string {
   return secret && secret.length > 11 ? `…${secret.slice(-4)}` : '…';
 }
 
+/**
+ * Whether `value` may stand in an HTTP header: visible ASCII only. Keys, secrets and tokens are
+ * checked when they enter: a NUL or control character would make `Headers.set` throw an error
+ * that quotes the whole value.
+ */
+export function isHeaderSafe(value: string): boolean {
+  return /^[\x21-\x7e]+$/.test(value);
+}
+
 /** `formatAuthorization('bearer', token)` → `"bearer <token>"`: exactly the lower-case form Zenoti documents. */
 export function formatAuthorization(scheme: ZenotiScheme, credential: string): string {
   return `${scheme} ${credential}`;

@@ -14,6 +14,12 @@ export interface SharedState {
   lastKnown: Map<string, TokenSet>;
   /** When a 401 last invalidated a token under this key. */
   unauthorizedAt: Map<string, number>;
+  /**
+   * No token call under a key before `until` (engine clock), after a passing failure while no
+   * token was alive: a 429 (callers fail fast with `RATE_LIMITED` until then) or a fault such as
+   * a 5xx or a timeout (callers join the one retry that starts then). Bounded.
+   */
+  pauses: Map<string, { until: number; error: ZenotiAuthError }>;
   /** A ride: the live token that serves, since a refresh could not be made, until the next try `at`. Bounded. */
   rides: Map<string, { at: number; token: string }>;
   /**
@@ -51,6 +57,7 @@ export function sharedStateOf(store: TokenStore): SharedState {
       lastKnown: new Map(),
       unauthorizedAt: new Map(),
       rides: new Map(),
+      pauses: new Map(),
       sessions: new Map(),
       sessionClock: 0,
       accepted: new Set(),

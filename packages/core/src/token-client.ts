@@ -1,6 +1,7 @@
 import { safeCause, ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
+import { MAX_TOKEN_RESPONSE_BYTES, readTextWithin } from './read-body.ts';
 import { parseRetryAfter, sleep } from './time.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
@@ -91,7 +92,13 @@ export class TokenClient {
         signal: controller.signal,
         redirect: 'manual',
       });
-      const text = await response.text();
+      const text = await readTextWithin(response, MAX_TOKEN_RESPONSE_BYTES);
+      if (text === undefined)
+        return new ZenotiAuthError(
+          'INVALID_RESPONSE',
+          `${path} answered HTTP ${response.status} with a body over ${MAX_TOKEN_RESPONSE_BYTES} bytes (not read).`,
+          { status: response.status },
+        );
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -137,6 +144,8 @@ export class TokenClient {
       if (remaining <= 0)
         throw passing(new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`));
       const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, remaining));
+      // An oversized body is no token response, however often it is asked for.
+      if (attempt instanceof ZenotiAuthError && attempt.code === 'INVALID_RESPONSE') throw attempt;
       let failure = attempt;
       if (!(attempt instanceof ZenotiAuthError)) {
         const { response, body } = attempt;

@@ -1,4 +1,5 @@
 import { safeCause, ZenotiAuthError } from './errors.ts';
+import { isHeaderSafe } from './header.ts';
 import { parseZenotiDate } from './time.ts';
 import type { TokenSet } from './types.ts';
 
@@ -61,8 +62,9 @@ export function parseTokenResponse(
   const token = (name: string, optional?: boolean): string | undefined => {
     const value = c[name];
     if (optional && value == null) return undefined;
-    if (typeof value !== 'string' || value === '' || /\s/.test(value))
-      invalid(`"credentials.${name}" is missing or not a token string`);
+    // A token goes into an Authorization header: visible ASCII only.
+    if (typeof value !== 'string' || !isHeaderSafe(value))
+      invalid(`"credentials.${name}" is missing or not a token string (visible ASCII)`);
     return value as string;
   };
   /** An expiry as local time, `fallback` when absent. */

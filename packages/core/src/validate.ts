@@ -1,4 +1,5 @@
 import { ZenotiAuthError } from './errors.ts';
+import { isHeaderSafe } from './header.ts';
 import { DEFAULT_BASE_URL, type ResolvedOptions } from './options.ts';
 import { isRecord } from './token-response.ts';
 
@@ -18,11 +19,31 @@ function object(value: unknown, field: string, keys: string): Input {
   if (!isRecord(value)) fail(field, `must be an object (got ${kind(value)})`);
   const known = keys.split(' ');
   for (const key of Object.keys(value))
-    if (!known.includes(key)) fail(field === 'options' ? key : `${field}.${key}`, 'is not a known option');
+    if (!known.includes(key)) {
+      // A near miss (`baseURL`, `apikey`) is named: a typo must not silently mean the default.
+      const meant = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''));
+      fail(
+        field === 'options' ? key : `${field}.${key}`,
+        `is not a known option${meant ? ` (did you mean "${meant}"?)` : ''}`,
+      );
+    }
   return value as Input;
 }
 
-/** A non-blank string. `strict`: no whitespace at all (keys, secrets); `loose`: any non-empty (passwords). */
+/** Control characters (C0, DEL, C1) are never part of a name or a password, only of a mistake. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Whether `value` holds a control character (never legal in a name or a password). */
+export function hasControlCharacter(value: string): boolean {
+  return CONTROL.test(value);
+}
+
+/**
+ * A non-blank string without control characters. `strict`: visible ASCII only (keys, secrets:
+ * header-safe); `loose`: any non-empty text (passwords: spaces and non-ASCII letters are legal,
+ * they go in a JSON body, never in a header).
+ */
 function string(value: unknown, field: string, how?: 'strict' | 'loose'): string {
   if (typeof value !== 'string' || (how === 'loose' ? value === '' : value.trim() === ''))
     fail(
@@ -31,6 +52,13 @@ function string(value: unknown, field: string, how?: 'strict' | 'loose'): string
     );
   if (how !== 'loose' && (how ? /\s/ : /^\s|\s$/).test(value))
     fail(field, `must not ${how ? 'contain' : 'start or end with'} whitespace`);
+  if (hasControlCharacter(value) || (how === 'strict' && !isHeaderSafe(value)))
+    fail(
+      field,
+      how === 'strict'
+        ? 'must hold only visible ASCII characters (no control or non-ASCII character)'
+        : 'must not contain control characters',
+    );
   return value;
 }
 
@@ -68,16 +96,31 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^(localhost|.*\.localhost|::1|127(\.\d{1,3}){3})$/.test(host);
 }
 
-function origin(value: unknown, field: string): URL {
+/**
+ * An https URL (http only for loopback hosts) without credentials, query or fragment. `prefix`
+ * allows a path (a gateway's prefix) but not one ending in `/v1`: paths such as `/v1/centers`
+ * are added to it, so `…/v1` would call `…/v1/v1/centers`.
+ */
+function origin(value: unknown, field: string, prefix?: 'path prefix'): URL {
   let url: URL | undefined;
   try {
     url = new URL(value as string);
   } catch {}
+  // `localhost:4010` parses as a URL whose scheme is `localhost:`.
+  if (
+    typeof value === 'string' &&
+    (!url || !/^https?:$/.test(url.protocol)) &&
+    !/^[a-z][a-z\d+.-]*:\/\//i.test(value)
+  )
+    fail(field, 'is missing http:// or https://');
   if (typeof value !== 'string' || !url) return fail(field, 'must be an absolute https URL');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname)))
     fail(field, 'must use https (http only for loopback hosts)');
-  if (url.username || url.password || url.search || url.hash)
+  if (url.username || url.password || /[?#]/.test(value))
     fail(field, 'must not have credentials, a query or a fragment');
+  if (!prefix && url.pathname !== '/') fail(field, 'must be an origin, without a path');
+  if (/\/v1\/*$/i.test(url.pathname))
+    fail(field, 'must not end in /v1: give the host (and any gateway prefix); paths add /v1 themselves');
   return url;
 }
 
@@ -94,7 +137,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
 
   const a = hasKey ? undefined : object(o.app, 'app', 'accountName appId appSecret deviceId');
   const u = o.user === undefined ? undefined : object(o.user, 'user', 'username password');
-  const base = origin(o.baseUrl ?? DEFAULT_BASE_URL, 'baseUrl');
+  const base = origin(o.baseUrl ?? DEFAULT_BASE_URL, 'baseUrl', 'path prefix');
   const allowed = new Set([base.origin]);
   if (o.allowedOrigins !== undefined) {
     if (!Array.isArray(o.allowedOrigins)) fail('allowedOrigins', 'must be an array');

@@ -14,7 +14,7 @@ import { bound, type SharedState, sharedStateOf } from './shared-state.ts';
 import { raceAbort, sleep } from './time.ts';
 import { type GrantBody, PASSING, rateLimitWait, TokenClient } from './token-client.ts';
 import type { MaybePromise, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
-import { resolveOptions } from './validate.ts';
+import { hasControlCharacter, resolveOptions } from './validate.ts';
 
 export interface AuthorizationOptions {
   /** Whose token: an end user's principal from `login()`. @default the app's service user */
@@ -419,6 +419,8 @@ export class ZenotiAuth {
         (typeof value !== 'string' || value.trim() === '')
       )
         throw invalidInput(`login() needs a non-empty string "${field}".`, field);
+      if (typeof value === 'string' && hasControlCharacter(value))
+        throw invalidInput(`login() "${field}" must not contain control characters.`, field);
     }
     const principal = input.principal ?? crypto.randomUUID();
     const key = await this.#keyFor(principal);
@@ -506,7 +508,12 @@ export class ZenotiAuth {
   async #keyFor(principal: string | undefined): Promise<string> {
     this.#identityPromise ??= computeIdentity(this.#o).then((identity) => (this.#identity = identity));
     const identity = await this.#identityPromise;
-    const key = principal === undefined ? identity.serviceUser : `${identity.app}:principal:${principal}`;
+    // A principal is the caller's text: encoded, it holds no ':', so no principal's key can be
+    // another key's refresh lock (`<key>:lock`) or any other name the engine derives from a key.
+    const key =
+      principal === undefined
+        ? identity.serviceUser
+        : `${identity.app}:principal:${encodeURIComponent(principal)}`;
     if (key === undefined)
       throw new ZenotiAuthError(
         'LOGIN_REQUIRED',
@@ -551,6 +558,15 @@ export class ZenotiAuth {
         return set;
       }
       if (flight && this.#o.shareInFlight) return raceAbort(flight.promise, signal);
+      // Zenoti asked for a pause (429) and no token is alive: fail fast, without a token call.
+      const pause = state.pauses.get(key);
+      const pauseLeft = (pause?.until ?? 0) - this.#o.now();
+      if (!flight && pause?.error.code === 'RATE_LIMITED' && pauseLeft > 0)
+        throw new ZenotiAuthError(
+          'RATE_LIMITED',
+          `Zenoti rate limit reached at the token endpoint; retry after ${Math.ceil(pauseLeft / 1000)} s.`,
+          { status: 429, retryAfterMs: pauseLeft },
+        );
       // No refresh running (or one whose request was cancelled before it could settle): run our own.
       if (!flight || Date.now() - flight.since >= deadlineMs)
         return raceAbort(this.#fly(key, principal), signal);
@@ -583,6 +599,10 @@ export class ZenotiAuth {
   }
 
   async #renew(key: string, principal: string | undefined): Promise<TokenSet> {
+    // After a fault with no token alive, the next try waits out the pause: every caller that
+    // comes meanwhile joins this one flight instead of starting token calls of its own.
+    const pause = this.#state.pauses.get(key);
+    if (pause && pause.until > this.#o.now()) await sleep(pause.until - this.#o.now());
     const store = this.#store;
     const started = this.#state.sessionClock;
     let lock: TokenStoreLock | undefined;
@@ -628,17 +648,31 @@ export class ZenotiAuth {
       // still alive, and still the stored one, serves until it expires; the refresh is tried again
       // after a pause. Had Zenoti refreshed after all, the old token's first 401 starts recovery.
       // A final answer (4xx, 501, a rejected password) is the callers' error at once.
-      if (
-        !PASSING.has(error) ||
-        !still ||
-        still.accessToken !== current?.accessToken ||
-        !this.#isAlive(still, key)
-      )
+      if (!PASSING.has(error)) throw error;
+      if (!still || still.accessToken !== current?.accessToken || !this.#isAlive(still, key)) {
+        this.#pause(key, error);
         throw error;
+      }
       return this.#ride(key, still, `refresh failed (${error.code})`, error.retryAfterMs);
     } finally {
       await this.#safe(() => lock?.release(), 'unlock failed; the lock will expire');
     }
+  }
+
+  /**
+   * A passing failure with no token alive: no token call under `key` before Zenoti's Retry-After
+   * (429), or, after any other fault, before the delay the backoff would take next.
+   */
+  #pause(key: string, error: ZenotiAuthError): void {
+    const pauses = this.#state.pauses;
+    const { minDelayMs, maxDelayMs, retries } = this.#o.retry;
+    const ms =
+      error.code === 'RATE_LIMITED'
+        ? (error.retryAfterMs ?? 0)
+        : Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(retries, 20));
+    pauses.delete(key);
+    pauses.set(key, { until: this.#o.now() + ms, error });
+    bound(pauses, 1_000);
   }
 
   /**
@@ -720,6 +754,7 @@ export class ZenotiAuth {
     );
     this.#state.rejected.delete(key);
     this.#state.rides.delete(key);
+    this.#state.pauses.delete(key);
     this.#emit('token', principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
     return set;
   }

@@ -59,6 +59,23 @@ describe('option validation', () => {
     ['now that is not a function', { apiKey: 'k', now: 0 }, 'now'],
     ['misspelled option', { apikey: 'k' }, 'apikey'],
     ['shareInFlight of wrong type', { apiKey: 'k', shareInFlight: 'no' }, 'shareInFlight'],
+    ['a NUL in the apiKey', { apiKey: `${'k'.repeat(32)}\u0000evil` }, 'apiKey'],
+    ['a non-ASCII apiKey', { apiKey: `${'k'.repeat(32)}é` }, 'apiKey'],
+    ['a DEL in the appSecret', { app: { ...app, appSecret: 's3cret\u007fvalue' } }, 'app.appSecret'],
+    ['a newline in the password', { app, user: { username: 'u', password: 'pass\nword' } }, 'user.password'],
+    ['a NUL in the username', { app, user: { username: 'u\u0000', password: 'p' } }, 'user.username'],
+    ['a control character in the appId', { app: { ...app, appId: 'APP\u0007' } }, 'app.appId'],
+    ['baseURL spelt as axios spells it', { apiKey: 'k', baseURL: 'https://api.zenoti.com' }, 'baseURL'],
+    ['a base URL ending in /v1', { apiKey: 'k', baseUrl: 'https://api.zenoti.com/v1' }, 'baseUrl'],
+    ['a base URL ending in /v1/', { apiKey: 'k', baseUrl: 'https://api.zenoti.com/v1/' }, 'baseUrl'],
+    ['a base URL with an empty query', { apiKey: 'k', baseUrl: 'https://api.zenoti.com/?' }, 'baseUrl'],
+    ['a base URL with a fragment', { apiKey: 'k', baseUrl: 'https://api.zenoti.com/#top' }, 'baseUrl'],
+    ['a base URL without a scheme', { apiKey: 'k', baseUrl: 'localhost:4010' }, 'baseUrl'],
+    [
+      'an allowed origin with a path',
+      { apiKey: 'k', allowedOrigins: ['https://a.example/x'] },
+      'allowedOrigins[0]',
+    ],
   ];
 
   it.each(cases)('rejects %s, naming the field', (_name, options, field) => {
@@ -78,6 +95,40 @@ describe('option validation', () => {
     ]) {
       expect(new ZenotiAuth({ apiKey: 'k'.repeat(64), baseUrl }).baseUrl).toBe(baseUrl.replace(/\/$/, ''));
     }
+  });
+
+  it('says what is wrong with a base URL, and which option a near miss meant', () => {
+    expect(attempt({ apiKey: 'k', baseUrl: 'localhost:4010' }).message).toContain(
+      'is missing http:// or https://',
+    );
+    expect(attempt({ apiKey: 'k', baseUrl: '127.0.0.1:4010' }).message).toContain(
+      'is missing http:// or https://',
+    );
+    expect(attempt({ apiKey: 'k', baseUrl: 'https://api.zenoti.com/v1' }).message).toContain(
+      'must not end in /v1',
+    );
+    expect(attempt({ apiKey: 'k', baseURL: 'http://127.0.0.1:1' }).message).toContain(
+      'did you mean "baseUrl"?',
+    );
+    expect(attempt({ api_key: 'k' }).message).toContain('did you mean "apiKey"?');
+    expect(attempt({ app: { ...app, appsecret: 'x' } }).message).toContain('did you mean "appSecret"?');
+  });
+
+  it('accepts a gateway path prefix in the base URL, and passwords with spaces and non-ASCII letters', () => {
+    expect(new ZenotiAuth({ apiKey: 'k'.repeat(64), baseUrl: 'https://gw.example/zenoti/' }).baseUrl).toBe(
+      'https://gw.example/zenoti',
+    );
+    expect(new ZenotiAuth({ app, user: { username: 'api.user', password: 'pâss wörd 1' } }).mode).toBe(
+      'token',
+    );
+  });
+
+  it('rejects a key with a character that is illegal in a header before it reaches Headers, without echoing it', () => {
+    const key = `${'a1'.repeat(16)}\u0000tail-of-the-key`;
+    const error = attempt({ apiKey: key });
+    expect(error.message).toContain('visible ASCII');
+    expect(error.message).not.toContain('tail-of-the-key');
+    expect(JSON.stringify(error)).not.toContain('tail-of-the-key');
   });
 
   it('accepts app-only credentials (end-user logins) and app plus service user', () => {
