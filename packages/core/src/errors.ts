@@ -20,8 +20,6 @@ export type ZenotiAuthErrorCode =
   | 'UNAUTHORIZED'
   /** The caller's AbortSignal fired. */
   | 'ABORTED'
-  /** The URL is not allowed to receive credentials. */
-  | 'ORIGIN_NOT_ALLOWED'
   /** The token store failed (e.g. Redis unreachable) in a way the engine could not work around. */
   | 'STORE';
 
@@ -29,8 +27,18 @@ export interface ZenotiAuthErrorOptions {
   status?: number | undefined;
   field?: string | undefined;
   retryAfterMs?: number | undefined;
+  /** @default true for `TIMEOUT`, `NETWORK`, `RATE_LIMITED` and `STORE`, false for the others */
+  transient?: boolean | undefined;
   cause?: unknown;
 }
+
+/** Codes that are transient unless said otherwise: the same call may succeed later. */
+const TRANSIENT_CODES: ReadonlySet<ZenotiAuthErrorCode> = new Set([
+  'TIMEOUT',
+  'NETWORK',
+  'RATE_LIMITED',
+  'STORE',
+]);
 
 /**
  * The one error class of zenoti-auth. Its message never contains a key, password,
@@ -45,18 +53,46 @@ export class ZenotiAuthError extends Error {
   declare readonly field: string | undefined;
   /** For `RATE_LIMITED`: how long Zenoti asked to wait. */
   declare readonly retryAfterMs: number | undefined;
+  /**
+   * Whether the failure is passing (a 5xx the retries did not cure, a timeout, a dropped connection,
+   * a 429): it took nothing away, and the same call may succeed later. A final failure (a rejected
+   * password, a 4xx, bad options) repeats until something changes.
+   */
+  declare readonly transient: boolean;
 
-  constructor(code: ZenotiAuthErrorCode, message: string, { cause, ...rest }: ZenotiAuthErrorOptions = {}) {
+  constructor(
+    code: ZenotiAuthErrorCode,
+    message: string,
+    { cause, transient = TRANSIENT_CODES.has(code), ...rest }: ZenotiAuthErrorOptions = {},
+  ) {
     // Adapters pass messages with their own `[@zenoti-auth/x] ` prefix; those are kept.
     super(/^\[@zenoti-auth\//.test(message) ? message : `[@zenoti-auth/core] ${message}`, { cause });
-    Object.assign(this, { code, status: undefined, field: undefined, retryAfterMs: undefined }, rest);
+    Object.assign(
+      this,
+      { code, status: undefined, field: undefined, retryAfterMs: undefined, transient },
+      rest,
+    );
   }
 
   /** Serialises without `cause` details that could hold upstream bodies; absent fields are left out. */
   toJSON(): Record<string, unknown> {
-    const { name, code, message, status, field, retryAfterMs } = this;
-    return JSON.parse(JSON.stringify({ name, code, message, status, field, retryAfterMs }));
+    const { name, code, message, status, field, retryAfterMs, transient } = this;
+    return JSON.parse(JSON.stringify({ name, code, message, status, field, retryAfterMs, transient }));
   }
+}
+
+/**
+ * The `INVALID_OPTIONS` error of any zenoti-auth package, in one format:
+ * `[@zenoti-auth/<package>] Option "<field>" <problem>.` — `problem` never quotes a value (it may be a secret).
+ */
+export function invalidOption(packageName: string, field: string, problem: string): ZenotiAuthError {
+  return new ZenotiAuthError(
+    'INVALID_OPTIONS',
+    `[@zenoti-auth/${packageName}] Option "${field}" ${problem}.`,
+    {
+      field,
+    },
+  );
 }
 
 export function isZenotiAuthError(value: unknown): value is ZenotiAuthError {

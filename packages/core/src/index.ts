@@ -1,4 +1,11 @@
-export { isZenotiAuthError, ZenotiAuthError, type ZenotiAuthErrorCode } from './errors.ts';
+export { DEFAULTS } from './defaults.ts';
+export {
+  invalidOption,
+  isZenotiAuthError,
+  ZenotiAuthError,
+  type ZenotiAuthErrorCode,
+  type ZenotiAuthErrorOptions,
+} from './errors.ts';
 export type {
   ErrorEvent,
   InvalidatedEvent,
@@ -31,11 +38,13 @@ export {
   type ZenotiUser,
 } from './options.ts';
 
+export { onCloudflareWorkers } from './runtime.ts';
 export { parseZenotiDate } from './time.ts';
 export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock, TokenStoreLockOptions } from './types.ts';
 export { isLoopbackHost } from './validate.ts';
 export {
   type AuthorizationOptions,
+  isZenotiAuth,
   type LoginInput,
   type LoginResult,
   ZenotiAuth,

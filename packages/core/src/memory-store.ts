@@ -1,8 +1,5 @@
 import type { TokenSet, TokenStore } from './types.ts';
 
-/** Internal fast read of in-process stores; shared by every copy of this package through the registry. */
-export const PEEK: unique symbol = Symbol.for('@zenoti-auth/core/v1/peek') as never;
-
 export interface MemoryTokenStoreOptions {
   /** Most entries kept; the least recently used go first. @default 10_000 */
   maxEntries?: number;
@@ -39,17 +36,6 @@ export class MemoryTokenStore implements TokenStore {
   /** Number of entries held (expired ones included until touched). */
   get size(): number {
     return this.#entries.size;
-  }
-
-  /**
-   * The entry without the TTL check (no clock read): for the engine's hot path, which checks the
-   * access token's own expiry — always earlier than the entry's TTL.
-   */
-  [PEEK](key: string): TokenSet | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    entry.used = true;
-    return entry.value;
   }
 
   get(key: string): TokenSet | undefined {

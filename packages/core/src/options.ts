@@ -1,3 +1,4 @@
+import { DEFAULTS } from './defaults.ts';
 import type { ZenotiAuthEvent } from './events.ts';
 import type { TokenStore } from './types.ts';
 
@@ -22,46 +23,49 @@ export interface ZenotiUser {
 
 /** Retries of token-endpoint faults (5xx, timeouts, dropped connections) with full-jitter backoff. */
 export interface RetryOptions {
-  /** Further attempts after the first. @default 3 */
+  /** Further attempts after the first. @default {@link DEFAULTS}.retry.retries */
   retries?: number;
-  /** Base delay of the backoff. @default 200 */
+  /** Base delay of the backoff. @default {@link DEFAULTS}.retry.minDelayMs */
   minDelayMs?: number;
-  /** Largest single delay. @default 5_000 */
+  /** Largest single delay. @default {@link DEFAULTS}.retry.maxDelayMs */
   maxDelayMs?: number;
-  /** Time limit for one token acquisition, all attempts and waits included. @default 30_000 */
+  /** Time limit for one token acquisition, all attempts and waits included. @default {@link DEFAULTS}.retry.deadlineMs */
   deadlineMs?: number;
 }
 
 /** How `fetch()` and token calls answer `429 Too Many Requests`. */
 export interface RateLimitPolicy {
-  /** Longest single `Retry-After` wait honoured; longer ones fail with `RATE_LIMITED`. @default 10_000 */
+  /** Longest single `Retry-After` wait honoured; longer ones fail with `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxWaitMs */
   maxWaitMs?: number;
-  /** Retries after 429 for one call. @default 2 */
+  /** Retries after 429 for one call. @default {@link DEFAULTS}.rateLimit.maxRetries */
   maxRetries?: number;
 }
 
 interface CommonOptions {
-  /** Zenoti API base URL. Must be https, except for loopback hosts. @default 'https://api.zenoti.com' */
+  /**
+   * Zenoti API base URL: an origin, optionally with a gateway path prefix (never `…/v1`). Must be
+   * https, except for loopback hosts. @default {@link DEFAULTS}.baseUrl
+   */
   baseUrl?: string;
   /** Further origins (e.g. `https://api.zenoti.eu`) that may receive credentials. @default [] */
   allowedOrigins?: readonly string[];
   /** Where token sets live. @default the process-wide MemoryTokenStore */
   store?: TokenStore;
-  /** Refresh this long before the access token expires (capped at a quarter of the token's lifetime). @default 300_000 */
+  /** Refresh this long before the access token expires (capped at a quarter of the token's lifetime). @default {@link DEFAULTS}.refreshWindowMs */
   refreshWindowMs?: number;
-  /** Time limit for one HTTP call to the token endpoint. @default 10_000 */
+  /** Time limit for one HTTP call to the token endpoint. @default {@link DEFAULTS}.timeoutMs */
   timeoutMs?: number;
   /** Retries of token-endpoint faults. */
   retry?: RetryOptions;
   /** 429 handling, or `false` to return 429 responses untouched and fail token calls at once. */
   rateLimit?: RateLimitPolicy | false;
-  /** After Zenoti rejects a password, fail fast for this long instead of asking again. @default 60_000 */
+  /** After Zenoti rejects a password, fail fast for this long instead of asking again. @default {@link DEFAULTS}.credentialsCooldownMs */
   credentialsCooldownMs?: number;
   /**
    * Whether callers await a refresh started by another caller (`true`), or wait for its result by
-   * polling the store (`false`). Use `false` on Cloudflare Workers, where a promise made in one
-   * request is cancelled when that request ends (the Hono adapter does this by itself there).
-   * @default true
+   * polling the store (`false`). `false` suits Cloudflare Workers, where a promise made in one
+   * request is cancelled when that request ends.
+   * @default {@link DEFAULTS}.shareInFlight
    */
   shareInFlight?: boolean;
   /** The fetch to use. @default globalThis.fetch */
@@ -110,4 +114,5 @@ export interface ResolvedOptions {
   onEvent: ((event: ZenotiAuthEvent) => void) | undefined;
 }
 
-export const DEFAULT_BASE_URL = 'https://api.zenoti.com';
+/** Zenoti's API origin, the default `baseUrl`. */
+export const DEFAULT_BASE_URL = DEFAULTS.baseUrl;

@@ -6,17 +6,6 @@ import { parseRetryAfter, sleep } from './time.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
 
-/**
- * Errors `grant()` gave up on after retrying (5xx, timeouts, dropped connections) or after a 429
- * past the budget: passing faults, which took no token away. Anything else it throws is final.
- */
-export const PASSING = new WeakSet<object>();
-
-function passing<E extends object>(error: E): E {
-  PASSING.add(error);
-  return error;
-}
-
 export type GrantBody =
   | { grant_type: 'password'; user_name: string; password: string }
   | { grant_type: 'refresh_token'; refresh_token: string };
@@ -40,7 +29,7 @@ export function rateLimitWait(
     o.rateLimit !== false &&
     retries < o.rateLimit.maxRetries &&
     waitMs <= o.rateLimit.maxWaitMs &&
-    o.now() + waitMs < deadline;
+    Date.now() + waitMs < deadline;
   const number = (name: string): number | undefined => {
     const n = Number.parseFloat(headers.get(name) ?? '');
     return Number.isFinite(n) ? n : undefined;
@@ -136,13 +125,14 @@ export class TokenClient {
         ...grant,
       }),
     };
-    const deadline = now() + retry.deadlineMs;
+    // The deadline is a wait, so real time; the token's own times (expiry) are on the engine clock.
+    const deadline = Date.now() + retry.deadlineMs;
     let faults = 0;
     let limited = 0;
     for (;;) {
-      const remaining = deadline - now();
+      const remaining = deadline - Date.now();
       if (remaining <= 0)
-        throw passing(new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`));
+        throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
       const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, remaining));
       // An oversized body is no token response, however often it is asked for.
       if (attempt instanceof ZenotiAuthError && attempt.code === 'INVALID_RESPONSE') throw attempt;
@@ -150,12 +140,7 @@ export class TokenClient {
       if (!(attempt instanceof ZenotiAuthError)) {
         const { response, body } = attempt;
         const status = response.status;
-        let waitMs: number;
-        try {
-          waitMs = rateLimitWait(this.#o, this.#events, response, limited, deadline);
-        } catch (error) {
-          throw passing(error as object);
-        }
+        const waitMs = rateLimitWait(this.#o, this.#events, response, limited, deadline);
         if (status === 429) {
           limited++;
           await sleep(waitMs);
@@ -176,17 +161,18 @@ export class TokenClient {
             `Zenoti rejected the ${grant.grant_type === 'password' ? `user credentials of account "${app.accountName}"` : 'refresh token'}.${said}`,
             { status },
           );
+        // Only 500, 502, 503 and 504 are worth another attempt: they are transient, the rest final.
+        const retryable = effective > 499 && effective < 505 && effective !== 501;
         failure = new ZenotiAuthError(
           'TOKEN_ENDPOINT',
           `Token endpoint answered HTTP ${status}${status > 299 && status < 400 ? ' (a redirect: not followed)' : ''}.${said}`,
-          { status },
+          { status, transient: retryable },
         );
-        // Only 500, 502, 503 and 504 are worth another attempt.
-        if (effective < 500 || effective > 504 || effective === 501) throw failure;
+        if (!retryable) throw failure;
       }
-      if (faults++ >= retry.retries) throw passing(failure);
+      if (faults++ >= retry.retries) throw failure;
       const delay = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (faults - 1)) * Math.random();
-      if (now() + delay >= deadline) throw passing(failure);
+      if (Date.now() + delay >= deadline) throw failure;
       await sleep(delay);
     }
   }

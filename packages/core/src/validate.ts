@@ -1,6 +1,7 @@
+import { DEFAULTS } from './defaults.ts';
 import { ZenotiAuthError } from './errors.ts';
 import { isHeaderSafe } from './header.ts';
-import { DEFAULT_BASE_URL, type ResolvedOptions } from './options.ts';
+import type { ResolvedOptions } from './options.ts';
 import { isRecord } from './token-response.ts';
 
 type Input = Record<string, unknown> | undefined;
@@ -124,20 +125,35 @@ function origin(value: unknown, field: string, prefix?: 'path prefix'): URL {
   return url;
 }
 
+/** Every option `ZenotiAuth` takes, in the order the README's table lists them. */
+export const OPTION_NAMES = [
+  'apiKey',
+  'app',
+  'user',
+  'baseUrl',
+  'allowedOrigins',
+  'store',
+  'refreshWindowMs',
+  'timeoutMs',
+  'retry',
+  'rateLimit',
+  'credentialsCooldownMs',
+  'shareInFlight',
+  'fetch',
+  'now',
+  'onEvent',
+] as const;
+
 /** Validates user options and applies defaults. Throws `INVALID_OPTIONS` naming the field. */
 export function resolveOptions(input: unknown): ResolvedOptions {
-  const o = object(
-    input,
-    'options',
-    'apiKey app user baseUrl allowedOrigins store refreshWindowMs timeoutMs retry rateLimit credentialsCooldownMs shareInFlight fetch now onEvent',
-  ) as Record<string, unknown>;
+  const o = object(input, 'options', OPTION_NAMES.join(' ')) as Record<string, unknown>;
   const hasKey = o.apiKey !== undefined;
   if (hasKey === (o.app !== undefined)) fail('apiKey', 'or "app" must be given (one, not both)');
   if (hasKey && o.user !== undefined) fail('user', 'needs "app", not "apiKey"');
 
   const a = hasKey ? undefined : object(o.app, 'app', 'accountName appId appSecret deviceId');
   const u = o.user === undefined ? undefined : object(o.user, 'user', 'username password');
-  const base = origin(o.baseUrl ?? DEFAULT_BASE_URL, 'baseUrl', 'path prefix');
+  const base = origin(o.baseUrl ?? DEFAULTS.baseUrl, 'baseUrl', 'path prefix');
   const allowed = new Set([base.origin]);
   if (o.allowedOrigins !== undefined) {
     if (!Array.isArray(o.allowedOrigins)) fail('allowedOrigins', 'must be an array');
@@ -152,11 +168,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
 
   const r =
     o.retry === undefined ? undefined : object(o.retry, 'retry', 'retries minDelayMs maxDelayMs deadlineMs');
+  const d = DEFAULTS;
   const retry = {
-    retries: number(r?.retries, 'retry.retries', 3, false, true),
-    minDelayMs: number(r?.minDelayMs, 'retry.minDelayMs', 200),
-    maxDelayMs: number(r?.maxDelayMs, 'retry.maxDelayMs', 5_000),
-    deadlineMs: number(r?.deadlineMs, 'retry.deadlineMs', 30_000, true),
+    retries: number(r?.retries, 'retry.retries', d.retry.retries, false, true),
+    minDelayMs: number(r?.minDelayMs, 'retry.minDelayMs', d.retry.minDelayMs),
+    maxDelayMs: number(r?.maxDelayMs, 'retry.maxDelayMs', d.retry.maxDelayMs),
+    deadlineMs: number(r?.deadlineMs, 'retry.deadlineMs', d.retry.deadlineMs, true),
   };
   if (retry.maxDelayMs < retry.minDelayMs) fail('retry.maxDelayMs', 'must be >= retry.minDelayMs');
   let rateLimit: ResolvedOptions['rateLimit'] = false;
@@ -164,8 +181,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     const l =
       o.rateLimit === undefined ? undefined : object(o.rateLimit, 'rateLimit', 'maxWaitMs maxRetries');
     rateLimit = {
-      maxWaitMs: number(l?.maxWaitMs, 'rateLimit.maxWaitMs', 10_000),
-      maxRetries: number(l?.maxRetries, 'rateLimit.maxRetries', 2, false, true),
+      maxWaitMs: number(l?.maxWaitMs, 'rateLimit.maxWaitMs', d.rateLimit.maxWaitMs),
+      maxRetries: number(l?.maxRetries, 'rateLimit.maxRetries', d.rateLimit.maxRetries, false, true),
     };
   }
 
@@ -185,12 +202,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     baseOrigin: base.origin,
     allowedOrigins: allowed,
     store,
-    refreshWindowMs: number(o.refreshWindowMs, 'refreshWindowMs', 300_000),
-    timeoutMs: number(o.timeoutMs, 'timeoutMs', 10_000, true),
+    refreshWindowMs: number(o.refreshWindowMs, 'refreshWindowMs', d.refreshWindowMs),
+    timeoutMs: number(o.timeoutMs, 'timeoutMs', d.timeoutMs, true),
     retry,
     rateLimit,
-    credentialsCooldownMs: number(o.credentialsCooldownMs, 'credentialsCooldownMs', 60_000),
-    shareInFlight: is(o.shareInFlight, 'shareInFlight', 'boolean', true),
+    credentialsCooldownMs: number(o.credentialsCooldownMs, 'credentialsCooldownMs', d.credentialsCooldownMs),
+    shareInFlight: is(o.shareInFlight, 'shareInFlight', 'boolean', d.shareInFlight),
     fetch: is(o.fetch, 'fetch', 'function'),
     now: is(o.now, 'now', 'function', Date.now),
     onEvent: is(o.onEvent, 'onEvent', 'function'),

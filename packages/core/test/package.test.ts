@@ -7,14 +7,18 @@ import { describe, expect, it } from 'vitest';
 const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
 
 const EXPORTS = [
+  'DEFAULTS',
   'DEFAULT_BASE_URL',
   'MemoryTokenStore',
   'ZenotiAuth',
   'ZenotiAuthError',
   'defaultTokenStore',
   'formatAuthorization',
+  'invalidOption',
   'isLoopbackHost',
+  'isZenotiAuth',
   'isZenotiAuthError',
+  'onCloudflareWorkers',
   'parseAuthorization',
   'parseZenotiDate',
   'redact',
@@ -27,6 +31,17 @@ describe('built package', () => {
     const cjs = createRequire(import.meta.url)(dist('index.cjs'));
     expect(Object.keys(esm).sort()).toEqual(EXPORTS);
     expect(Object.keys(cjs).sort()).toEqual(EXPORTS);
+  });
+
+  it('recognises an engine made by the other copy (ESM ↔ CJS), and nothing else', async () => {
+    const esm = await import(dist('index.mjs'));
+    const cjs = createRequire(import.meta.url)(dist('index.cjs'));
+    const fromEsm = new esm.ZenotiAuth({ apiKey: 'k'.repeat(64) });
+    const fromCjs = new cjs.ZenotiAuth({ apiKey: 'k'.repeat(64) });
+    expect(cjs.isZenotiAuth(fromEsm)).toBe(true);
+    expect(esm.isZenotiAuth(fromCjs)).toBe(true);
+    for (const other of [null, undefined, {}, { authorization: () => 'x' }, 'engine'])
+      expect(esm.isZenotiAuth(other)).toBe(false);
   });
 
   it('imports nothing at all: no node: modules, no packages', () => {

@@ -1,0 +1,77 @@
+import { formatAuthorization } from './header.ts';
+import { acceptedId, type StoreState } from './key-state.ts';
+import { isFresh, refreshWindow } from './refresh-policy.ts';
+import type { ResilientStore } from './resilient-store.ts';
+import type { TokenSet } from './types.ts';
+
+/** The last header made for the service user, with what the hot path needs to reuse it. */
+interface Memo {
+  set: TokenSet;
+  header: string;
+  promise: Promise<string>;
+  /** When the set enters its refresh window (engine clock). */
+  refreshAt: number;
+  /** `StoreState.epoch` when the memo was last known good (a 401 or a pause anywhere moves it on). */
+  epoch: number;
+  /** `acceptedId()` of the token, computed once. */
+  id: string;
+}
+
+/**
+ * The service user's `Authorization` value without waiting, when its token is fresh in an
+ * in-process store: one store read, one clock read, no allocation. Anything else (a remote store,
+ * a token due for refresh, a pause) is left to the token cycle.
+ */
+export class ServiceUserHeader {
+  readonly #store: ResilientStore;
+  readonly #state: StoreState;
+  readonly #now: () => number;
+  readonly #refreshWindowMs: number;
+  #memo: Memo | undefined;
+
+  constructor(store: ResilientStore, state: StoreState, now: () => number, refreshWindowMs: number) {
+    this.#store = store;
+    this.#state = state;
+    this.#now = now;
+    this.#refreshWindowMs = refreshWindowMs;
+  }
+
+  /** The ready header and its promise, or `undefined` when the slow path must decide. */
+  ready(key: string | undefined): Memo | undefined {
+    if (key === undefined) return undefined;
+    const set = this.#store.readNow(key);
+    if (set === undefined) return undefined;
+    const memo = this.#memo;
+    const now = this.#now();
+    if (memo?.set === set && memo.epoch === this.#state.epoch && now < memo.refreshAt) return memo;
+    const keyState = this.#state.peek(key);
+    const pause = keyState?.pause;
+    if (pause?.reason === 'credentials' && pause.until > now) return undefined;
+    if (!isFresh(set, now, this.#refreshWindowMs, keyState?.rejectedToken)) return undefined;
+    this.headerOf(set);
+    return this.#memo;
+  }
+
+  /** The `bearer …` value of `set`, remembered for the next call. */
+  headerOf(set: TokenSet): string {
+    let memo = this.#memo;
+    if (memo?.set !== set) {
+      const header = formatAuthorization('bearer', set.accessToken);
+      memo = {
+        set,
+        header,
+        promise: Promise.resolve(header),
+        refreshAt: set.accessTokenExpiresAt - refreshWindow(set, this.#refreshWindowMs),
+        epoch: this.#state.epoch,
+        id: acceptedId(set.accessToken),
+      };
+      this.#memo = memo;
+    } else memo.epoch = this.#state.epoch;
+    return memo.header;
+  }
+
+  /** `acceptedId()` of `header`'s token when it is the remembered one (saves slicing it again). */
+  idOf(header: string): string | undefined {
+    return header === this.#memo?.header ? this.#memo.id : undefined;
+  }
+}

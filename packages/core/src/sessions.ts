@@ -1,0 +1,110 @@
+import type { EngineParts } from './engine-parts.ts';
+import { isZenotiAuthError } from './errors.ts';
+import type { Emitter } from './events.ts';
+import { parseAuthorization } from './header.ts';
+import { acceptedId, type StoreState } from './key-state.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { ResilientStore } from './resilient-store.ts';
+import { raceAbort } from './time.ts';
+import type { TokenClient } from './token-client.ts';
+import type { TokenCycle } from './token-cycle.ts';
+import type { TokenSet } from './types.ts';
+
+/** 401s on a token obtained within this long after a 401-triggered refresh are not taken as token death. */
+const UNAUTHORIZED_REFRESH_GUARD_MS = 30_000;
+
+/**
+ * Where sessions start and end: `login()`, `logout()` and `revoke()`, and the 401 that proves a
+ * token dead. Starting or ending a session fences refreshes that began before: they do not store.
+ */
+export class Sessions {
+  readonly #o: ResolvedOptions;
+  readonly #events: Emitter;
+  readonly #client: TokenClient;
+  readonly #store: ResilientStore;
+  readonly #state: StoreState;
+  readonly #cycle: TokenCycle;
+
+  constructor({ o, events, client, store, state }: EngineParts, cycle: TokenCycle) {
+    this.#o = o;
+    this.#events = events;
+    this.#client = client;
+    this.#store = store;
+    this.#state = state;
+    this.#cycle = cycle;
+  }
+
+  /** Signs a user in under `key` with a password grant; the password is used once, never stored. */
+  async login(
+    key: string,
+    principal: string,
+    user: { username: string; password: string },
+    signal: AbortSignal | undefined,
+  ): Promise<TokenSet> {
+    const previous = await this.#store.read(key);
+    const set = await raceAbort(
+      this.#cycle.grant(
+        { grant_type: 'password', user_name: user.username, password: user.password },
+        previous,
+      ),
+      signal,
+    );
+    // Only a login that succeeded replaces the session: refreshes running before it, or while it
+    // is being stored, do not store theirs.
+    this.#state.newSession(key);
+    await this.#cycle.save(key, set, 'password', principal);
+    this.#state.newSession(key);
+    return set;
+  }
+
+  /** Ends the session under `key`: forgets it, then tells Zenoti. `revoked` is false if Zenoti could not be told. */
+  async end(
+    key: string,
+    principal: string | undefined,
+    reason: 'logout' | 'revoke',
+  ): Promise<{ revoked: boolean }> {
+    // Refreshes running now, or starting before the delete lands, do not bring the session back;
+    // callers from now on do not join them.
+    this.#state.newSession(key);
+    this.#state.change(key).flight = undefined;
+    const set = await this.#store.read(key);
+    await this.#cycle.forget(key);
+    this.#state.newSession(key);
+    if (!set) return { revoked: false };
+    this.#cycle.announce('invalidated', principal, set, { reason });
+    try {
+      return { revoked: await this.#client.revoke(set.accessToken) };
+    } catch (error) {
+      if (isZenotiAuthError(error)) this.#events.emit({ type: 'error', principal, error });
+      return { revoked: false };
+    }
+  }
+
+  /**
+   * Marks `rejectedHeader`'s token dead after a 401, only if it is still the current one
+   * (compare-and-delete), so a burst of 401s for one token causes one refresh.
+   */
+  async invalidate(key: string, principal: string | undefined, rejectedHeader: string): Promise<boolean> {
+    const token = parseAuthorization(rejectedHeader);
+    if (token?.scheme !== 'bearer') return false;
+    const current = await this.#store.read(key);
+    const known = this.#state.peek(key);
+    const guard = known?.lastUnauthorizedAt;
+    const now = this.#o.now();
+    if (
+      current?.accessToken !== token.credential ||
+      known?.rejectedToken === token.credential ||
+      // A token minted right after a 401 and never accepted since: the 401 is about permissions, not the token.
+      (guard !== undefined &&
+        now - guard < UNAUTHORIZED_REFRESH_GUARD_MS &&
+        !this.#state.accepted.has(acceptedId(token.credential)))
+    )
+      return false;
+    const state = this.#state.change(key);
+    state.rejectedToken = token.credential;
+    state.lastUnauthorizedAt = now;
+    this.#state.epoch++;
+    this.#cycle.announce('invalidated', principal, token.credential, { reason: 'unauthorized' });
+    return true;
+  }
+}
