@@ -103,7 +103,9 @@ function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: s
  * only the opaque principal id in an httpOnly, signed, `SameSite` cookie; `principal` reads it for
  * `zenotiAuth({ principal })`; `logout` revokes and deletes the cookie. Both POST handlers accept
  * only same-origin posts (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to the app's own or
- * listed in `origins`), else 403. Configuration mistakes throw `INVALID_OPTIONS` at once.
+ * listed in `origins`), else 403. Failed sign-ins are limited per username and per client address
+ * (see `limit`): over the budget, `login` answers 429 with `Retry-After` before calling Zenoti.
+ * Configuration mistakes throw `INVALID_OPTIONS` at once.
  *
  * @example
  * ```ts
