@@ -1,11 +1,5 @@
 import { ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
-
-/** True on Cloudflare Workers (workerd), where a promise made in one request dies with that request. */
-export function onWorkers(): boolean {
-  return (
-    (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers'
-  );
-}
+import { onWorkers } from './runtime.ts';
 
 /**
  * Builds an engine. On Workers, unless `shareInFlight` is set, a request waiting for another

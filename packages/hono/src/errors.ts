@@ -86,6 +86,11 @@ export function toHTTPException(error: ZenotiAuthError, signIn = false): HTTPExc
   );
 }
 
+/** A request without a signed-in user where one is required (`principalFallback: 'refuse'`): 401. */
+export function signInRequired(): HTTPException {
+  return toHTTPException(new ZenotiError('LOGIN_REQUIRED', 'No signed-in user for this request.'));
+}
+
 /** Rethrows `error`, as an `HTTPException` when it is a `ZenotiAuthError`. */
 export function rethrow(error: unknown, signIn?: boolean): never {
   throw isZenotiAuthError(error) ? toHTTPException(error, signIn) : error;

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { httpError, invalid, zenotiOf } from './errors.ts';
 import { allowed, checkPath, compileAllowList } from './path-guard.ts';
+import { compileForwardHeaders, forwardedHeaders, relayedHeaders } from './proxy-headers.ts';
 import type { ZenotiAuthEnv } from './types.ts';
 
 /** Options of `zenotiProxy()`. */
@@ -18,14 +19,14 @@ export interface ZenotiProxyOptions {
    * @default ''
    */
   prefix?: string;
+  /**
+   * Further request headers to forward, besides `Accept`, `Accept-Language`, `Content-Type`,
+   * `If-None-Match`, `If-Modified-Since` and `Cache-Control`. Credentials, cookies, `Host`,
+   * hop-by-hop, forwarding, client-IP, method-override and URL-rewrite headers cannot be named.
+   * @default []
+   */
+  forwardHeaders?: readonly string[];
 }
-
-/** Request headers never forwarded: credentials, cookies, hop-by-hop, host, and what fetch sets itself. */
-const DROP =
-  /^(?:authorization|cookie|host|proxy-.*|connection|keep-alive|te|trailer|transfer-encoding|upgrade|content-length|accept-encoding|expect|forwarded|x-forwarded-.*|x-real-ip)$/;
-/** Response headers passed back; everything else (`Set-Cookie` first of all) is dropped. */
-const PASS =
-  /^(?:content-type|content-language|cache-control|etag|last-modified|expires|retry-after|ratelimit-.*|organization-ratelimit-limit|api-ratelimit-limit)$/;
 
 /** The request target as received, when the runtime keeps it (Node: before URL normalisation removes `..`). */
 function rawTarget(env: unknown): string | undefined {
@@ -35,13 +36,15 @@ function rawTarget(env: unknown): string | undefined {
 
 /**
  * A same-origin gateway to Zenoti for the browser: forwards an allow-list of methods and paths,
- * with the credential of `c.var.zenoti` (mount `zenotiAuth()` before it). The browser's
- * `Authorization`, `Cookie`, `Proxy-*`, `Forwarded`/`X-Forwarded-*`, `Host` and hop-by-hop headers
- * are dropped. The host is never the client's choice: paths with `//`, `\`, `%2f`, `%5c`,
- * `%25`, dot segments (raw or encoded) or control characters get 400 before anything is sent;
- * paths off the list 404, a listed path with another method 405 (`Allow` names the methods).
+ * with the credential of `c.var.zenoti` (mount `zenotiAuth()` before it), and an allow-list of
+ * request headers (see `forwardHeaders`). The host is never the client's choice: paths with `//`,
+ * `\`, `%2f`, `%5c`, `%25`, dot segments (raw or encoded) or control characters get 400 before
+ * anything is sent; paths off the list 404, a listed path with another method 405 (`Allow` names
+ * the methods). A redirect from Zenoti is never followed: it is answered 502 `UPSTREAM_REDIRECT`.
  * Bodies stream both ways; Zenoti's status, content type, caching and rate-limit headers
- * (`RateLimit-*`, `Organization-RateLimit-Limit`, `Retry-After`) come back, `Set-Cookie` never.
+ * (`RateLimit-*`, `Organization-RateLimit-Limit`, `Retry-After`) come back, `Set-Cookie` never,
+ * with `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox` (a body that is
+ * not JSON also gets `Content-Disposition: attachment`).
  *
  * @example
  * ```ts
@@ -59,6 +62,7 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
   options: ZenotiProxyOptions,
 ): MiddlewareHandler<E> {
   const rules = compileAllowList(options?.allow);
+  const forward = compileForwardHeaders(options.forwardHeaders);
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || !/^(?:\/[\w.~-]+)*$/.test(prefix) || /\/\.\.?(?:\/|$)/.test(prefix)) {
     invalid('prefix', 'must look like "/api/zenoti".');
@@ -83,11 +87,7 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
       throw httpError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.', { allow: verdict.join(', ') });
     }
 
-    const connection = (c.req.header('connection') ?? '').toLowerCase().split(/\s*,\s*/);
-    const headers = new Headers();
-    c.req.raw.headers.forEach((value, name) => {
-      if (!DROP.test(name) && !connection.includes(name)) headers.set(name, value);
-    });
+    const headers = forwardedHeaders(c.req.raw.headers, forward);
     const body = method === 'GET' || method === 'HEAD' ? null : c.req.raw.body;
     let res: Response;
     try {
@@ -98,6 +98,8 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
           headers,
           body,
           signal: c.req.raw.signal,
+          // Core hands a 3xx back as it is instead of following it (to another host, maybe).
+          redirect: 'manual',
           ...(body ? { duplex: 'half' } : {}),
         } as RequestInit,
       );
@@ -105,10 +107,12 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
       if (error instanceof HTTPException) throw error;
       throw httpError(502, 'UPSTREAM', 'Zenoti could not be reached.');
     }
-    const out = new Headers();
-    res.headers.forEach((value, name) => {
-      if (PASS.test(name)) out.set(name, value);
-    });
-    return new Response(res.body, { status: res.status, headers: out });
+    // A redirect is never followed nor passed on (its Location could send the browser anywhere);
+    // 304 Not Modified is no redirect but the answer to a conditional request.
+    if (res.status >= 300 && res.status < 400 && res.status !== 304) {
+      await res.body?.cancel().catch(() => undefined);
+      throw httpError(502, 'UPSTREAM_REDIRECT', 'Zenoti answered with a redirect, which is not followed.');
+    }
+    return new Response(res.body, { status: res.status, headers: relayedHeaders(res.headers) });
   };
 }

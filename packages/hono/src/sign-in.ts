@@ -3,7 +3,10 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import { deleteCookie, generateCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { httpError, invalid, rethrow, zenotiOf } from './errors.ts';
+import { defaultClientAddress, signInLimiter, type ZenotiSignInLimit } from './sign-in-limit.ts';
 import type { MaybePromise, ZenotiAuthEnv } from './types.ts';
+
+export type { ZenotiSignInLimit } from './sign-in-limit.ts';
 
 /** The session cookie. It holds only the opaque principal id (and your `subject`), signed with HMAC-SHA-256. */
 export interface ZenotiSessionCookieOptions {
@@ -31,6 +34,18 @@ export interface ZenotiSignInOptions<E extends Env = Env> {
   cookie: ZenotiSessionCookieOptions;
   /** Further origins whose pages may post the sign-in and sign-out forms; the app's own origin always may. @default [] */
   origins?: readonly string[];
+  /**
+   * The budget of failed sign-ins per username and per client address; over it, `login` answers
+   * 429 with `Retry-After` before calling Zenoti. `false` turns it off (e.g. when a gateway limits).
+   * @default { perUsername: 4, perAddress: 20, windowSeconds: 900, maxEntries: 10000 }
+   */
+  limit?: ZenotiSignInLimit | false;
+  /**
+   * The client's address, for `limit`. By default the socket's address on Node
+   * (`@hono/node-server`) and `CF-Connecting-IP` on Cloudflare Workers, never `X-Forwarded-For`:
+   * behind your own proxy, read the address it sets. `undefined`: only the per-username limit applies.
+   */
+  clientAddress?: (c: Context<E & ZenotiAuthEnv>) => string | undefined;
   /** After a login, a non-secret value to keep in the session next to the principal, e.g. the guest id. */
   subject?: (
     c: Context<E & ZenotiAuthEnv>,
@@ -66,6 +81,13 @@ function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: s
   }
   if (!/^(Strict|Lax)$/.test(String(cookie.sameSite)))
     invalid('cookie.sameSite', 'must be "Strict" or "Lax".');
+  const maxAge = cookie.maxAge;
+  // Hono would silently leave out a negative or NaN Max-Age, turning the cookie into a session cookie.
+  if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0)) {
+    invalid('cookie.maxAge', 'must be a positive number of seconds.');
+  }
+  // Hono would silently add Secure to a `prefix` cookie (a `__Host-`/`__Secure-` name fails below).
+  if (cookie.prefix && !cookie.secure) invalid('cookie.secure', 'must be true with a cookie prefix.');
   try {
     generateCookie(name, '', cookie);
   } catch (error) {
@@ -81,7 +103,9 @@ function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: s
  * only the opaque principal id in an httpOnly, signed, `SameSite` cookie; `principal` reads it for
  * `zenotiAuth({ principal })`; `logout` revokes and deletes the cookie. Both POST handlers accept
  * only same-origin posts (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to the app's own or
- * listed in `origins`), else 403. Configuration mistakes throw `INVALID_OPTIONS` at once.
+ * listed in `origins`), else 403. Failed sign-ins are limited per username and per client address
+ * (see `limit`): over the budget, `login` answers 429 with `Retry-After` before calling Zenoti.
+ * Configuration mistakes throw `INVALID_OPTIONS` at once.
  *
  * @example
  * ```ts
@@ -107,6 +131,9 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
   const prefix = cookie.prefix;
   check(options as unknown as ZenotiSignInOptions<Env>, cookie, name);
   const origins = options.origins ?? [];
+  const limiter = options.limit === false ? undefined : signInLimiter(options.limit);
+  const clientAddress = options.clientAddress ?? defaultClientAddress;
+  if (typeof clientAddress !== 'function') invalid('clientAddress', 'must be a function.');
 
   const session = async (c: Context): Promise<ZenotiSession | undefined> => {
     const value = await getSignedCookie(c, secret, name, prefix);
@@ -154,17 +181,28 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
       ) {
         throw httpError(400, 'BAD_REQUEST', 'Give a username and a password.');
       }
+      const user = username.trim();
+      // Over the budget of failures: 429 before Zenoti is called. The attempt is charged up front
+      // (concurrent attempts cannot slip through) and refunded if it succeeds.
+      const keys = limiter?.keys(user, clientAddress(c as never)) ?? [];
+      const wait = limiter?.take(keys);
+      if (wait) {
+        throw httpError(429, 'TOO_MANY_SIGN_INS', 'Too many failed sign-ins; try again later.', {
+          'retry-after': String(wait),
+        });
+      }
       const previous = await session(c);
       let result: LoginResult;
       try {
-        result = await auth.login({ username: username.trim(), password, signal: c.req.raw.signal });
+        result = await auth.login({ username: user, password, signal: c.req.raw.signal });
       } catch (error) {
         rethrow(error, true);
       }
+      limiter?.refund(keys);
       if (previous) await auth.logout(previous.principal).catch(() => undefined);
       let subject: string | undefined;
       try {
-        subject = await options.subject?.(c, { username: username.trim(), userType: result.userType });
+        subject = await options.subject?.(c, { username: user, userType: result.userType });
       } catch (error) {
         await auth.logout(result.principal).catch(() => undefined);
         throw error;

@@ -43,6 +43,15 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * @default every request uses the app's own credential (API key or service user)
    */
   principal?: PrincipalResolver<E>;
+  /**
+   * What a request gets when `principal` resolves to nothing (no session cookie, a tampered one):
+   * `'refuse'` answers its Zenoti calls with 401 `LOGIN_REQUIRED`; `'service-user'` sends them
+   * with the app's own credential (the service `user` or API key) — only for routes where an
+   * anonymous visitor may act as the app. Without `principal`, every request uses the app's own
+   * credential and this option changes nothing.
+   * @default 'refuse'
+   */
+  principalFallback?: 'refuse' | 'service-user';
 }
 
 /** Use a ready engine, e.g. one shared with other code. */

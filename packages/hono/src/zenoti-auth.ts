@@ -1,7 +1,7 @@
 import type { ZenotiAuth } from '@zenoti-auth/core';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { createEngine, EngineCache, isEngine } from './engine-cache.ts';
-import { invalid, rethrow } from './errors.ts';
+import { invalid, rethrow, signInRequired } from './errors.ts';
 import type {
   PrincipalResolver,
   ZenotiAuthEnv,
@@ -14,29 +14,46 @@ import type {
 interface Resolved<E extends Env> {
   auth: ZenotiAuth;
   principal: PrincipalResolver<E> | undefined;
+  /** `principalFallback: 'service-user'`: a request whose principal resolves to nothing uses the app's credential. */
+  fallback: boolean;
 }
 
-function checkPrincipal<E extends Env>(value: unknown): PrincipalResolver<E> | undefined {
-  if (value !== undefined && typeof value !== 'function') invalid('principal', 'must be a function.');
-  return value as PrincipalResolver<E> | undefined;
+type Adapter<E extends Env> = Omit<Resolved<E>, 'auth'>;
+
+/** Splits the adapter's options from core's (checking them), without touching the caller's object. */
+function split<E extends Env>(options: object): [Record<string, unknown>, Adapter<E>] {
+  const {
+    principal,
+    principalFallback,
+    auth: _auth,
+    ...core
+  } = options as ZenotiHonoOptions<E> & { auth?: unknown };
+  if (principal !== undefined && typeof principal !== 'function') invalid('principal', 'must be a function.');
+  if (
+    principalFallback !== undefined &&
+    principalFallback !== 'refuse' &&
+    principalFallback !== 'service-user'
+  )
+    invalid('principalFallback', 'must be "refuse" or "service-user".');
+  return [core, { principal, fallback: principalFallback === 'service-user' }];
 }
 
-/** Splits the adapter's options from core's, without touching the caller's object. */
-function split<E extends Env>(options: object): [Record<string, unknown>, PrincipalResolver<E> | undefined] {
-  const { principal, auth: _auth, ...core } = options as ZenotiHonoOptions<E> & { auth?: unknown };
-  return [core, checkPrincipal<E>(principal)];
-}
-
-function bind(auth: ZenotiAuth, principal: string | undefined): ZenotiContext {
+/** `c.var.zenoti` for one request; `refuse`: there is no principal and no fallback, so every call is a 401. */
+function bind(auth: ZenotiAuth, principal: string | undefined, refuse: boolean): ZenotiContext {
+  const refused = () => Promise.reject(signInRequired());
   return {
     auth,
     principal,
-    fetch: (input, init) =>
-      auth
-        .fetch(input, { ...init, zenoti: { principal, ...init?.zenoti } })
-        .catch((e: unknown) => rethrow(e)),
-    authorization: (options) =>
-      auth.authorization({ principal, signal: options?.signal }).catch((e: unknown) => rethrow(e)),
+    fetch: refuse
+      ? refused
+      : (input, init) =>
+          auth
+            .fetch(input, { ...init, zenoti: { principal, ...init?.zenoti } })
+            .catch((e: unknown) => rethrow(e)),
+    authorization: refuse
+      ? refused
+      : (options) =>
+          auth.authorization({ principal, signal: options?.signal }).catch((e: unknown) => rethrow(e)),
   };
 }
 
@@ -49,7 +66,9 @@ function bind(auth: ZenotiAuth, principal: string | undefined): ZenotiContext {
  * request (e.g. secrets from `c.env` on Workers); engines are then cached per credential identity
  * (at most 100), never rebuilt per request. On Cloudflare Workers the engine is built with
  * `shareInFlight: false` unless you set it. Request-time errors surface as `HTTPException`
- * (see `toHTTPException`).
+ * (see `toHTTPException`). With `principal`, a request whose principal resolves to nothing gets 401
+ * `LOGIN_REQUIRED` from `fetch`/`authorization`, never the service user's token, unless
+ * `principalFallback: 'service-user'`.
  *
  * @example
  * ```ts
@@ -73,23 +92,26 @@ export function zenotiAuth<E extends Env = Env>(
   if (typeof options === 'function') {
     const engines = new EngineCache();
     resolve = async (c) => {
-      const [core, principal] = split<E>(await options(c));
-      return { auth: await engines.get(core as never), principal };
+      const [core, adapter] = split<E>(await options(c));
+      return { auth: await engines.get(core as never), ...adapter };
     };
   } else {
     if (typeof options !== 'object' || options === null)
       invalid('options', 'must be an object or a function.');
-    const [core, principal] = split<E>(options);
+    const [core, adapter] = split<E>(options);
     if (options.auth !== undefined && !isEngine(options.auth)) invalid('auth', 'must be a ZenotiAuth.');
-    const fixed: Resolved<E> = { auth: options.auth ?? createEngine(core as never), principal };
+    const fixed: Resolved<E> = { auth: options.auth ?? createEngine(core as never), ...adapter };
     resolve = () => fixed;
   }
 
   return async function zenotiAuth(c, next) {
     let zenoti: ZenotiContext;
     try {
-      const { auth, principal } = await resolve(c as Context);
-      zenoti = bind(auth, principal ? await principal(c as Context) : undefined);
+      const { auth, principal, fallback } = await resolve(c as Context);
+      // An empty id is no principal either.
+      const id = (principal && (await principal(c as Context))) || undefined;
+      // No silent fall-back to the app's own credential: a resolver that finds no one is refused.
+      zenoti = bind(auth, id, principal !== undefined && id === undefined && !fallback);
     } catch (error) {
       rethrow(error);
     }

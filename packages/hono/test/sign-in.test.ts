@@ -199,6 +199,20 @@ describe('zenotiSignIn()', () => {
       [{ cookie: { secret: SECRET, name: 'bad name;' } }, 'cookie'],
       [{ cookie: { secret: SECRET, maxAge: 400 * 86_400 + 1 } }, 'cookie'],
       [{ cookie: { secret: SECRET }, origins: ['https://app.example.com/'] }, 'origins'],
+      [{ cookie: { secret: SECRET, maxAge: -1 } }, 'cookie.maxAge'],
+      [{ cookie: { secret: SECRET, maxAge: Number.NaN } }, 'cookie.maxAge'],
+      [{ cookie: { secret: SECRET, maxAge: 0 } }, 'cookie.maxAge'],
+      [{ cookie: { secret: SECRET, maxAge: '3600' } }, 'cookie.maxAge'],
+      [{ cookie: { secret: SECRET, prefix: 'host', secure: false } }, 'cookie.secure'],
+      [{ cookie: { secret: SECRET, prefix: 'secure', secure: false } }, 'cookie.secure'],
+      [{ cookie: { secret: SECRET, name: '__Host-session', secure: false } }, 'cookie'],
+      [{ cookie: { secret: SECRET, name: '__secure-session', secure: false } }, 'cookie'],
+      [{ cookie: { secret: SECRET }, limit: 5 }, 'limit'],
+      [{ cookie: { secret: SECRET }, limit: { perUsername: 0 } }, 'limit.perUsername'],
+      [{ cookie: { secret: SECRET }, limit: { perAddress: 2.5 } }, 'limit.perAddress'],
+      [{ cookie: { secret: SECRET }, limit: { windowSeconds: Number.NaN } }, 'limit.windowSeconds'],
+      [{ cookie: { secret: SECRET }, limit: { maxEntries: -1 } }, 'limit.maxEntries'],
+      [{ cookie: { secret: SECRET }, clientAddress: 'x-forwarded-for' }, 'clientAddress'],
     ];
     for (const [options, field] of bad) {
       let error: unknown;
