@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ZenotiAuth, ZenotiAuthError, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { checkArgument, checkAsyncArgument, checkName } from './module-arguments.ts';
 import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
 import type {
   ZenotiAuthModuleExtras,
@@ -32,10 +33,8 @@ function engineOptions(options: unknown): ZenotiAuthOptions {
 
 /** Adds the engine, its lifecycle, the exports and `global` to a definition from the builder. */
 function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): DynamicModule {
-  const name: unknown = extras.name === undefined ? DEFAULT_ZENOTI_AUTH_NAME : extras.name;
-  if (typeof name !== 'string' || name === '' || name !== name.trim()) {
-    throw invalid('name', 'must be a non-empty string without surrounding whitespace.');
-  }
+  checkName('ZenotiAuthModule', extras.name);
+  const name = extras.name ?? DEFAULT_ZENOTI_AUTH_NAME;
   const token = getZenotiAuthToken(name);
   // Log lines of a named configuration carry its token, `ZenotiAuth:<name>`, as their context.
   const context = typeof token === 'string' ? token : 'ZenotiAuth';
@@ -85,12 +84,14 @@ function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): Dy
 export class ZenotiAuthModule extends ZenotiAuthConfigurableModule {
   /** Registers a configuration from options known at start-up. */
   static override forRoot(options: ZenotiAuthModuleRootOptions): DynamicModule {
+    checkArgument('ZenotiAuthModule.forRoot', options, ['extraProviders']);
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, which becomes the definition's `module`.
     return complete(super.forRoot(options), options);
   }
 
   /** Registers a configuration whose options come from a factory (`useFactory` / `useClass` / `useExisting`). */
   static override forRootAsync(options: ZenotiAuthModuleAsyncOptions): DynamicModule {
+    checkAsyncArgument('ZenotiAuthModule.forRootAsync', options, ['extraProviders']);
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, which becomes the definition's `module`.
     return complete(super.forRootAsync(options), options);
   }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type ZenotiAuth, ZenotiAuthError } from '@zenoti-auth/core';
 import axios from 'axios';
+import { checkArgument, checkAsyncArgument, checkName } from './module-arguments.ts';
 import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
 import { getZenotiHttpServiceToken } from './zenoti-http.decorators.ts';
 import type { ZenotiHttpModuleExtras, ZenotiHttpModuleOptions } from './zenoti-http.interfaces.ts';
@@ -28,6 +29,7 @@ function createService(auth: ZenotiAuth, options: ZenotiHttpModuleOptions | unde
 }
 
 function complete(definition: DynamicModule, extras: ZenotiHttpModuleExtras, async: boolean): DynamicModule {
+  checkName('ZenotiHttpModule', extras.name);
   const name = extras.name ?? DEFAULT_ZENOTI_AUTH_NAME;
   const token = getZenotiHttpServiceToken(name);
   return {
@@ -60,11 +62,13 @@ function complete(definition: DynamicModule, extras: ZenotiHttpModuleExtras, asy
  */
 export class ZenotiHttpModule extends ZenotiHttpConfigurableModule {
   static override register(options: ZenotiHttpModuleRegisterOptions = {}): DynamicModule {
+    checkArgument('ZenotiHttpModule.register', options, ['imports']);
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, which becomes the definition's `module`.
     return complete(super.register(options), options, false);
   }
 
   static override registerAsync(options: ZenotiHttpModuleAsyncOptions): DynamicModule {
+    checkAsyncArgument('ZenotiHttpModule.registerAsync', options, []);
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = this class, which becomes the definition's `module`.
     return complete(super.registerAsync(options), options, true);
   }

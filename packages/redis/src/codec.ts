@@ -31,18 +31,29 @@ export async function encode(
   );
 }
 
+type Envelope = { v?: number; k?: unknown; s?: TokenSet; e?: string } | undefined;
+
+function envelopeOf(raw: string): Envelope {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    // Not JSON: not an envelope either.
+  }
+}
+
+/** The version a stored value carries in clear, readable or not; `undefined` when it has none. */
+export function versionIn(raw: string): number | undefined {
+  const v = envelopeOf(raw)?.v;
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
 /** The token set of a stored value, or what is wrong with it (safe to show: no secret). */
 export async function decode(
   cipher: TokenSetCipher | undefined,
   redisKey: string,
   raw: string,
 ): Promise<TokenSet | string> {
-  let envelope: { v?: number; k?: unknown; s?: TokenSet; e?: string } | undefined;
-  try {
-    envelope = JSON.parse(raw);
-  } catch {
-    // Not JSON: not an envelope either.
-  }
+  const envelope = envelopeOf(raw);
   const v = envelope?.v as number;
   let set = envelope?.s;
   if (!Number.isSafeInteger(v)) return 'is not a token-set envelope';

@@ -1,6 +1,6 @@
 import type { TokenSet, TokenStore, TokenStoreLock, TokenStoreLockOptions } from '@zenoti-auth/core';
 import { type AnyClient, timed } from './client.ts';
-import { decode, encode } from './codec.ts';
+import { decode, encode, versionIn } from './codec.ts';
 import { storeError, TAG } from './errors.ts';
 import { type RedisTokenStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './options.ts';
 import { LOCK, TOKEN_SET } from './scripts.ts';
@@ -41,8 +41,12 @@ export class RedisTokenStore implements TokenStore {
   readonly #o: ResolvedStoreOptions;
   /** Reads in flight, by Redis key: shared by concurrent callers, dropped by any write of ours. */
   readonly #reads = new Map<string, Promise<TokenSet | undefined>>();
-  /** Keys whose unreadable value was already reported (a warning per key, not per read; at most 1,000). */
-  readonly #reported = new Set<string>();
+  /**
+   * The value last read under a key and found unreadable (tampered, another key, not a token set),
+   * by Redis key, at most 1,000: reported once per key (not per read), and replaced by the next
+   * `set()` of that key. Dropped by a good read.
+   */
+  readonly #unreadable = new Map<string, string>();
   /** Wake-up calls of the callers waiting for a lock, with the lock's Redis key. */
   readonly #waiters = new Map<() => void, string>();
   /** The connection subscribed to the release channel, once a wait has opened it. */
@@ -92,34 +96,54 @@ export class RedisTokenStore implements TokenStore {
     const raw = await this.#send(['GET', redisKey]);
     if (typeof raw !== 'string') return undefined;
     const set = await decode(this.#o.encryption, redisKey, raw);
-    const reported = this.#reported;
+    const unreadable = this.#unreadable;
     if (typeof set !== 'string') {
-      reported.delete(redisKey);
+      unreadable.delete(redisKey);
       return set;
     }
-    if (!reported.has(redisKey)) {
-      if (reported.size >= 1_000) reported.clear();
-      reported.add(redisKey);
+    if (!unreadable.has(redisKey)) {
+      if (unreadable.size >= 1_000) unreadable.clear();
       this.#warn(`${TAG}The value under "${redisKey}" ${set}; treated as absent.`);
     }
+    unreadable.set(redisKey, raw);
     return undefined;
   }
 
-  /** Stores `value` for `ttlMs`, unless Redis holds a set of a higher version (monotonic, atomic). */
+  /**
+   * Stores `value` for `ttlMs`, unless Redis holds a set of a higher version (monotonic, atomic).
+   *
+   * A value this store last read under the key and could not read is replaced whatever its
+   * version, if it is still that very value (compare-and-set in TOKEN_SET: whatever another
+   * process wrote meanwhile stands), so one damaged value cannot make every process mint its own
+   * token until its TTL ends. The new set then takes the version above the one the unreadable value
+   * carries in clear (when higher than its own): versions keep growing for every process comparing them.
+   */
   async set(key: string, value: TokenSet, ttlMs: number): Promise<void> {
     if (!Number.isSafeInteger(value?.version))
       throw storeError('A token set needs a whole-number "version".');
     const redisKey = this.redisKey(key);
     const ttl = Number.isFinite(ttlMs) ? Math.max(1, Math.ceil(ttlMs)) : 1;
+    const unreadable = this.#unreadable.get(redisKey);
+    const seen = unreadable === undefined ? undefined : versionIn(unreadable);
+    const set =
+      seen !== undefined && seen >= value.version && seen < Number.MAX_SAFE_INTEGER
+        ? { ...value, version: seen + 1 }
+        : value;
     await this.#write(
       redisKey,
-      `${value.version}`,
-      await encode(this.#o.encryption, redisKey, value),
+      `${set.version}`,
+      await encode(this.#o.encryption, redisKey, set),
       `${ttl}`,
+      ...(unreadable === undefined ? [] : [unreadable]),
     );
   }
 
-  /** Deletes the set; with `ifVersion`, only while the stored set still has that version. */
+  /**
+   * Deletes the set; with `ifVersion`, only while the stored set still has that version. An
+   * unreadable value counts with the version it carries in clear when it is of this store's key
+   * (or plain text, without encryption); one of another key only goes with an unconditional delete
+   * (the next `set()` replaces it anyway).
+   */
   delete(key: string, ifVersion?: number): Promise<void> {
     return this.#write(this.redisKey(key), `${ifVersion ?? ''}`);
   }

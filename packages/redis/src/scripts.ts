@@ -8,15 +8,20 @@
 
 /**
  * Monotonic write and compare-and-delete. KEYS[1] token-set key; ARGV[1] key id ('' for plain text);
- * ARGV[2] version. `v` is the stored version, or false when there is none this writer can read.
+ * ARGV[2] version. `v` is the stored version, or false when there is none this writer can read
+ * (no value, not JSON, another key id).
  * - Write (ARGV[3] envelope, ARGV[4] TTL in ms): unless the stored set has a higher version.
+ * - Repair (a write with ARGV[5], the unreadable value the writer last read there): replaces that
+ *   very value whatever its version; if the value has changed since, writes only where there is no
+ *   `v` (what another process wrote meanwhile stands, even at the same version).
  * - Delete (no ARGV[3]): when ARGV[2] is '' or the stored version.
  */
 export const TOKEN_SET = `local k=KEYS[1]
-local o,d=pcall(cjson.decode,redis.call('GET',k) or '')
+local r=redis.call('GET',k)
+local o,d=pcall(cjson.decode,r or '')
 local v=o and type(d)=='table' and (d.k or '')==ARGV[1] and tonumber(d.v)
 if ARGV[3] then
-if not(v and v>tonumber(ARGV[2])) then redis.call('SET',k,ARGV[3],'PX',ARGV[4]) end
+if r==ARGV[5] or not v or not ARGV[5] and v<=tonumber(ARGV[2]) then redis.call('SET',k,ARGV[3],'PX',ARGV[4]) end
 elseif ARGV[2]=='' or v==tonumber(ARGV[2]) then redis.call('DEL',k) end`;
 
 /**
