@@ -125,4 +125,16 @@ describe('errors and responses lead to nothing live', () => {
       });
     });
   });
+  it('keeps stream data of an error readable but out of inspect, so it leads to no socket', async () => {
+    const z = await zenoti();
+    await withOneSocket(async (agent) => {
+      const { api, token } = await tokenApi(z.url, { httpAgent: agent });
+      z.control.injectFault('resource', { kind: 'status', status: 500 });
+      const error = await rejection(api.get('/v1/centers', { responseType: 'stream' }));
+      const chunks: Buffer[] = [];
+      for await (const chunk of error.response?.data as AsyncIterable<Buffer>) chunks.push(chunk);
+      expect(Buffer.concat(chunks).length).toBeGreaterThan(0); // the body is still there to read
+      await whileAgentCarries(z, agent, () => expectNoSecret(error, [token]));
+    });
+  });
 });
