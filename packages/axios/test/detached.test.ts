@@ -131,8 +131,10 @@ describe('errors and responses lead to nothing live', () => {
       const { api, token } = await tokenApi(z.url, { httpAgent: agent });
       z.control.injectFault('resource', { kind: 'status', status: 500 });
       const error = await rejection(api.get('/v1/centers', { responseType: 'stream' }));
+      expect(error.response?.status).toBe(500);
+      const data = error.response?.data as AsyncIterable<Buffer>;
       const chunks: Buffer[] = [];
-      for await (const chunk of error.response?.data as AsyncIterable<Buffer>) chunks.push(chunk);
+      for await (const chunk of data) chunks.push(chunk);
       expect(Buffer.concat(chunks).length).toBeGreaterThan(0); // the body is still there to read
       await whileAgentCarries(z, agent, () => expectNoSecret(error, [token]));
     });
