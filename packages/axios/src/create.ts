@@ -2,13 +2,15 @@ import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { toEngine } from './engine.ts';
 import { zenotiAuthInterceptor } from './interceptor.ts';
 import type { ZenotiAuthOrOptions } from './types.ts';
+import { checkBaseURL } from './validate.ts';
 
 /**
  * A new axios instance for Zenoti: `baseURL` is the engine's base URL and the zenoti-auth
  * interceptor is installed first, so every interceptor you add later sees redacted errors.
  *
  * @param authOrOptions a `ZenotiAuth` from `@zenoti-auth/core`, or its options.
- * @param axiosConfig further axios defaults (`timeout`, `headers` …); `baseURL` is always Zenoti's.
+ * @param axiosConfig further axios defaults (`timeout`, `headers` …). `baseURL` is the engine's
+ *   `baseUrl`: another one throws `INVALID_OPTIONS` (set `baseUrl` in the zenoti-auth options instead).
  *
  * @example
  * import { createZenotiAxios } from '@zenoti-auth/axios';
@@ -24,6 +26,7 @@ export function createZenotiAxios(
   axiosConfig?: CreateAxiosDefaults,
 ): AxiosInstance {
   const auth = toEngine(authOrOptions);
+  checkBaseURL(axiosConfig, auth.baseUrl);
   const instance = axios.create({ ...axiosConfig, baseURL: auth.baseUrl });
   zenotiAuthInterceptor(instance, auth);
   return instance;

@@ -7,7 +7,9 @@ import type { ZenotiAuthOrOptions } from './types.ts';
  * Engines built from equal credentials share one token through core's process-wide store.
  */
 export function toEngine(authOrOptions: ZenotiAuthOrOptions): ZenotiAuth {
-  return typeof (authOrOptions as { authorization?: unknown }).authorization === 'function'
+  // `undefined` or `null` go to core, which names the mistake (`INVALID_OPTIONS`, field `options`).
+  return typeof (authOrOptions as { authorization?: unknown } | null | undefined)?.authorization ===
+    'function'
     ? (authOrOptions as ZenotiAuth)
     : new ZenotiAuth(authOrOptions as ZenotiAuthOptions);
 }

@@ -3,9 +3,7 @@ import { redactAuthorization, ZenotiAuth } from '@zenoti-auth/core';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { createZenotiAxios, ERR_ZENOTI_AUTH, zenotiAuthInterceptor } from '../src/index.ts';
-import { closedPortUrl, D, serviceUser, zenoti } from './support.ts';
-
-const SECRETS = [D.apiKey, D.employeeApp.appSecret, D.employee.password];
+import { closedPortUrl, D, expectNoSecret, serviceUser, tokenApi, zenoti } from './support.ts';
 
 async function failure(api: AxiosInstance, path = '/v1/centers'): Promise<AxiosError> {
   try {
@@ -15,31 +13,6 @@ async function failure(api: AxiosInstance, path = '/v1/centers'): Promise<AxiosE
     throw error;
   }
   throw new Error('the request succeeded');
-}
-
-/** Every way the error could be logged shows none of the secrets (mock tokens all contain `$ARD#`). */
-function expectNoSecret(error: AxiosError, tokens: string[] = []): void {
-  const outputs = {
-    inspect: inspect(error, { depth: 6 }),
-    stringify: JSON.stringify(error),
-    toJSON: JSON.stringify(error.toJSON()),
-    stack: String(error.stack),
-  };
-  for (const [how, output] of Object.entries(outputs)) {
-    for (const secret of [...SECRETS, ...tokens])
-      expect(output.includes(secret), `${how} shows a secret`).toBe(false);
-    expect(output, how).not.toContain('$ARD#');
-  }
-}
-
-async function tokenApi(
-  url: string,
-  extra = {},
-): Promise<{ api: AxiosInstance; auth: ZenotiAuth; token: string }> {
-  const auth = new ZenotiAuth(serviceUser(url));
-  const api = createZenotiAxios(auth, extra);
-  const token = await auth.authorization();
-  return { api, auth, token };
 }
 
 describe('errors carry no secret', () => {

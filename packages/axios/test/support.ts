@@ -1,8 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { ZenotiAuth } from '@zenoti-auth/core';
 import type { MockControl } from '@zenoti-auth/mock-server';
-import { testResources } from '@zenoti-auth/test-support';
-import axios, { type AxiosError } from 'axios';
+import { D, serviceUser, testResources } from '@zenoti-auth/test-support';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import { expect } from 'vitest';
+import { createZenotiAxios } from '../src/index.ts';
 
 export { D, guestApp, serviceUser, TestClock, type Zenoti } from '@zenoti-auth/test-support';
 
@@ -60,4 +64,32 @@ export async function rejection(request: Promise<unknown>): Promise<AxiosError> 
     throw error;
   }
   throw new Error('expected the request to fail');
+}
+
+const SECRETS = [D.apiKey, D.employeeApp.appSecret, D.employee.password];
+
+/** Every way the error could be logged shows none of the secrets (mock tokens all contain `$ARD#`). */
+export function expectNoSecret(error: AxiosError, tokens: string[] = []): void {
+  const outputs = {
+    inspect: inspect(error, { depth: 6 }),
+    inspectAll: inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    stringify: JSON.stringify(error),
+    toJSON: JSON.stringify(error.toJSON()),
+    stack: String(error.stack),
+  };
+  for (const [how, output] of Object.entries(outputs)) {
+    for (const secret of [...SECRETS, ...tokens])
+      expect(output.includes(secret), `${how} shows a secret`).toBe(false);
+    expect(output, how).not.toContain('$ARD#');
+  }
+}
+
+export async function tokenApi(
+  url: string,
+  extra = {},
+): Promise<{ api: AxiosInstance; auth: ZenotiAuth; token: string }> {
+  const auth = new ZenotiAuth(serviceUser(url));
+  const api = createZenotiAxios(auth, extra);
+  const token = await auth.authorization();
+  return { api, auth, token };
 }

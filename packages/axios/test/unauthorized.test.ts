@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ZenotiAuth } from '@zenoti-auth/core';
 import axios from 'axios';
 import { describe, expect, it } from 'vitest';
@@ -135,5 +136,65 @@ describe('401 handling', () => {
     expect(res.status).toBe(200);
     expect(res.config.zenoti?.retried).toBe(true);
     expect(z.control.counters().resources.byStatus).toEqual({ '200': 2, '401': 1 });
+  });
+  it('does not retry a 401 whose body was a stream, and says why in the 401 error', async () => {
+    const z = await zenoti();
+    const bodies: string[] = [];
+    const upstream = await httpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(bodies.length === 1 ? 401 : 201).end();
+      });
+    });
+    const api = createZenotiAxios(serviceUser(z.url, { allowedOrigins: [upstream.url] }));
+    const error = await rejection(
+      api.post(`${upstream.url}/v1/uploads`, Readable.from(['chunk-1,', 'chunk-2']), {
+        headers: { 'content-type': 'text/plain' },
+      }),
+    );
+    expect(error.response?.status).toBe(401);
+    expect(error.message).toBe(
+      'Request failed with status code 401 (not retried: its body is a stream, already consumed)',
+    );
+    expect(error.config?.zenoti?.retried).toBeUndefined();
+    expect(bodies).toEqual(['chunk-1,chunk-2']); // sent once, never again empty
+    expect(z.control.counters().token.total).toBe(2); // the rejected token was still replaced
+    const next = await api.post(`${upstream.url}/v1/uploads`, 'again');
+    expect(next.status).toBe(201);
+    expect(upstream.seen[1]?.authorization).not.toBe(upstream.seen[0]?.authorization);
+  });
+
+  it('retries a 401 with a body axios can send again: Buffer, URLSearchParams, FormData', async () => {
+    const z = await zenoti();
+    const bodies: string[] = [];
+    const upstream = await httpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(bodies.length % 2 === 1 ? 401 : 201).end();
+      });
+    });
+    const api = createZenotiAxios(serviceUser(z.url, { allowedOrigins: [upstream.url] }));
+    const form = new FormData();
+    form.append('note', 'hello');
+    for (const data of [Buffer.from('buffer-body'), new URLSearchParams({ a: '1' }), form]) {
+      const res = await api.post(`${upstream.url}/v1/notes`, data);
+      expect(res.status).toBe(201);
+      expect(res.config.zenoti?.retried).toBe(true);
+    }
+    expect(bodies).toHaveLength(6);
+    // A FormData is serialised afresh, with a new multipart boundary: the rest is the same.
+    const same = bodies.map((body) => body.replace(/boundary-[\w-]+/g, 'boundary'));
+    for (let i = 0; i < 6; i += 2) expect(same[i + 1]).toBe(same[i]);
+    expect(bodies[0]).toBe('buffer-body');
+    expect(bodies[2]).toBe('a=1');
+    expect(bodies[4]).toContain('hello');
   });
 });
