@@ -44,8 +44,17 @@ describe('built package', () => {
       expect(esm.isZenotiAuth(other)).toBe(false);
   });
 
+  it('has a /http entry (ESM and CJS) with the error contract', async () => {
+    const esm = await import(dist('http.mjs'));
+    const cjs = createRequire(import.meta.url)(dist('http.cjs'));
+    for (const entry of [esm, cjs]) {
+      expect(Object.keys(entry).sort()).toEqual(['ERROR_ANSWERS', 'httpAnswerOf']);
+      expect(entry.httpAnswerOf({ code: 'TIMEOUT' }).status).toBe(504);
+    }
+  });
+
   it('imports nothing at all: no node: modules, no packages', () => {
-    for (const file of ['index.mjs', 'index.cjs']) {
+    for (const file of ['index.mjs', 'index.cjs', 'http.mjs', 'http.cjs']) {
       const code = readFileSync(dist(file), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, '');
