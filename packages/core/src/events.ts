@@ -1,4 +1,6 @@
 import type { ZenotiAuthError } from './errors.ts';
+import { redact } from './header.ts';
+import type { TokenSet } from './types.ts';
 
 /** A token was obtained. `tokenId` is a fingerprint, never the token. */
 export interface TokenEvent {
@@ -83,4 +85,19 @@ export class Emitter {
       }
     }
   }
+}
+
+/**
+ * Emits `token` (with `grant`) or `invalidated` (with `reason`) about `token`, which the event
+ * carries only as a fingerprint (`tokenId`).
+ */
+export function emitTokenEvent(
+  events: Emitter,
+  principal: string | undefined,
+  token: TokenSet | string,
+  rest: Pick<TokenEvent, 'grant' | 'expiresAt'> | Pick<InvalidatedEvent, 'reason'>,
+): void {
+  const tokenId = redact(typeof token === 'string' ? token : token.accessToken);
+  const type = 'grant' in rest ? 'token' : 'invalidated';
+  events.emit({ type, principal, tokenId, ...rest } as TokenEvent | InvalidatedEvent);
 }

@@ -1,6 +1,6 @@
 import type { EngineParts } from './engine-parts.ts';
 import { isZenotiAuthError } from './errors.ts';
-import type { Emitter } from './events.ts';
+import { type Emitter, emitTokenEvent } from './events.ts';
 import { parseAuthorization } from './header.ts';
 import { acceptedId, type StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -71,7 +71,7 @@ export class Sessions {
     await this.#cycle.forget(key);
     this.#state.newSession(key);
     if (!set) return { revoked: false };
-    this.#cycle.announce('invalidated', principal, set, { reason });
+    emitTokenEvent(this.#events, principal, set, { reason });
     try {
       return { revoked: await this.#client.revoke(set.accessToken) };
     } catch (error) {
@@ -104,7 +104,7 @@ export class Sessions {
     state.rejectedToken = token.credential;
     state.lastUnauthorizedAt = now;
     this.#state.epoch++;
-    this.#cycle.announce('invalidated', principal, token.credential, { reason: 'unauthorized' });
+    emitTokenEvent(this.#events, principal, token.credential, { reason: 'unauthorized' });
     return true;
   }
 }

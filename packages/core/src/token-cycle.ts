@@ -1,7 +1,6 @@
 import type { EngineParts } from './engine-parts.ts';
 import { isZenotiAuthError, ZenotiAuthError } from './errors.ts';
-import type { Emitter, InvalidatedEvent } from './events.ts';
-import { redact } from './header.ts';
+import { type Emitter, emitTokenEvent } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
 import { afterFailedRefresh, decide, isAlive, isFresh, type Limits } from './refresh-policy.ts';
@@ -206,7 +205,7 @@ export class TokenCycle {
           throw error;
         // The single-use refresh token is spent or dead: forget it so nobody sends it again.
         await this.forget(key, current.version);
-        this.announce('invalidated', principal, current, { reason: 'refresh-rejected' });
+        emitTokenEvent(this.#events, principal, current, { reason: 'refresh-rejected' });
       }
     }
     const user = principal === undefined ? this.#o.user : undefined;
@@ -228,7 +227,7 @@ export class TokenCycle {
     state.rejectedToken = undefined;
     state.ride = undefined;
     state.pause = undefined;
-    this.announce('token', principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
+    emitTokenEvent(this.#events, principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
     return set;
   }
 
@@ -238,16 +237,5 @@ export class TokenCycle {
     state.rejectedToken = undefined;
     state.ride = undefined;
     await this.#store.remove(key, ifVersion);
-  }
-
-  /** Emits a `token` or `invalidated` event: the token only as a fingerprint. */
-  announce(
-    type: 'token' | 'invalidated',
-    principal: string | undefined,
-    token: TokenSet | string,
-    rest: { grant: 'password' | 'refresh'; expiresAt: number } | { reason: InvalidatedEvent['reason'] },
-  ): void {
-    const tokenId = redact(typeof token === 'string' ? token : token.accessToken);
-    this.#events.emit({ type, principal, tokenId, ...rest } as never);
   }
 }

@@ -1,5 +1,5 @@
 import { DEFAULTS } from './defaults.ts';
-import { ZenotiAuthError } from './errors.ts';
+import { invalidOption } from './errors.ts';
 import { isHeaderSafe } from './header.ts';
 import type { ResolvedOptions } from './options.ts';
 import { isRecord } from './token-response.ts';
@@ -7,7 +7,7 @@ import { isRecord } from './token-response.ts';
 type Input = Record<string, unknown> | undefined;
 
 function fail(field: string, problem: string): never {
-  throw new ZenotiAuthError('INVALID_OPTIONS', `Option "${field}" ${problem}.`, { field });
+  throw invalidOption('core', field, problem);
 }
 
 /** What a value is, for messages; never the value itself (it may be a secret). */
