@@ -38,6 +38,14 @@ export class MemoryTokenStore implements TokenStore {
     return this.#entries.size;
   }
 
+  /** The set under `key`, without the TTL check (see `TokenStore.peek`); counts as a read. */
+  peek(key: string): TokenSet | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    return entry.value;
+  }
+
   get(key: string): TokenSet | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;

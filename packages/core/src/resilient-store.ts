@@ -29,10 +29,15 @@ export class ResilientStore {
     return this.#store.local === true;
   }
 
-  /** The set under `key` if an in-process store has it at hand right now, else `undefined`. */
+  /**
+   * The set under `key` if an in-process store has it at hand right now, else `undefined`; by
+   * `peek()`, without a clock read, where the store has it.
+   */
   readNow(key: string): TokenSet | undefined {
     if (!this.local) return undefined;
-    const set = this.#store.get(key);
+    const store = this.#store;
+    if (store.peek) return store.peek(key);
+    const set = store.get(key);
     if (!isThenable(set)) return set;
     set.then(undefined, () => undefined); // never leave a rejection unhandled
     return undefined;

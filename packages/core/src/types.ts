@@ -53,6 +53,12 @@ export interface TokenStore {
    * then carries on with in-process single flight and emits a `warning` event.
    */
   lock?(key: string, options: TokenStoreLockOptions): Promise<TokenStoreLock | undefined>;
+  /**
+   * Optional, in-process stores only: the set under `key` at once, without any expiry check (the
+   * engine checks the token's own expiry, which always comes before the entry's TTL). The engine's
+   * hot path uses it to spare a clock read, which costs ~100 ns on some virtual machines.
+   */
+  peek?(key: string): TokenSet | undefined;
   /** `true` for stores that live in this process (the engine needs no local fallback copy). */
   readonly local?: boolean;
 }

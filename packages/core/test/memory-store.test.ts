@@ -32,6 +32,24 @@ describe('MemoryTokenStore', () => {
     expect(store.get('k')).toBeUndefined();
   });
 
+  it('peek() gives the entry without reading the clock, and counts as a read for eviction', () => {
+    let reads = 0;
+    const clock = (): number => {
+      reads++;
+      return 1_000;
+    };
+    const store = new MemoryTokenStore({ maxEntries: 2, now: clock });
+    store.set('a', set(1), 60_000);
+    store.set('b', set(2), 60_000);
+    reads = 0;
+    expect(store.peek('a')?.version).toBe(1);
+    expect(store.peek('missing')).toBeUndefined();
+    expect(reads).toBe(0);
+    store.set('c', set(3), 60_000); // 'b' goes: 'a' was peeked since it came round
+    expect(store.get('a')?.version).toBe(1);
+    expect(store.get('b')).toBeUndefined();
+  });
+
   it('keeps a newer version when an older one is written late', () => {
     const store = new MemoryTokenStore();
     store.set('k', set(5, 'newer'), 60_000);
