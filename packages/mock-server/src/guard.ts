@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { parseAuthorization } from './authorization.ts';
+import type { TokenRecord } from './issued-tokens.ts';
 import { errorResponse } from './responses.ts';
 import type { MockState } from './state.ts';
-import type { TokenRecord } from './tokens.ts';
 
 /** Who is calling, once the `Authorization` header has been accepted. */
 export type Principal =
