@@ -4,7 +4,7 @@ import { createControl } from './control.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { answerFault, DroppedConnectionError } from './fault-answer.ts';
 import { type RequestEndpoint, sleep } from './faults.ts';
-import { registerResourceRoutes } from './resources.ts';
+import { registerResourceRoutes } from './resource-routes.ts';
 import { MockState } from './state.ts';
 import { registerTokenRoutes } from './token-routes.ts';
 import type { MockControl, MockZenotiOptions } from './types.ts';

@@ -1,7 +1,8 @@
 /** The two schemes Zenoti accepts in `Authorization`. */
 export type AuthScheme = 'apikey' | 'bearer';
 
-export interface ParsedAuthorization {
+/** The scheme word and credential of an `Authorization` header. */
+export interface AuthorizationParts {
   scheme: AuthScheme;
   credential: string;
 }
@@ -11,10 +12,10 @@ export interface ParsedAuthorization {
  * `apikey <key>` / `bearer <token>` (one space) passes; otherwise the scheme word is
  * case-insensitive and surrounding whitespace is ignored.
  */
-export function parseAuthorization(
+export function readAuthorizationHeader(
   header: string | undefined,
   strict: boolean,
-): ParsedAuthorization | undefined {
+): AuthorizationParts | undefined {
   if (header === undefined) return undefined;
   if (strict) {
     for (const scheme of ['apikey', 'bearer'] as const) {

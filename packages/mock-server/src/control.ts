@@ -1,6 +1,7 @@
 import { userKeyOf } from './directory.ts';
+import { checkMs } from './options.ts';
 import { validateRateLimit } from './rate-limit.ts';
-import { checkMs, type MockState } from './state.ts';
+import type { MockState } from './state.ts';
 import type { MockControl, MockEndpoint, MockFault, RateLimitOptions, SeedUser } from './types.ts';
 
 /** The programmatic control surface over one mock's state. */

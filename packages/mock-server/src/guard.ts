@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import { parseAuthorization } from './authorization.ts';
+import { readAuthorizationHeader } from './authorization.ts';
+import type { TokenRecord } from './issued-tokens.ts';
 import { errorResponse } from './responses.ts';
 import type { MockState } from './state.ts';
-import type { TokenRecord } from './tokens.ts';
 
 /** Who is calling, once the `Authorization` header has been accepted. */
 export type Principal =
@@ -11,7 +11,7 @@ export type Principal =
 
 /** The caller behind a live API key or access token, or `undefined` (→ 401). */
 export function authenticate(state: MockState, header: string | undefined): Principal | undefined {
-  const auth = parseAuthorization(header, state.options.strictScheme);
+  const auth = readAuthorizationHeader(header, state.options.strictScheme);
   if (!auth) return undefined;
   const now = state.now();
   if (auth.scheme === 'apikey') {

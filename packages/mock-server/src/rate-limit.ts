@@ -9,7 +9,8 @@ export interface RateLimitDecision {
 }
 
 interface Bucket {
-  tokens: number;
+  /** Calls left (fractional while refilling): a token bucket's "tokens", not access tokens. */
+  calls: number;
   updatedAt: number;
 }
 
@@ -69,22 +70,22 @@ export class RateLimiter {
     const perMs = config.limit / (config.windowSeconds * 1000);
     const now = this.#now();
     const key = accountName.toLowerCase();
-    const bucket = this.#buckets.get(key) ?? { tokens: capacity, updatedAt: now };
+    const bucket = this.#buckets.get(key) ?? { calls: capacity, updatedAt: now };
     const elapsed = Math.max(0, now - bucket.updatedAt);
-    bucket.tokens = Math.min(capacity, bucket.tokens + elapsed * perMs);
+    bucket.calls = Math.min(capacity, bucket.calls + elapsed * perMs);
     bucket.updatedAt = now;
     this.#buckets.set(key, bucket);
 
     // Tolerate float error so that an exact refill counts as a whole call.
-    const allowed = bucket.tokens >= 1 - 1e-9;
-    if (allowed) bucket.tokens = Math.max(0, bucket.tokens - 1);
+    const allowed = bucket.calls >= 1 - 1e-9;
+    if (allowed) bucket.calls = Math.max(0, bucket.calls - 1);
     const headers: Record<string, string> = {
       'Organization-RateLimit-Limit': `${config.limit};w=${config.windowSeconds};b=${capacity}`,
-      'RateLimit-Remaining': String(Math.floor(bucket.tokens + 1e-9)),
-      'RateLimit-Reset': String(Math.max(0, Math.ceil((capacity - bucket.tokens) / perMs / 1000 - 1e-9))),
+      'RateLimit-Remaining': String(Math.floor(bucket.calls + 1e-9)),
+      'RateLimit-Reset': String(Math.max(0, Math.ceil((capacity - bucket.calls) / perMs / 1000 - 1e-9))),
     };
     if (!allowed) {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000 - 1e-9)));
+      headers['Retry-After'] = String(Math.max(1, Math.ceil((1 - bucket.calls) / perMs / 1000 - 1e-9)));
     }
     return { allowed, headers };
   }

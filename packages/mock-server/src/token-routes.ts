@@ -2,9 +2,9 @@ import type { Context, Hono } from 'hono';
 import { userKeyOf } from './directory.ts';
 import { authenticate, chargeRateLimit } from './guard.ts';
 import { accountOfToken, zenotiTimestamp } from './ids.ts';
+import type { TokenOwner, TokenPair } from './issued-tokens.ts';
 import { denied, tokenError } from './responses.ts';
 import type { MockState } from './state.ts';
-import type { IssuedTokens, TokenOwner } from './tokens.ts';
 
 type Body = Record<string, unknown>;
 
@@ -55,7 +55,7 @@ function accountOfCall(state: MockState, body: Body): string | undefined {
   return undefined;
 }
 
-function success(c: Context, owner: TokenOwner, issued: IssuedTokens): Response {
+function success(c: Context, owner: TokenOwner, issued: TokenPair): Response {
   return c.json(
     {
       credentials: {

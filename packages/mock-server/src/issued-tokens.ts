@@ -17,7 +17,8 @@ export interface TokenRecord extends TokenOwner {
   expiresAt: number;
 }
 
-export interface IssuedTokens {
+/** One access and refresh token pair as minted by `issue` (Zenoti's `credentials`, before formatting). */
+export interface TokenPair {
   accessToken: string;
   refreshToken: string;
   tokenId: string;
@@ -41,14 +42,17 @@ export interface KillSelector {
 
 const SWEEP_EVERY = 1_000;
 
-/** Live access and refresh tokens, indexed by user so that revocations are cheap. */
-export class TokenStore {
+/**
+ * The tokens the mock has issued and not yet forgotten, indexed by user so that revocations are cheap.
+ * Server-side bookkeeping of the imitated Zenoti: not core's client-side `TokenStore`.
+ */
+export class IssuedTokens {
   readonly #access = new Map<string, TokenRecord>();
   readonly #refresh = new Map<string, TokenRecord>();
   readonly #byUser = new Map<string, UserTokens>();
   #issuedSinceSweep = 0;
 
-  issue(owner: TokenOwner, now: number, accessTtlMs: number, refreshTtlMs: number): IssuedTokens {
+  issue(owner: TokenOwner, now: number, accessTtlMs: number, refreshTtlMs: number): TokenPair {
     if (++this.#issuedSinceSweep >= SWEEP_EVERY) this.#sweep(now);
     const accessToken = opaqueToken(owner.accountName);
     const refreshToken = opaqueToken(owner.accountName);

@@ -1,0 +1,56 @@
+import { DEMO_SEED } from './demo-seed.ts';
+import { DEFAULT_RATE_LIMIT, validateRateLimit } from './rate-limit.ts';
+import { validateSeed } from './seed.ts';
+import type { MockSeed, MockZenotiOptions, RateLimitOptions } from './types.ts';
+
+/** `MockZenotiOptions` checked, with every default filled in. */
+export interface ResolvedOptions {
+  seed: MockSeed;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  rateLimit: RateLimitOptions | false;
+  strictScheme: boolean;
+  latencyMs: number;
+  controlRoutes: boolean;
+  log: ((line: string) => void) | undefined;
+  apiKeyRotationGraceMs: number;
+}
+
+/** Throws unless `value` is a finite number ≥ `min`; names the option. */
+export function checkMs(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new Error(
+      `zenoti-mock: ${name} must be a finite number ≥ ${min} (milliseconds); got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Validates the options once, at start-up, with an error naming the field. Never mutates the input. */
+export function resolveOptions(options: MockZenotiOptions): ResolvedOptions {
+  const { log } = options;
+  // `log: true` prints to the console, a function receives each line, `false` or nothing is silent.
+  if (log !== undefined && typeof log !== 'boolean' && typeof log !== 'function') {
+    throw new Error('zenoti-mock: log must be a boolean or a function');
+  }
+  // The clock itself is read later; only its shape can be checked here.
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new Error('zenoti-mock: now must be a function returning milliseconds since the epoch');
+  }
+  return {
+    // A given seed is validated into a normalised deep copy, so the caller's object is never touched.
+    seed: options.seed === undefined ? DEMO_SEED : validateSeed(options.seed),
+    // Token lifetimes are at least 1 ms: a token must be live for a moment after it is issued.
+    // Defaults are Zenoti's: access tokens last 24 h, refresh tokens 90 days.
+    accessTokenTtlMs: checkMs('accessTokenTtlMs', options.accessTokenTtlMs ?? 86_400_000, 1),
+    refreshTokenTtlMs: checkMs('refreshTokenTtlMs', options.refreshTokenTtlMs ?? 7_776_000_000, 1),
+    rateLimit: validateRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    strictScheme: options.strictScheme ?? false,
+    // 0 means no added latency.
+    latencyMs: checkMs('latencyMs', options.latencyMs ?? 0, 0),
+    controlRoutes: options.controlRoutes ?? false,
+    log: log === true ? (line) => console.log(line) : log === false ? undefined : log,
+    // A rotated API key keeps working this long (default 7 days); 0 retires it at once.
+    apiKeyRotationGraceMs: checkMs('apiKeyRotationGraceMs', options.apiKeyRotationGraceMs ?? 604_800_000, 0),
+  };
+}
