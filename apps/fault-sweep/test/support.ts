@@ -34,7 +34,6 @@ export const CODES: ReadonlySet<string> = new Set<ZenotiAuthErrorCode>([
   'NETWORK',
   'UNAUTHORIZED',
   'ABORTED',
-  'ORIGIN_NOT_ALLOWED',
   'STORE',
 ]);
 

@@ -1,5 +1,5 @@
-import { ZenotiAuth } from '@zenoti-auth/core';
-import { type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
+import { ZenotiAuth, ZenotiAuthError } from '@zenoti-auth/core';
+import { toHTTPException, type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
 import { zenotiProxy } from '@zenoti-auth/hono/proxy';
 import { zenotiSignIn } from '@zenoti-auth/hono/sign-in';
 import { Hono } from 'hono';
@@ -75,8 +75,8 @@ export function createDemoApp(config: DemoConfig): Hono<ZenotiAuthEnv> {
   app.get('/me', guests, async (c) => {
     c.header('cache-control', 'no-store');
     const session = await signIn.session(c);
-    if (!session?.subject)
-      return c.json({ error: { code: 'LOGIN_REQUIRED', message: 'Sign-in required.' } }, 401);
+    // No session: the adapter's own 401 LOGIN_REQUIRED answer (the one table of @zenoti-auth/core/http).
+    if (!session?.subject) throw toHTTPException(new ZenotiAuthError('LOGIN_REQUIRED', 'No guest session.'));
     const res = await c.var.zenoti.fetch(`/v1/guests/${encodeURIComponent(session.subject)}`);
     if (!res.ok) return c.json({ error: { code: 'ZENOTI', message: `Zenoti answered ${res.status}.` } }, 502);
     const guest = (await res.json()) as Guest;

@@ -1,22 +1,4 @@
 import { ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
-import { onWorkers } from './runtime.ts';
-
-/**
- * Builds an engine. On Workers, unless `shareInFlight` is set, a request waiting for another
- * request's refresh polls the settled token store instead of awaiting that request's promise.
- */
-export function createEngine(options: ZenotiAuthOptions): ZenotiAuth {
-  if (!onWorkers()) return new ZenotiAuth(options);
-  return new ZenotiAuth({
-    ...options,
-    shareInFlight: options.shareInFlight ?? false,
-  });
-}
-
-/** Whether `value` is an engine (by shape, so an ESM engine works with a CJS adapter and back). */
-export function isEngine(value: unknown): value is ZenotiAuth {
-  return typeof (value as { authorization?: unknown } | null)?.authorization === 'function';
-}
 
 const storeIds = new WeakMap<object, number>();
 let lastStoreId = 0;
@@ -67,7 +49,7 @@ export class EngineCache {
   async get(options: ZenotiAuthOptions): Promise<ZenotiAuth> {
     const key = await sha256(serialise(options));
     // No await from here on: concurrent first requests cannot build two engines for one key.
-    const engine = this.#engines.get(key) ?? createEngine(options);
+    const engine = this.#engines.get(key) ?? new ZenotiAuth(options);
     this.#engines.delete(key);
     this.#engines.set(key, engine);
     if (this.#engines.size > this.#max) this.#engines.delete(this.#engines.keys().next().value as string);

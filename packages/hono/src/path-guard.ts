@@ -1,4 +1,4 @@
-import { invalid } from './errors.ts';
+import { invalidOption } from '@zenoti-auth/core';
 
 /** One compiled allow-list entry: a method and path segments (literal, `:param`, or a final `*`). */
 export interface Rule {
@@ -16,17 +16,17 @@ const LITERAL = /^[\w.~-]+$/;
  */
 export function compileAllowList(allow: unknown): Rule[] {
   if (!Array.isArray(allow) || allow.length === 0) {
-    invalid('allow', "must list 'METHOD /path' entries.");
+    throw invalidOption('hono', 'allow', "must list 'METHOD /path' entries");
   }
   return allow.map((entry: unknown, i) => {
     const field = `allow[${i}]`;
     const match = typeof entry === 'string' ? ENTRY.exec(entry.trim()) : null;
-    if (!match) invalid(field, "must look like 'GET /v1/centers/:id'.");
+    if (!match) throw invalidOption('hono', field, "must look like 'GET /v1/centers/:id'");
     const segments = (match[2] as string).slice(1).split('/');
     segments.forEach((s, j) => {
       const ok = s === '*' ? j === segments.length - 1 : LITERAL.test(s.startsWith(':') ? s.slice(1) : s);
       if (!ok || s === '.' || s === '..') {
-        invalid(field, `has a bad segment "${s}".`);
+        throw invalidOption('hono', field, `has a bad segment "${s}"`);
       }
     });
     return { method: match[1] as string, segments: segments.map((s) => s.toLowerCase()) };

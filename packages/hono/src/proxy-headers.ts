@@ -1,4 +1,4 @@
-import { invalid } from './errors.ts';
+import { invalidOption } from '@zenoti-auth/core';
 
 /**
  * Request headers the proxy forwards by default (an allow-list: anything else stays here):
@@ -28,12 +28,12 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /** The request headers to forward: the defaults plus `extra` (checked at start-up, lower-cased). */
 export function compileForwardHeaders(extra: unknown): string[] {
   if (extra === undefined) return FORWARD;
-  if (!Array.isArray(extra)) invalid('forwardHeaders', 'must list header names.');
+  if (!Array.isArray(extra)) throw invalidOption('hono', 'forwardHeaders', 'must list header names');
   const names = extra.map((name: unknown, i) => {
     const field = `forwardHeaders[${i}]`;
     const lower = typeof name === 'string' ? name.toLowerCase() : '';
-    if (!TOKEN.test(lower)) invalid(field, 'is not a header name.');
-    if (NEVER.test(lower)) invalid(field, `"${lower}" is never forwarded.`);
+    if (!TOKEN.test(lower)) throw invalidOption('hono', field, 'is not a header name');
+    if (NEVER.test(lower)) throw invalidOption('hono', field, `names "${lower}", which is never forwarded`);
     return lower;
   });
   return [...new Set([...FORWARD, ...names])];

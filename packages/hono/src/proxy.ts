@@ -1,6 +1,7 @@
+import { invalidOption } from '@zenoti-auth/core';
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { httpError, invalid, zenotiOf } from './errors.ts';
+import { httpError, zenotiOf } from './http-error.ts';
 import { allowed, checkPath, compileAllowList } from './path-guard.ts';
 import { compileForwardHeaders, forwardedHeaders, relayedHeaders } from './proxy-headers.ts';
 import type { ZenotiAuthEnv } from './types.ts';
@@ -65,7 +66,7 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
   const forward = compileForwardHeaders(options.forwardHeaders);
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || !/^(?:\/[\w.~-]+)*$/.test(prefix) || /\/\.\.?(?:\/|$)/.test(prefix)) {
-    invalid('prefix', 'must look like "/api/zenoti".');
+    throw invalidOption('hono', 'prefix', 'must look like "/api/zenoti"');
   }
 
   return async function zenotiProxy(c) {

@@ -1,6 +1,5 @@
+import { invalidOption, onCloudflareWorkers } from '@zenoti-auth/core';
 import type { Context } from 'hono';
-import { invalid } from './errors.ts';
-import { onWorkers } from './runtime.ts';
 
 /**
  * The budget of failed sign-ins (`zenotiSignIn({ limit })`). Every sign-in spends one of the
@@ -28,7 +27,7 @@ const DEFAULTS: Required<ZenotiSignInLimit> = {
 /** The client address by default: never from `X-Forwarded-For` or any other header a client can set. */
 export function defaultClientAddress(c: Context): string | undefined {
   // On Cloudflare, CF-Connecting-IP is set by Cloudflare itself; a client cannot forge it there.
-  if (onWorkers()) return c.req.header('cf-connecting-ip');
+  if (onCloudflareWorkers()) return c.req.header('cf-connecting-ip');
   // @hono/node-server puts the request's IncomingMessage, and so its socket, on c.env.incoming.
   return (
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
@@ -58,10 +57,11 @@ export interface SignInLimiter {
  */
 export function signInLimiter(options: ZenotiSignInLimit | undefined): SignInLimiter {
   if (options !== undefined && (typeof options !== 'object' || options === null))
-    invalid('limit', 'must be an object or false.');
+    throw invalidOption('hono', 'limit', 'must be an object or false');
   const limits = { ...DEFAULTS, ...options };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) invalid(`limit.${name}`, 'must be a positive integer.');
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw invalidOption('hono', `limit.${name}`, 'must be a positive integer');
   }
   // Insertion order is expiry order: an entry is inserted anew when its window starts again.
   const entries = new Map<string, Entry>();

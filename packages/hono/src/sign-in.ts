@@ -1,8 +1,9 @@
-import type { LoginResult } from '@zenoti-auth/core';
+import { invalidOption, type LoginResult } from '@zenoti-auth/core';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { deleteCookie, generateCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import { httpError, invalid, rethrow, zenotiOf } from './errors.ts';
+import { rethrow } from './errors.ts';
+import { httpError, zenotiOf } from './http-error.ts';
 import { defaultClientAddress, signInLimiter, type ZenotiSignInLimit } from './sign-in-limit.ts';
 import type { MaybePromise, ZenotiAuthEnv } from './types.ts';
 
@@ -77,24 +78,27 @@ export interface ZenotiSignIn<E extends Env = Env> {
 function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: string): void {
   const secret = options.cookie.secret;
   if (!((typeof secret === 'string' ? secret.length : secret?.byteLength) >= 32)) {
-    invalid('cookie.secret', 'must be at least 32 characters (or bytes).');
+    throw invalidOption('hono', 'cookie.secret', 'must be at least 32 characters (or bytes)');
   }
   if (!/^(Strict|Lax)$/.test(String(cookie.sameSite)))
-    invalid('cookie.sameSite', 'must be "Strict" or "Lax".');
+    throw invalidOption('hono', 'cookie.sameSite', 'must be "Strict" or "Lax"');
   const maxAge = cookie.maxAge;
   // Hono would silently leave out a negative or NaN Max-Age, turning the cookie into a session cookie.
   if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge > 0)) {
-    invalid('cookie.maxAge', 'must be a positive number of seconds.');
+    throw invalidOption('hono', 'cookie.maxAge', 'must be a positive number of seconds');
   }
   // Hono would silently add Secure to a `prefix` cookie (a `__Host-`/`__Secure-` name fails below).
-  if (cookie.prefix && !cookie.secure) invalid('cookie.secure', 'must be true with a cookie prefix.');
+  if (cookie.prefix && !cookie.secure)
+    throw invalidOption('hono', 'cookie.secure', 'must be true with a cookie prefix');
   try {
     generateCookie(name, '', cookie);
   } catch (error) {
-    invalid('cookie', (error as Error).message);
+    // Hono's own check of the attributes (its message names the rule, never the secret).
+    throw invalidOption('hono', 'cookie', `is refused by Hono: ${(error as Error).message}`);
   }
   for (const origin of options.origins ?? []) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) invalid('origins', `"${origin}" is not an origin.`);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw invalidOption('hono', 'origins', `lists "${origin}", which is not an origin`);
   }
 }
 
@@ -119,7 +123,8 @@ function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: s
  * ```
  */
 export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E>): ZenotiSignIn<E> {
-  if (typeof options?.cookie !== 'object' || options.cookie === null) invalid('cookie', 'must be an object.');
+  if (typeof options?.cookie !== 'object' || options.cookie === null)
+    throw invalidOption('hono', 'cookie', 'must be an object');
   const { secret, name = 'zenoti_session', ...attributes } = options.cookie;
   const cookie: CookieOptions = {
     ...attributes,
@@ -133,7 +138,7 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
   const origins = options.origins ?? [];
   const limiter = options.limit === false ? undefined : signInLimiter(options.limit);
   const clientAddress = options.clientAddress ?? defaultClientAddress;
-  if (typeof clientAddress !== 'function') invalid('clientAddress', 'must be a function.');
+  if (typeof clientAddress !== 'function') throw invalidOption('hono', 'clientAddress', 'must be a function');
 
   const session = async (c: Context): Promise<ZenotiSession | undefined> => {
     const value = await getSignedCookie(c, secret, name, prefix);

@@ -56,7 +56,7 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
 
 /** Use a ready engine, e.g. one shared with other code. */
 export interface ZenotiReadyEngineOptions<E extends Env = Env> extends ZenotiHonoOptions<E> {
-  /** The engine. On Cloudflare Workers, construct it with `shareInFlight: false`. */
+  /** The engine. On Cloudflare Workers core already defaults it to `shareInFlight: false`. */
   auth: ZenotiAuth;
 }
 

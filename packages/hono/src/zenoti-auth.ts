@@ -1,7 +1,7 @@
-import type { ZenotiAuth } from '@zenoti-auth/core';
+import { invalidOption, isZenotiAuth, ZenotiAuth } from '@zenoti-auth/core';
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { createEngine, EngineCache, isEngine } from './engine-cache.ts';
-import { invalid, rethrow, signInRequired } from './errors.ts';
+import { EngineCache } from './engine-cache.ts';
+import { rethrow, signInRequired } from './errors.ts';
 import type {
   PrincipalResolver,
   ZenotiAuthEnv,
@@ -28,13 +28,14 @@ function split<E extends Env>(options: object): [Record<string, unknown>, Adapte
     auth: _auth,
     ...core
   } = options as ZenotiHonoOptions<E> & { auth?: unknown };
-  if (principal !== undefined && typeof principal !== 'function') invalid('principal', 'must be a function.');
+  if (principal !== undefined && typeof principal !== 'function')
+    throw invalidOption('hono', 'principal', 'must be a function');
   if (
     principalFallback !== undefined &&
     principalFallback !== 'refuse' &&
     principalFallback !== 'service-user'
   )
-    invalid('principalFallback', 'must be "refuse" or "service-user".');
+    throw invalidOption('hono', 'principalFallback', 'must be "refuse" or "service-user"');
   return [core, { principal, fallback: principalFallback === 'service-user' }];
 }
 
@@ -64,8 +65,8 @@ function bind(auth: ZenotiAuth, principal: string | undefined, refuse: boolean):
  * Static options build the engine at once, so a configuration mistake throws `ZenotiAuthError`
  * (`INVALID_OPTIONS`, naming the field) at start-up. A resolver `(c) => options` reads them per
  * request (e.g. secrets from `c.env` on Workers); engines are then cached per credential identity
- * (at most 100), never rebuilt per request. On Cloudflare Workers the engine is built with
- * `shareInFlight: false` unless you set it. Request-time errors surface as `HTTPException`
+ * (at most 100), never rebuilt per request. On Cloudflare Workers core defaults to
+ * `shareInFlight: false` (see `DEFAULTS`). Request-time errors surface as `HTTPException`
  * (see `toHTTPException`). With `principal`, a request whose principal resolves to nothing gets 401
  * `LOGIN_REQUIRED` from `fetch`/`authorization`, never the service user's token, unless
  * `principalFallback: 'service-user'`.
@@ -97,10 +98,11 @@ export function zenotiAuth<E extends Env = Env>(
     };
   } else {
     if (typeof options !== 'object' || options === null)
-      invalid('options', 'must be an object or a function.');
+      throw invalidOption('hono', 'options', 'must be an object or a function');
     const [core, adapter] = split<E>(options);
-    if (options.auth !== undefined && !isEngine(options.auth)) invalid('auth', 'must be a ZenotiAuth.');
-    const fixed: Resolved<E> = { auth: options.auth ?? createEngine(core as never), ...adapter };
+    if (options.auth !== undefined && !isZenotiAuth(options.auth))
+      throw invalidOption('hono', 'auth', 'must be a ZenotiAuth');
+    const fixed: Resolved<E> = { auth: options.auth ?? new ZenotiAuth(core as never), ...adapter };
     resolve = () => fixed;
   }
 

@@ -1,8 +1,11 @@
 import { ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
+import { ERROR_ANSWERS } from '@zenoti-auth/core/http';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { toHTTPException, type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
+import { zenotiProxy } from '../src/proxy.ts';
+import { zenotiSignIn } from '../src/sign-in.ts';
 import { D, guestApp, SECRETS, serviceUser, zenoti } from './support.ts';
 
 const TABLE: Array<[ZenotiAuthErrorCode, number]> = [
@@ -17,11 +20,11 @@ const TABLE: Array<[ZenotiAuthErrorCode, number]> = [
   ['ABORTED', 503],
   ['TIMEOUT', 504],
   ['INVALID_OPTIONS', 500],
-  ['ORIGIN_NOT_ALLOWED', 500],
 ];
 
 describe('toHTTPException()', () => {
-  it('maps every core code to its documented status, with a fixed JSON message and the error as cause', async () => {
+  it('maps every core code to its documented status, with core’s fixed public message and the error as cause', async () => {
+    expect(TABLE.map(([code]) => code).sort()).toEqual(Object.keys(ERROR_ANSWERS).sort());
     for (const [code, status] of TABLE) {
       const error = new ZenotiAuthError(code, `details with ${D.apiKey} that must not leak`);
       const exception = toHTTPException(error);
@@ -35,6 +38,8 @@ describe('toHTTPException()', () => {
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe(code);
       expect(body.error.message).not.toContain(D.apiKey);
+      // The one table of @zenoti-auth/core/http, the same texts as @zenoti-auth/nestjs's.
+      expect(body.error.message).toBe(ERROR_ANSWERS[code][1]);
       expect(exception.message).toBe(body.error.message);
     }
   });
@@ -44,12 +49,70 @@ describe('toHTTPException()', () => {
     expect(toHTTPException(error).getResponse().headers.get('retry-after')).toBe('13');
   });
 
+  it('never sends Retry-After: 0 — a wait under a second (even Zenoti’s own 0) is 1 s', () => {
+    for (const retryAfterMs of [0, 1, 999]) {
+      const error = new ZenotiAuthError('RATE_LIMITED', 'wait', { status: 429, retryAfterMs });
+      expect(toHTTPException(error).getResponse().headers.get('retry-after'), `${retryAfterMs} ms`).toBe('1');
+    }
+  });
+
   it('treats CREDENTIALS_REJECTED during sign-in as a wrong password: 401', async () => {
     const res = toHTTPException(new ZenotiAuthError('CREDENTIALS_REJECTED', 'no'), true).getResponse();
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({
       error: { code: 'CREDENTIALS_REJECTED', message: 'Wrong username or password.' },
     });
+  });
+});
+
+describe('configuration errors', () => {
+  it('name @zenoti-auth/hono and the option, in core’s one format', () => {
+    const SECRET = 'a-session-secret-that-is-long-enough-0123';
+    const cases: Array<[() => unknown, string, string]> = [
+      [() => zenotiAuth(null as never), 'options', 'must be an object or a function'],
+      [() => zenotiAuth({ auth: {} } as never), 'auth', 'must be a ZenotiAuth'],
+      [() => zenotiAuth({ apiKey: D.apiKey, principal: 'x' } as never), 'principal', 'must be a function'],
+      [() => zenotiProxy({ allow: [] }), 'allow', "must list 'METHOD /path' entries"],
+      [
+        () => zenotiProxy({ allow: ['GET /v1/centers'], prefix: 'api' }),
+        'prefix',
+        'must look like "/api/zenoti"',
+      ],
+      [
+        () => zenotiProxy({ allow: ['GET /v1/centers'], forwardHeaders: ['cookie'] }),
+        'forwardHeaders[0]',
+        'names "cookie", which is never forwarded',
+      ],
+      [
+        () => zenotiSignIn({ cookie: { secret: 'short' } }),
+        'cookie.secret',
+        'must be at least 32 characters (or bytes)',
+      ],
+      [
+        () => zenotiSignIn({ cookie: { secret: SECRET }, limit: { perUsername: 0 } }),
+        'limit.perUsername',
+        'must be a positive integer',
+      ],
+      [
+        () => zenotiSignIn({ cookie: { secret: SECRET, name: 'bad name;' } }),
+        'cookie',
+        'is refused by Hono: Invalid cookie name',
+      ],
+    ];
+    for (const [create, field, problem] of cases) {
+      let error: unknown;
+      try {
+        create();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ZenotiAuthError);
+      expect(error).toMatchObject({
+        code: 'INVALID_OPTIONS',
+        field,
+        message: `[@zenoti-auth/hono] Option "${field}" ${problem}.`,
+      });
+    }
   });
 });
 
@@ -70,7 +133,10 @@ describe('request-time errors through app.request()', () => {
     const answer = await call(appWith(zenotiAuth(guestApp(z.url))));
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.text)).toEqual({
-      error: { code: 'LOGIN_REQUIRED', message: 'Sign-in required.' },
+      error: {
+        code: 'LOGIN_REQUIRED',
+        message: 'Sign-in required: the Zenoti session has ended or never began.',
+      },
     });
   });
 

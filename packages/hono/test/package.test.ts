@@ -17,11 +17,14 @@ const ENTRIES: Record<string, string[]> = {
   proxy: ['zenotiProxy'],
   'sign-in': ['zenotiSignIn'],
 };
-/** What each entry may import: hono's subpaths and @zenoti-auth/core, never another file. */
+/**
+ * What each entry may import: hono's subpaths and @zenoti-auth/core (its `/http` entry, the error
+ * contract, where a `ZenotiAuthError` becomes a response), never another file.
+ */
 const IMPORTS: Record<string, string[]> = {
-  index: ['@zenoti-auth/core', 'hono/http-exception'],
+  index: ['@zenoti-auth/core', '@zenoti-auth/core/http', 'hono/http-exception'],
   proxy: ['@zenoti-auth/core', 'hono/http-exception'],
-  'sign-in': ['@zenoti-auth/core', 'hono/http-exception', 'hono/cookie'],
+  'sign-in': ['@zenoti-auth/core', '@zenoti-auth/core/http', 'hono/http-exception', 'hono/cookie'],
 };
 
 /** The three entries of one build (ESM or CJS), as loaded from dist. */

@@ -45,7 +45,12 @@ function serviceUserCalls(z: Zenoti): number {
 
 async function expectRefused(res: Response): Promise<void> {
   expect(res.status).toBe(401);
-  expect(await res.json()).toEqual({ error: { code: 'LOGIN_REQUIRED', message: 'Sign-in required.' } });
+  expect(await res.json()).toEqual({
+    error: {
+      code: 'LOGIN_REQUIRED',
+      message: 'Sign-in required: the Zenoti session has ended or never began.',
+    },
+  });
 }
 
 describe('zenotiAuth({ app, user, principal }): no silent fall-back to the service user', () => {

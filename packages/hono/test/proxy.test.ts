@@ -261,7 +261,7 @@ describe('zenotiProxy(): failures', () => {
     const down = await tokenDown.request('/api/zenoti/v1/centers');
     expect(down.status).toBe(502);
     expect(await down.json()).toEqual({
-      error: { code: 'TOKEN_ENDPOINT', message: 'Zenoti refused or failed the request.' },
+      error: { code: 'TOKEN_ENDPOINT', message: 'Zenoti could not issue an access token.' },
     });
   });
 

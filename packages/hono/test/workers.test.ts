@@ -11,10 +11,10 @@ interface Answer {
   engine: number;
 }
 
-async function burst(worker: Workerd, n: number): Promise<Answer[]> {
+async function burst(worker: Workerd, n: number, path = '/centers'): Promise<Answer[]> {
   return Promise.all(
     Array.from({ length: n }, async () => {
-      const res = await fetch(`${worker.url}/centers`, { signal: AbortSignal.timeout(20_000) });
+      const res = await fetch(`${worker.url}${path}`, { signal: AbortSignal.timeout(20_000) });
       const text = await res.text();
       return {
         status: res.status,
@@ -38,7 +38,7 @@ function bindings(url: string, extra: Record<string, string> = {}): Record<strin
 
 // The real Workers runtime: workerd from npm serves a bundled worker that calls the mock Zenoti on
 // loopback. A promise made in one request dies with that request there, so a request that waits
-// for another request's refresh must poll settled token state (the adapter sets shareInFlight: false).
+// for another request's refresh must poll settled token state (core's default there: shareInFlight: false).
 describe('on Cloudflare Workers (workerd)', () => {
   it(`serves ${ROUNDS} rounds of ${CONCURRENT} concurrent requests across token expiries with one token call per expiry`, async () => {
     const z = await zenoti({ accessTokenTtlMs: TTL_MS });
@@ -110,6 +110,72 @@ describe('on Cloudflare Workers (workerd)', () => {
       );
     } finally {
       await shared.close();
+    }
+  });
+});
+
+// The same runtime with a plain core engine (`new ZenotiAuth()` in the worker, no adapter): core itself
+// knows it runs on Workers, so its default is to poll settled token state, not to share promises.
+describe('a plain @zenoti-auth/core engine on Cloudflare Workers (workerd)', () => {
+  it('defaults to shareInFlight: false there: DEFAULTS and onCloudflareWorkers() say so', async () => {
+    const z = await zenoti();
+    const worker = await startWorkerd(bindings(z.url));
+    try {
+      expect(await (await fetch(`${worker.url}/runtime`)).json()).toEqual({
+        shareInFlight: false,
+        onCloudflareWorkers: true,
+      });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it(`serves ${ROUNDS} rounds of ${CONCURRENT} concurrent requests across token expiries with one token call per expiry`, async () => {
+    const z = await zenoti({ accessTokenTtlMs: TTL_MS });
+    const worker = await startWorkerd(bindings(z.url));
+    try {
+      const perRound: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        if (round > 0) await new Promise((r) => setTimeout(r, TTL_MS + 200)); // the access token has expired
+        const before = z.control.counters().token.total;
+        const answers = await burst(worker, CONCURRENT, '/plain/centers');
+        expect(
+          answers.filter((a) => a.status !== 200),
+          worker.output(),
+        ).toEqual([]);
+        perRound.push(z.control.counters().token.total - before);
+      }
+      expect(perRound).toEqual([1, 1, 1]);
+      expect(z.control.counters().token.password.ok).toBe(1);
+      expect(z.control.counters().token.refresh.ok).toBe(ROUNDS - 1);
+      expect(z.control.counters().resources.byStatus['200']).toBe(ROUNDS * CONCURRENT);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it(`when the request that started the token call gives up and ends, the ${CONCURRENT} waiting for it still succeed`, async () => {
+    const z = await zenoti();
+    z.control.setLatency(600, 'token');
+    const worker = await startWorkerd(bindings(z.url, { ZENOTI_DEADLINE_MS: '2000' }));
+    try {
+      // Its 100 ms budget runs out while its token call (600 ms) is under way: it answers 503 and
+      // ends, and workerd cancels the token call. Promises shared with it would never settle (every
+      // other request a 500: "created by a request that has since ended"); polling callers wait
+      // out the abandoned call (retry.deadlineMs) and then one of them gets the token.
+      const impatient = fetch(`${worker.url}/plain/centers?budgetMs=100`);
+      await new Promise((r) => setTimeout(r, 50));
+      const answers = await burst(worker, CONCURRENT, '/plain/centers');
+      expect((await impatient).status).toBe(503);
+      expect(
+        answers.filter((a) => a.status !== 200),
+        worker.output(),
+      ).toEqual([]);
+      // The abandoned call (Zenoti may have answered it, to no one) and one more: no stampede.
+      expect(z.control.counters().token.total).toBeLessThanOrEqual(2);
+      expect(worker.output()).not.toMatch(/can never settle/);
+    } finally {
+      await worker.close();
     }
   });
 });

@@ -142,7 +142,10 @@ describe('zenotiAuth() through app.request()', () => {
     const anonymous = await app.request('/me');
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toEqual({
-      error: { code: 'LOGIN_REQUIRED', message: 'Sign-in required.' },
+      error: {
+        code: 'LOGIN_REQUIRED',
+        message: 'Sign-in required: the Zenoti session has ended or never began.',
+      },
     });
   });
 
@@ -186,7 +189,7 @@ describe('configuration mistakes', () => {
     const res = await app.request('/');
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({
-      error: { code: 'INVALID_OPTIONS', message: 'Zenoti access is misconfigured.' },
+      error: { code: 'INVALID_OPTIONS', message: 'The Zenoti integration is misconfigured.' },
     });
   });
 });

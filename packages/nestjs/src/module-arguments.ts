@@ -1,17 +1,12 @@
-import { ZenotiAuthError } from '@zenoti-auth/core';
+import { invalidOption } from '@zenoti-auth/core';
 
 /**
  * Checks of what `ZenotiAuthModule` / `ZenotiHttpModule` are given, run before Nest's
  * `ConfigurableModuleBuilder` reads it: the builder would fail with a `TypeError` (`forRoot(null)`)
  * or, for an async variant without a factory, register an options provider that nothing can build
  * and fail only at `compile()`, with a resolver error. These fail when the module is defined, with
- * `INVALID_OPTIONS` naming the problem.
+ * `INVALID_OPTIONS` naming the problem: `[@zenoti-auth/nestjs] Option "<field>" of <method>() …`.
  */
-
-/** `INVALID_OPTIONS` naming `field`; `message` starts with the method (`ZenotiAuthModule.forRoot`). */
-function invalid(field: string, message: string): ZenotiAuthError {
-  return new ZenotiAuthError('INVALID_OPTIONS', message, { field });
-}
 
 /** What a value is, for a message: never the value itself (it may hold a secret). */
 function kindOf(value: unknown): string {
@@ -28,11 +23,11 @@ const given = (value: unknown): boolean => value !== undefined && value !== null
  */
 export function checkArgument(method: string, options: unknown, arrays: readonly string[]): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw invalid('options', `${method}() needs an options object (got ${kindOf(options)}).`);
+    throw invalidOption('nestjs', 'options', `of ${method}() must be an object (got ${kindOf(options)})`);
   for (const field of arrays) {
     const value = (options as Record<string, unknown>)[field];
     if (given(value) && !Array.isArray(value))
-      throw invalid(field, `${method}(): option "${field}" must be an array (got ${kindOf(value)}).`);
+      throw invalidOption('nestjs', field, `of ${method}() must be an array (got ${kindOf(value)})`);
   }
 }
 
@@ -44,18 +39,23 @@ export function checkAsyncArgument(method: string, options: unknown, arrays: rea
   checkArgument(method, options, ['imports', 'inject', ...arrays]);
   const { useFactory, useClass, useExisting } = options as Record<string, unknown>;
   if (!given(useFactory) && !given(useClass) && !given(useExisting))
-    throw invalid('useFactory', `${method}() needs useFactory, useClass or useExisting.`);
+    throw invalidOption(
+      'nestjs',
+      'useFactory',
+      `of ${method}() is missing: give useFactory, useClass or useExisting`,
+    );
   for (const [field, value] of Object.entries({ useFactory, useClass })) {
     if (given(value) && typeof value !== 'function')
-      throw invalid(field, `${method}(): option "${field}" must be a function (got ${kindOf(value)}).`);
+      throw invalidOption('nestjs', field, `of ${method}() must be a function (got ${kindOf(value)})`);
   }
 }
 
 /** A configuration's `name`: absent, or a non-empty string without surrounding whitespace. */
 export function checkName(module: string, name: unknown): void {
   if (name !== undefined && (typeof name !== 'string' || name === '' || name !== name.trim()))
-    throw invalid(
+    throw invalidOption(
+      'nestjs',
       'name',
-      `${module}: option "name" must be a non-empty string without surrounding whitespace.`,
+      `of ${module} must be a non-empty string without surrounding whitespace`,
     );
 }

@@ -1,32 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { isZenotiAuthError, type ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
-
-const MISCONFIGURED = 'The Zenoti integration is misconfigured.';
+import { ERROR_ANSWERS, httpAnswerOf } from '@zenoti-auth/core/http';
 
 /**
- * The one place where core's error codes become HTTP answers: the status, and what a client is told —
- * fixed text per code, never core's message, never a credential. 502: Zenoti answered, but wrongly or
- * by refusing this server's credentials; 503: Zenoti or the token store could not be reached; 504: too slow.
+ * The HTTP status of each core error code, as `ZenotiAuthException` and the filter answer it: read
+ * from `@zenoti-auth/core/http`, the error contract every zenoti-auth adapter shares.
  */
-const ANSWER: Readonly<Record<ZenotiAuthErrorCode, readonly [status: number, message: string]>> = {
-  LOGIN_REQUIRED: [401, 'The Zenoti session has ended; sign in again.'],
-  RATE_LIMITED: [429, 'Zenoti rate limit reached; try again later.'],
-  CREDENTIALS_REJECTED: [502, "Zenoti rejected this service's credentials."],
-  UNAUTHORIZED: [502, "Zenoti refused this service's credentials."],
-  TOKEN_ENDPOINT: [502, 'Zenoti could not issue an access token.'],
-  INVALID_RESPONSE: [502, 'Zenoti sent an invalid token response.'],
-  NETWORK: [503, 'Zenoti could not be reached.'],
-  STORE: [503, 'The token store is unavailable.'],
-  ABORTED: [503, 'The request to Zenoti was cancelled.'],
-  TIMEOUT: [504, 'Zenoti did not answer in time.'],
-  INVALID_OPTIONS: [500, MISCONFIGURED],
-  ORIGIN_NOT_ALLOWED: [500, MISCONFIGURED],
-};
-
-/** The HTTP status of each core error code, as `ZenotiAuthException` and the filter answer it. */
 export const ZENOTI_AUTH_ERROR_STATUS: Readonly<Record<ZenotiAuthErrorCode, number>> = Object.freeze(
-  Object.fromEntries(Object.entries(ANSWER).map(([code, [status]]) => [code, status])) as Record<
+  Object.fromEntries(Object.entries(ERROR_ANSWERS).map(([code, [status]]) => [code, status])) as Record<
     ZenotiAuthErrorCode,
     number
   >,
@@ -40,7 +22,7 @@ export interface ZenotiAuthErrorBody {
   message: string;
   /** Core's error code, e.g. `CREDENTIALS_REJECTED`. */
   code: ZenotiAuthErrorCode;
-  /** For `RATE_LIMITED`: seconds to wait (also sent as `Retry-After`). */
+  /** When Zenoti asked for a wait (`RATE_LIMITED`): whole seconds, ≥ 1 (also sent as `Retry-After`). */
   retryAfterSeconds?: number;
 }
 
@@ -57,23 +39,18 @@ export function zenotiAuthErrorOf(value: unknown): ZenotiAuthError | undefined {
 
 /**
  * A Nest `HttpException` for a `ZenotiAuthError`, with the status from {@link ZENOTI_AUTH_ERROR_STATUS}
- * and a fixed public message. The original error is its `cause` (for logs), never part of the body.
+ * and the fixed public message of `@zenoti-auth/core/http`. The original error is its `cause` (for
+ * logs), never part of the body.
  */
 export class ZenotiAuthException extends HttpException {
   /** Core's error code. */
   readonly code: ZenotiAuthErrorCode;
-  /** For `RATE_LIMITED`: whole seconds to wait, as sent in `Retry-After`. */
+  /** When Zenoti asked for a wait (`RATE_LIMITED`): whole seconds, ≥ 1, as sent in `Retry-After`. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(error: ZenotiAuthError) {
-    // A code this version does not know (a newer core): a generic 500.
-    const [status, message] = Object.hasOwn(ANSWER, error.code)
-      ? ANSWER[error.code]
-      : [500, 'Zenoti authentication failed.'];
-    const retryAfterSeconds =
-      error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined
-        ? Math.max(1, Math.ceil(error.retryAfterMs / 1000))
-        : undefined;
+    // Status, public message and Retry-After are core's (`@zenoti-auth/core/http`); the body is Nest's.
+    const { status, message, retryAfterSeconds } = httpAnswerOf(error);
     const body: ZenotiAuthErrorBody = {
       statusCode: status,
       error: STATUS_CODES[status] ?? 'Error',

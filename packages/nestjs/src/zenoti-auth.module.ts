@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ZenotiAuth, ZenotiAuthError, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { invalidOption, ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
 import { checkArgument, checkAsyncArgument, checkName } from './module-arguments.ts';
 import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
 import type {
@@ -15,10 +15,6 @@ import {
   type ZenotiAuthModuleRootOptions,
 } from './zenoti-auth.module-definition.ts';
 
-function invalid(field: string, problem: string): ZenotiAuthError {
-  return new ZenotiAuthError('INVALID_OPTIONS', `ZenotiAuthModule: option "${field}" ${problem}`, { field });
-}
-
 /** Core's options without the module's settings, which are checked here; core checks the rest (naming the field). */
 function engineOptions(options: unknown): ZenotiAuthOptions {
   // Not an object: core produces its usual error, naming "options".
@@ -26,7 +22,8 @@ function engineOptions(options: unknown): ZenotiAuthOptions {
     return options as ZenotiAuthOptions;
   const { revokeOnShutdown, logEvents, ...engine } = options as ZenotiAuthModuleOptions;
   for (const [field, value] of Object.entries({ revokeOnShutdown, logEvents })) {
-    if (value !== undefined && typeof value !== 'boolean') throw invalid(field, 'must be true or false.');
+    if (value !== undefined && typeof value !== 'boolean')
+      throw invalidOption('nestjs', field, 'of ZenotiAuthModule must be true or false');
   }
   return engine as ZenotiAuthOptions;
 }

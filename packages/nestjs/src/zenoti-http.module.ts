@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type ZenotiAuth, ZenotiAuthError } from '@zenoti-auth/core';
+import { invalidOption, type ZenotiAuth } from '@zenoti-auth/core';
 import axios from 'axios';
 import { checkArgument, checkAsyncArgument, checkName } from './module-arguments.ts';
 import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
@@ -16,13 +16,7 @@ import { ZenotiHttpService } from './zenoti-http.service.ts';
 function createService(auth: ZenotiAuth, options: ZenotiHttpModuleOptions | undefined): ZenotiHttpService {
   const axiosConfig = options?.axiosConfig;
   if (axiosConfig !== undefined && (typeof axiosConfig !== 'object' || axiosConfig === null)) {
-    throw new ZenotiAuthError(
-      'INVALID_OPTIONS',
-      'ZenotiHttpModule: option "axiosConfig" must be an object.',
-      {
-        field: 'axiosConfig',
-      },
-    );
+    throw invalidOption('nestjs', 'axiosConfig', 'of ZenotiHttpModule must be an object');
   }
   // The very instance the service wraps is the one that gets the interceptor.
   return new ZenotiHttpService(axios.create({ ...axiosConfig, baseURL: auth.baseUrl }), auth);

@@ -6,6 +6,7 @@ import {
   ZenotiAuthError,
   type ZenotiAuthErrorCode,
 } from '@zenoti-auth/core';
+import { ERROR_ANSWERS } from '@zenoti-auth/core/http';
 import { InjectZenotiAuth, ZenotiAuthModule } from '@zenoti-auth/nestjs';
 import {
   ZENOTI_AUTH_ERROR_STATUS,
@@ -27,10 +28,16 @@ describe('ZenotiAuthException', () => {
     const body = JSON.stringify(exception.getResponse());
     expect(body).not.toContain(D.employee.password);
     expect(body).not.toContain('upstream said');
-    expect(JSON.parse(body)).toMatchObject({ statusCode: status, code });
+    // The one table of @zenoti-auth/core/http, the same texts as @zenoti-auth/hono's.
+    expect(JSON.parse(body)).toMatchObject({
+      statusCode: status,
+      code,
+      message: ERROR_ANSWERS[code as ZenotiAuthErrorCode][1],
+    });
   });
 
-  it('documents the statuses the README table shows', () => {
+  it('documents the statuses the README table shows (one per code of core)', () => {
+    expect(Object.keys(ZENOTI_AUTH_ERROR_STATUS).sort()).toEqual(Object.keys(ERROR_ANSWERS).sort());
     expect(ZENOTI_AUTH_ERROR_STATUS).toEqual({
       LOGIN_REQUIRED: 401,
       RATE_LIMITED: 429,
@@ -43,7 +50,6 @@ describe('ZenotiAuthException', () => {
       ABORTED: 503,
       TIMEOUT: 504,
       INVALID_OPTIONS: 500,
-      ORIGIN_NOT_ALLOWED: 500,
     });
   });
 

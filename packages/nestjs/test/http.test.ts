@@ -169,7 +169,11 @@ describe('ZenotiHttpService', () => {
         ],
       }),
     );
-    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'axiosConfig' });
+    expect(error).toMatchObject({
+      code: 'INVALID_OPTIONS',
+      field: 'axiosConfig',
+      message: '[@zenoti-auth/nestjs] Option "axiosConfig" of ZenotiHttpModule must be an object.',
+    });
   });
 
   it('ejects its interceptors on application shutdown', async () => {

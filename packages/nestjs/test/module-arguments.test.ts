@@ -29,7 +29,7 @@ async function failure(define: () => DynamicModule): Promise<ZenotiAuthError> {
   return error;
 }
 
-const ASYNC_WITHOUT_FACTORY = 'needs useFactory, useClass or useExisting.';
+const ASYNC_WITHOUT_FACTORY = 'is missing: give useFactory, useClass or useExisting.';
 
 describe('a module given something that is not options fails with INVALID_OPTIONS naming the problem', () => {
   it.each([
@@ -37,61 +37,61 @@ describe('a module given something that is not options fails with INVALID_OPTION
       'ZenotiAuthModule.forRoot(undefined)',
       () => ZenotiAuthModule.forRoot(untyped(undefined)),
       'options',
-      'ZenotiAuthModule.forRoot() needs an options object (got undefined).',
+      'Option "options" of ZenotiAuthModule.forRoot() must be an object (got undefined).',
     ],
     [
       'ZenotiAuthModule.forRoot(null)',
       () => ZenotiAuthModule.forRoot(untyped(null)),
       'options',
-      'ZenotiAuthModule.forRoot() needs an options object (got null).',
+      'Option "options" of ZenotiAuthModule.forRoot() must be an object (got null).',
     ],
     [
       "ZenotiAuthModule.forRoot('x')",
       () => ZenotiAuthModule.forRoot(untyped('x')),
       'options',
-      'ZenotiAuthModule.forRoot() needs an options object (got a string).',
+      'Option "options" of ZenotiAuthModule.forRoot() must be an object (got a string).',
     ],
     [
       'ZenotiAuthModule.forRoot([])',
       () => ZenotiAuthModule.forRoot(untyped([])),
       'options',
-      'ZenotiAuthModule.forRoot() needs an options object (got an array).',
+      'Option "options" of ZenotiAuthModule.forRoot() must be an object (got an array).',
     ],
     [
       'ZenotiAuthModule.forRoot({ extraProviders: {} })',
       () => ZenotiAuthModule.forRoot(untyped({ apiKey: D.apiKey, extraProviders: {} })),
       'extraProviders',
-      'ZenotiAuthModule.forRoot(): option "extraProviders" must be an array (got an object).',
+      'Option "extraProviders" of ZenotiAuthModule.forRoot() must be an array (got an object).',
     ],
     [
       'ZenotiAuthModule.forRootAsync({})',
       () => ZenotiAuthModule.forRootAsync({}),
       'useFactory',
-      `ZenotiAuthModule.forRootAsync() ${ASYNC_WITHOUT_FACTORY}`,
+      `Option "useFactory" of ZenotiAuthModule.forRootAsync() ${ASYNC_WITHOUT_FACTORY}`,
     ],
     [
       'ZenotiAuthModule.forRootAsync({ inject, imports }) without a factory',
       () => ZenotiAuthModule.forRootAsync({ imports: [], inject: [] }),
       'useFactory',
-      `ZenotiAuthModule.forRootAsync() ${ASYNC_WITHOUT_FACTORY}`,
+      `Option "useFactory" of ZenotiAuthModule.forRootAsync() ${ASYNC_WITHOUT_FACTORY}`,
     ],
     [
       'ZenotiAuthModule.forRootAsync(undefined)',
       () => ZenotiAuthModule.forRootAsync(untyped(undefined)),
       'options',
-      'ZenotiAuthModule.forRootAsync() needs an options object (got undefined).',
+      'Option "options" of ZenotiAuthModule.forRootAsync() must be an object (got undefined).',
     ],
     [
       "ZenotiAuthModule.forRootAsync({ useFactory: 'x' })",
       () => ZenotiAuthModule.forRootAsync({ useFactory: untyped('x') }),
       'useFactory',
-      'ZenotiAuthModule.forRootAsync(): option "useFactory" must be a function (got a string).',
+      'Option "useFactory" of ZenotiAuthModule.forRootAsync() must be a function (got a string).',
     ],
     [
       'ZenotiAuthModule.forRootAsync({ useClass: {} })',
       () => ZenotiAuthModule.forRootAsync({ useClass: untyped({}) }),
       'useClass',
-      'ZenotiAuthModule.forRootAsync(): option "useClass" must be a function (got an object).',
+      'Option "useClass" of ZenotiAuthModule.forRootAsync() must be a function (got an object).',
     ],
     [
       "ZenotiAuthModule.forRootAsync({ useFactory, inject: 'Config' })",
@@ -101,43 +101,43 @@ describe('a module given something that is not options fails with INVALID_OPTION
           inject: untyped('Config'),
         }),
       'inject',
-      'ZenotiAuthModule.forRootAsync(): option "inject" must be an array (got a string).',
+      'Option "inject" of ZenotiAuthModule.forRootAsync() must be an array (got a string).',
     ],
     [
       'ZenotiHttpModule.register(null)',
       () => ZenotiHttpModule.register(untyped(null)),
       'options',
-      'ZenotiHttpModule.register() needs an options object (got null).',
+      'Option "options" of ZenotiHttpModule.register() must be an object (got null).',
     ],
     [
       "ZenotiHttpModule.register('x')",
       () => ZenotiHttpModule.register(untyped('x')),
       'options',
-      'ZenotiHttpModule.register() needs an options object (got a string).',
+      'Option "options" of ZenotiHttpModule.register() must be an object (got a string).',
     ],
     [
       'ZenotiHttpModule.register({ imports: module })',
       () => ZenotiHttpModule.register({ imports: untyped(ZenotiAuthModule) }),
       'imports',
-      'ZenotiHttpModule.register(): option "imports" must be an array (got a function).',
+      'Option "imports" of ZenotiHttpModule.register() must be an array (got a function).',
     ],
     [
       'ZenotiHttpModule.register({ name: 42 })',
       () => ZenotiHttpModule.register({ name: untyped(42) }),
       'name',
-      'ZenotiHttpModule: option "name" must be a non-empty string without surrounding whitespace.',
+      'Option "name" of ZenotiHttpModule must be a non-empty string without surrounding whitespace.',
     ],
     [
       'ZenotiHttpModule.registerAsync({})',
       () => ZenotiHttpModule.registerAsync({}),
       'useFactory',
-      `ZenotiHttpModule.registerAsync() ${ASYNC_WITHOUT_FACTORY}`,
+      `Option "useFactory" of ZenotiHttpModule.registerAsync() ${ASYNC_WITHOUT_FACTORY}`,
     ],
     [
       'ZenotiHttpModule.registerAsync(undefined)',
       () => ZenotiHttpModule.registerAsync(untyped(undefined)),
       'options',
-      'ZenotiHttpModule.registerAsync() needs an options object (got undefined).',
+      'Option "options" of ZenotiHttpModule.registerAsync() must be an object (got undefined).',
     ],
   ])('%s', async (_, define, field, message) => {
     // Thrown when the module is defined, before Nest builds anything: neither a TypeError from
@@ -145,7 +145,7 @@ describe('a module given something that is not options fails with INVALID_OPTION
     expect(define).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', field }));
     const error = await failure(define);
     expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field });
-    expect(error.message).toContain(message);
+    expect(error.message).toBe(`[@zenoti-auth/nestjs] ${message}`);
     expect(error.message).not.toContain(D.apiKey);
   });
 });

@@ -52,6 +52,18 @@ describe('invalid options fail at module init, naming the field', () => {
   });
 
   it.each([
+    ['revokeOnShutdown', 'yes'],
+    ['logEvents', 1],
+  ])('the module setting %s, when not a boolean, is named by @zenoti-auth/nestjs', async (field, value) => {
+    const error = await initError(
+      ZenotiAuthModule.forRoot(untyped({ baseUrl: URL_, apiKey: D.apiKey, [field]: value })),
+    );
+    expect(error.message).toBe(
+      `[@zenoti-auth/nestjs] Option "${field}" of ZenotiAuthModule must be true or false.`,
+    );
+  });
+
+  it.each([
     ['returns options with a bad field', () => ({ baseUrl: URL_, app: { ...app, appId: 42 } }), 'app.appId'],
     ['returns undefined', () => undefined, 'options'],
     [
