@@ -103,7 +103,8 @@ export class MemoryRateBudget implements RateBudget {
       } else this.#used = Math.max(this.#used, spent);
     }
     if (retryAfterMs !== undefined) {
-      this.#windowEnd = Math.max(this.#windowEnd, now + retryAfterMs);
+      // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.
+      this.#windowEnd = now + retryAfterMs;
       this.#used = this.#limit;
     }
   }

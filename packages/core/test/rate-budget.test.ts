@@ -79,7 +79,7 @@ describe('PermitQueue: a fair, bounded wait for permits', () => {
   it('serves waiters first come first served, token calls first, when the window refills', async () => {
     const queue = permitQueueOf(new MemoryRateBudget({ limit: 1, intervalMs: 200 }));
     const { events, seen } = recorded();
-    queue.acquire('resource', policy, events); // spends the window
+    expect(queue.acquire('resource', policy, events)).toBeUndefined(); // spends the window
     const order: string[] = [];
     const waits = [
       queue.acquire('resource', policy, events)?.then(() => order.push('r1')),
@@ -96,7 +96,7 @@ describe('PermitQueue: a fair, bounded wait for permits', () => {
   it('fails at once past maxWaitMs or maxQueued, with the time to wait; an abort ends one wait only', async () => {
     const queue = permitQueueOf(new MemoryRateBudget({ limit: 1, intervalMs: 5_000 }));
     const { events } = recorded();
-    queue.acquire('resource', policy, events);
+    expect(queue.acquire('resource', policy, events)).toBeUndefined();
     await expect(queue.acquire('resource', policy, events)).rejects.toMatchObject({
       code: 'RATE_LIMITED',
       transient: true,
