@@ -39,6 +39,10 @@ export interface RateLimitEvent {
   retryAfterMs: number | undefined;
   /** Whether the engine will wait and retry (429 within budget). */
   retrying: boolean;
+  /** With a rate budget, after a caller waited for its permit: callers still waiting. */
+  queued?: number | undefined;
+  /** With a rate budget: how long this caller waited for its permit, ms. */
+  waitedMs?: number | undefined;
 }
 
 /** Something degraded but the engine carried on (e.g. a shared store was unreachable). */

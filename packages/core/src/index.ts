@@ -38,6 +38,13 @@ export {
   type ZenotiUser,
 } from './options.ts';
 
+export {
+  MemoryRateBudget,
+  type MemoryRateBudgetOptions,
+  type RateBudget,
+  type RateReport,
+  readRateReport,
+} from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
 export { parseZenotiDate } from './time.ts';
 export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock, TokenStoreLockOptions } from './types.ts';

@@ -1,5 +1,6 @@
 import { DEFAULTS } from './defaults.ts';
 import type { ZenotiAuthEvent } from './events.ts';
+import type { RateBudget } from './rate-budget.ts';
 import type { TokenStore } from './types.ts';
 
 /** A Zenoti backend app (Configuration › Integrations › Apps). */
@@ -33,9 +34,21 @@ export interface RetryOptions {
   deadlineMs?: number;
 }
 
-/** How `fetch()` and token calls answer `429 Too Many Requests`. */
+/**
+ * Zenoti's rate limit: an optional client-side budget that paces calls before Zenoti has to say
+ * 429, and how `fetch()` and token calls answer a 429 when it comes.
+ */
 export interface RateLimitPolicy {
-  /** Longest single `Retry-After` wait honoured; longer ones fail with `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxWaitMs */
+  /**
+   * Permission to make each call, shared by every engine (and, with a shared budget such as
+   * `RedisRateBudget`, every process) that holds it: e.g. `new MemoryRateBudget()` (60 calls a
+   * minute). Callers wait for a permit in a fair queue, token calls first. @default none: calls are
+   * not paced, and only a 429 makes the engine wait
+   */
+  budget?: RateBudget | undefined;
+  /** Most resource calls waiting for a permit at once; past it, `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxQueued */
+  maxQueued?: number;
+  /** Longest single wait honoured, for a permit or a 429's `Retry-After`; longer ones fail with `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxWaitMs */
   maxWaitMs?: number;
   /** Retries after 429 for one call. @default {@link DEFAULTS}.rateLimit.maxRetries */
   maxRetries?: number;
@@ -106,7 +119,7 @@ export interface ResolvedOptions {
   refreshWindowMs: number;
   timeoutMs: number;
   retry: Required<RetryOptions>;
-  rateLimit: Required<RateLimitPolicy> | false;
+  rateLimit: (Required<Omit<RateLimitPolicy, 'budget'>> & { budget: RateBudget | undefined }) | false;
   credentialsCooldownMs: number;
   shareInFlight: boolean;
   fetch: typeof fetch | undefined;

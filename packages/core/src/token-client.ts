@@ -1,58 +1,14 @@
 import { safeCause, ZenotiAuthError } from './errors.ts';
-import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { RateLimits } from './rate-limits.ts';
 import { MAX_TOKEN_RESPONSE_BYTES, readTextWithin } from './read-body.ts';
-import { parseRetryAfter, sleep } from './time.ts';
+import { sleep } from './time.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
 
 export type GrantBody =
   | { grant_type: 'password'; user_name: string; password: string }
   | { grant_type: 'refresh_token'; refresh_token: string };
-
-/**
- * Reads Zenoti's rate-limit headers into a `rateLimit` event. For a 429, returns how long to wait
- * before the retry, or throws `RATE_LIMITED` when the wait is past the budget (or `deadline`).
- */
-export function rateLimitWait(
-  o: ResolvedOptions,
-  events: Emitter,
-  response: Response,
-  retries: number,
-  deadline = Number.POSITIVE_INFINITY,
-): number {
-  const headers = response.headers;
-  const limited = response.status === 429;
-  const waitMs = limited ? (parseRetryAfter(headers.get('retry-after'), o.now()) ?? 1_000) : 0;
-  const retrying =
-    limited &&
-    o.rateLimit !== false &&
-    retries < o.rateLimit.maxRetries &&
-    waitMs <= o.rateLimit.maxWaitMs &&
-    Date.now() + waitMs < deadline;
-  const number = (name: string): number | undefined => {
-    const n = Number.parseFloat(headers.get(name) ?? '');
-    return Number.isFinite(n) ? n : undefined;
-  };
-  if (limited || headers.has('ratelimit-remaining'))
-    events.emit({
-      type: 'rateLimit',
-      remaining: number('ratelimit-remaining'),
-      resetSeconds: number('ratelimit-reset'),
-      retryAfterMs: limited ? waitMs : undefined,
-      retrying,
-    });
-  if (limited && !retrying)
-    throw new ZenotiAuthError(
-      'RATE_LIMITED',
-      `Zenoti rate limit reached; retry after ${Math.ceil(waitMs / 1000)} s.`,
-      {
-        status: 429,
-        retryAfterMs: waitMs,
-      },
-    );
-  return waitMs;
-}
 
 interface Exchange {
   response: Response;
@@ -63,11 +19,11 @@ interface Exchange {
 /** Talks to `POST /v1/tokens` and `DELETE /v1/tokens/sessions/revoke` with timeouts, retries and 429 waits. */
 export class TokenClient {
   readonly #o: ResolvedOptions;
-  readonly #events: Emitter;
+  readonly #limits: RateLimits;
 
-  constructor(options: ResolvedOptions, events: Emitter) {
+  constructor(options: ResolvedOptions, limits: RateLimits) {
     this.#o = options;
-    this.#events = events;
+    this.#limits = limits;
   }
 
   /** One HTTP exchange with its own timeout. Returns, never throws, a ZenotiAuthError. */
@@ -133,14 +89,19 @@ export class TokenClient {
       const remaining = deadline - Date.now();
       if (remaining <= 0)
         throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
-      const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, remaining));
+      await this.#limits.permit('token');
+      const attempt = await this.#exchange(
+        '/v1/tokens',
+        init,
+        Math.min(this.#o.timeoutMs, deadline - Date.now()),
+      );
       // An oversized body is no token response, however often it is asked for.
       if (attempt instanceof ZenotiAuthError && attempt.code === 'INVALID_RESPONSE') throw attempt;
       let failure = attempt;
       if (!(attempt instanceof ZenotiAuthError)) {
         const { response, body } = attempt;
         const status = response.status;
-        const waitMs = rateLimitWait(this.#o, this.#events, response, limited, deadline);
+        const waitMs = this.#limits.afterResponse(response, limited, deadline);
         if (status === 429) {
           limited++;
           await sleep(waitMs);

@@ -2,6 +2,7 @@ import { DEFAULTS } from './defaults.ts';
 import { invalidOption } from './errors.ts';
 import { isHeaderSafe } from './header.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { RateBudget } from './rate-budget.ts';
 import { isRecord } from './token-response.ts';
 
 type Input = Record<string, unknown> | undefined;
@@ -179,10 +180,18 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   let rateLimit: ResolvedOptions['rateLimit'] = false;
   if (o.rateLimit !== false) {
     const l =
-      o.rateLimit === undefined ? undefined : object(o.rateLimit, 'rateLimit', 'maxWaitMs maxRetries');
+      o.rateLimit === undefined
+        ? undefined
+        : object(o.rateLimit, 'rateLimit', 'budget maxWaitMs maxRetries maxQueued');
+    const budget = l?.budget as RateBudget | undefined;
+    for (const method of ['take', 'observe'] as const)
+      if (budget !== undefined && typeof budget?.[method] !== 'function')
+        fail('rateLimit.budget', `must be a RateBudget (no "${method}" method)`);
     rateLimit = {
+      budget,
       maxWaitMs: number(l?.maxWaitMs, 'rateLimit.maxWaitMs', d.rateLimit.maxWaitMs),
       maxRetries: number(l?.maxRetries, 'rateLimit.maxRetries', d.rateLimit.maxRetries, false, true),
+      maxQueued: number(l?.maxQueued, 'rateLimit.maxQueued', d.rateLimit.maxQueued, false, true),
     };
   }
 

@@ -5,6 +5,7 @@ import { TokenKeys } from './identity.ts';
 import { acceptedId, type StoreState, storeStateOf } from './key-state.ts';
 import { defaultTokenStore } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
+import { RateLimits } from './rate-limits.ts';
 import { ResilientStore } from './resilient-store.ts';
 import { ServiceUserHeader } from './service-user-header.ts';
 import { Sessions } from './sessions.ts';
@@ -70,6 +71,7 @@ export class ZenotiAuth {
   readonly #cycle: TokenCycle;
   readonly #sessions: Sessions;
   readonly #serviceUser: ServiceUserHeader;
+  readonly #limits: RateLimits;
   readonly #apiKeyHeader: string | undefined;
   readonly #apiKeyPromise: Promise<string> | undefined;
 
@@ -81,10 +83,11 @@ export class ZenotiAuth {
     const rawStore = o.store ?? defaultTokenStore();
     this.#state = storeStateOf(rawStore);
     const store = new ResilientStore(rawStore, this.#state, this.#events, o.now);
+    this.#limits = new RateLimits(o, this.#events);
     const parts = {
       o,
       events: this.#events,
-      client: new TokenClient(o, this.#events),
+      client: new TokenClient(o, this.#limits),
       store,
       state: this.#state,
     };
@@ -163,7 +166,26 @@ export class ZenotiAuth {
    * credential, and honours `429 Retry-After` within the rate-limit budget.
    */
   fetch(input: string | URL | Request, init?: ZenotiRequestInit): Promise<Response> {
-    return zenotiFetch(this, this.#o, this.#events, input, init);
+    return zenotiFetch(this, this.#o, this.#limits, input, init);
+  }
+
+  /**
+   * Waits for a permit of the rate budget (`rateLimit.budget`) to send one call to Zenoti:
+   * `undefined` when the call may go at once (no budget, or a permit left), else a promise that
+   * resolves when it may go, or rejects with `RATE_LIMITED` or `ABORTED`. `fetch()` does this by
+   * itself; adapters that send requests with their own client call it before each one.
+   */
+  permit(options?: { signal?: AbortSignal | undefined }): Promise<void> | undefined {
+    return this.#limits.permit('resource', options?.signal);
+  }
+
+  /**
+   * Tells the engine what a response of Zenoti said about the rate limit (its headers, and a 429):
+   * the rate budget follows it, and a `rateLimit` event reports it. `fetch()` does this by itself;
+   * adapters call it for responses their own client received. Returns the wait a 429 asks for.
+   */
+  observeRateLimit(status: number, headers: Headers): number {
+    return this.#limits.observe(status, headers);
   }
 
   /**

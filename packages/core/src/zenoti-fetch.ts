@@ -1,8 +1,7 @@
 import { ZenotiAuthError } from './errors.ts';
-import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { RateLimits } from './rate-limits.ts';
 import { sleep } from './time.ts';
-import { rateLimitWait } from './token-client.ts';
 
 /** Per-call zenoti-auth settings, as in the axios and Hono adapters. */
 export interface ZenotiCallOptions {
@@ -105,7 +104,7 @@ function toRequest(baseUrl: string, input: string | URL | Request, init: Request
 export async function zenotiFetch(
   auth: CredentialSource,
   o: ResolvedOptions,
-  events: Emitter,
+  limits: RateLimits,
   input: string | URL | Request,
   init: ZenotiRequestInit = {},
 ): Promise<Response> {
@@ -119,16 +118,17 @@ export async function zenotiFetch(
       ? await auth.authorization({ principal, signal })
       : undefined;
   for (let retried = false, limited = 0; ; ) {
+    await limits.permit('resource', signal);
     const response = await send(o.fetch ?? fetch, allowed, request.body ? request.clone() : request, header);
     if (!allowed(response.url || request.url)) return response;
     const status = response.status;
     if (status === 429) {
       if (o.rateLimit === false) return response;
       await discard(response);
-      await sleep(rateLimitWait(o, events, response, limited++), signal);
+      await sleep(limits.afterResponse(response, limited++), signal);
       continue;
     }
-    rateLimitWait(o, events, response, 0);
+    limits.afterResponse(response, 0);
     if (header === undefined) return response;
     if (status !== 401) {
       auth.accepted(header);

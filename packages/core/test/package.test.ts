@@ -9,6 +9,7 @@ const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, 
 const EXPORTS = [
   'DEFAULTS',
   'DEFAULT_BASE_URL',
+  'MemoryRateBudget',
   'MemoryTokenStore',
   'ZenotiAuth',
   'ZenotiAuthError',
@@ -21,6 +22,7 @@ const EXPORTS = [
   'onCloudflareWorkers',
   'parseAuthorization',
   'parseZenotiDate',
+  'readRateReport',
   'redact',
   'redactAuthorization',
 ];

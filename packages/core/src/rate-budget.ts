@@ -1,0 +1,143 @@
+import type { MaybePromise } from './types.ts';
+
+/**
+ * What Zenoti said about the organisation's budget on one response: its rate-limit headers, read
+ * by `readRateReport()`. Every field is optional: Zenoti sends them only where a limit is defined.
+ */
+export interface RateReport {
+  /** `RateLimit-Remaining`: calls left in the current window. */
+  remaining?: number | undefined;
+  /** `RateLimit-Reset`, in ms: time until the window refills. */
+  resetMs?: number | undefined;
+  /** From `Organization-RateLimit-Limit: 60;w=60`: the calls per window (a paid tier may have more). */
+  limit?: number | undefined;
+  /** From `Organization-RateLimit-Limit`'s `w=`, in ms: the window's length. */
+  intervalMs?: number | undefined;
+  /** On a 429, `Retry-After` in ms: the whole budget pauses this long. */
+  retryAfterMs?: number | undefined;
+}
+
+/**
+ * Permission to make calls to Zenoti, shared by every engine (and, for shared budgets such as
+ * `@zenoti-auth/redis`'s `RedisRateBudget`, every process) that holds it: one organisation, one
+ * budget. Zenoti adds the whole limit back at the start of each window ("after every 1 minute, 60
+ * calls are added"); a budget counts calls within the window and says how long to wait when none
+ * is left.
+ */
+export interface RateBudget {
+  /**
+   * Takes one permit when the window has one left, and resolves `0`; else takes nothing and
+   * resolves how many ms until the window refills. Never waits itself: queueing is the engine's.
+   */
+  take(): MaybePromise<number>;
+  /** Follows what Zenoti reported: a window's remaining calls and reset, a new limit, a 429's pause. */
+  observe(report: RateReport): MaybePromise<void>;
+  /** `true` for budgets that live in this process (they answer synchronously). */
+  readonly local?: boolean;
+}
+
+export interface MemoryRateBudgetOptions {
+  /** Calls per window. @default 60 (Zenoti's standard organisation limit) */
+  limit?: number;
+  /** The window's length in ms. @default 60_000 */
+  intervalMs?: number;
+  /** Clock, ms since epoch. @default Date.now */
+  now?: () => number;
+}
+
+/** Two window ends within this much of each other are taken as the same window. */
+const SAME_WINDOW_MS = 1_000;
+
+/**
+ * A rate budget for one process: `limit` calls per window of `intervalMs`, the window starting
+ * with its first call, the whole limit back when it ends (Zenoti's documented window, not a
+ * continuous refill). It follows Zenoti's headers: a higher limit announced in
+ * `Organization-RateLimit-Limit` is used, a window Zenoti reports replaces its own count, and a
+ * 429's `Retry-After` spends the window until then.
+ */
+export class MemoryRateBudget implements RateBudget {
+  readonly local = true;
+  #limit: number;
+  #intervalMs: number;
+  readonly #now: () => number;
+  /** When the current window ends (0: no window yet). */
+  #windowEnd = 0;
+  /** Calls taken in the current window. */
+  #used = 0;
+
+  constructor(options: MemoryRateBudgetOptions = {}) {
+    const { limit = 60, intervalMs = 60_000, now = Date.now } = options;
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError('[@zenoti-auth/core] MemoryRateBudget limit must be a whole number > 0.');
+    if (!Number.isFinite(intervalMs) || intervalMs <= 0)
+      throw new RangeError('[@zenoti-auth/core] MemoryRateBudget intervalMs must be a number of ms > 0.');
+    this.#limit = limit;
+    this.#intervalMs = intervalMs;
+    this.#now = now;
+  }
+
+  take(): number {
+    const now = this.#now();
+    if (now >= this.#windowEnd) {
+      this.#windowEnd = now + this.#intervalMs;
+      this.#used = 0;
+    }
+    if (this.#used >= this.#limit) return this.#windowEnd - now;
+    this.#used++;
+    return 0;
+  }
+
+  observe(report: RateReport): void {
+    const now = this.#now();
+    if (report.limit !== undefined && report.limit >= 1) this.#limit = Math.floor(report.limit);
+    if (report.intervalMs !== undefined && report.intervalMs > 0) this.#intervalMs = report.intervalMs;
+    const { remaining, resetMs, retryAfterMs } = report;
+    if (remaining !== undefined && resetMs !== undefined) {
+      const reportedEnd = now + resetMs;
+      const spent = Math.max(0, this.#limit - remaining);
+      // Zenoti's window is the truth; within the same window, calls of ours still in flight when
+      // Zenoti counted may make ours the higher count.
+      if (Math.abs(reportedEnd - this.#windowEnd) > SAME_WINDOW_MS) {
+        this.#windowEnd = reportedEnd;
+        this.#used = spent;
+      } else this.#used = Math.max(this.#used, spent);
+    }
+    if (retryAfterMs !== undefined) {
+      // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.
+      this.#windowEnd = now + retryAfterMs;
+      this.#used = this.#limit;
+    }
+  }
+
+  /** Safe to log. */
+  toJSON(): Record<string, unknown> {
+    return { type: 'MemoryRateBudget', limit: this.#limit, intervalMs: this.#intervalMs };
+  }
+}
+
+/** A number header, or `undefined`. */
+function numberOf(headers: Headers, name: string): number | undefined {
+  const n = Number.parseFloat(headers.get(name) ?? '');
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Reads Zenoti's rate-limit headers: `RateLimit-Remaining`, `RateLimit-Reset` (seconds),
+ * `Organization-RateLimit-Limit` (`60;w=60;b=60`) and, on a 429, `Retry-After` (given in ms, as
+ * the caller parsed it). `undefined` when the response says nothing about the budget.
+ */
+export function readRateReport(headers: Headers, retryAfterMs?: number): RateReport | undefined {
+  const remaining = numberOf(headers, 'ratelimit-remaining');
+  const reset = numberOf(headers, 'ratelimit-reset');
+  const org = /^\s*(\d+)\s*(?:;.*?\bw\s*=\s*(\d+(?:\.\d+)?))?/i.exec(
+    headers.get('organization-ratelimit-limit') ?? '',
+  );
+  const report: RateReport = {
+    remaining,
+    resetMs: reset === undefined ? undefined : reset * 1_000,
+    limit: org ? Number(org[1]) : undefined,
+    intervalMs: org?.[2] ? Number(org[2]) * 1_000 : undefined,
+    retryAfterMs,
+  };
+  return Object.values(report).some((v) => v !== undefined) ? report : undefined;
+}

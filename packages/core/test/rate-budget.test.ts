@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { Emitter, type ZenotiAuthEvent } from '../src/events.ts';
+import { permitQueueOf } from '../src/permit-queue.ts';
+import { MemoryRateBudget, type RateBudget, readRateReport } from '../src/rate-budget.ts';
+
+describe('MemoryRateBudget: Zenoti’s window', () => {
+  it('gives `limit` permits per window, then says how long until the whole limit is back', () => {
+    let now = 1_000;
+    const budget = new MemoryRateBudget({ limit: 3, intervalMs: 10_000, now: () => now });
+    expect([budget.take(), budget.take(), budget.take()]).toEqual([0, 0, 0]);
+    now += 4_000;
+    expect(budget.take()).toBe(6_000);
+    now += 6_000; // the window ends: all three are back at once (not one by one)
+    expect([budget.take(), budget.take(), budget.take(), budget.take()]).toEqual([0, 0, 0, 10_000]);
+  });
+
+  it('follows Zenoti: its window replaces ours, a higher limit is used, a 429 spends the window', () => {
+    let now = 0;
+    const budget = new MemoryRateBudget({ limit: 60, intervalMs: 60_000, now: () => now });
+    budget.take();
+    // Others spent 50 of the organisation's 60; the window ends in 20 s.
+    budget.observe({ remaining: 10, resetMs: 20_000 });
+    for (let i = 0; i < 10; i++) expect(budget.take()).toBe(0);
+    expect(budget.take()).toBe(20_000);
+    now = 20_000;
+    budget.observe({ limit: 600, intervalMs: 60_000 }); // a paid tier, announced in a header
+    let granted = 0;
+    while (budget.take() === 0 && granted < 1_000) granted++;
+    expect(granted).toBe(600);
+    now = 90_000;
+    budget.observe({ retryAfterMs: 30_000 });
+    expect(budget.take()).toBe(30_000);
+  });
+
+  it('rejects a nonsensical limit or window', () => {
+    expect(() => new MemoryRateBudget({ limit: 0 })).toThrow(RangeError);
+    expect(() => new MemoryRateBudget({ intervalMs: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('readRateReport', () => {
+  it('reads RateLimit-Remaining, RateLimit-Reset and Organization-RateLimit-Limit', () => {
+    const headers = new Headers({
+      'ratelimit-remaining': '48',
+      'ratelimit-reset': '50',
+      'organization-ratelimit-limit': '600;w=60;b=600',
+    });
+    expect(readRateReport(headers)).toEqual({
+      remaining: 48,
+      resetMs: 50_000,
+      limit: 600,
+      intervalMs: 60_000,
+      retryAfterMs: undefined,
+    });
+    expect(readRateReport(new Headers())).toBeUndefined();
+    expect(readRateReport(new Headers(), 5_000)).toMatchObject({ retryAfterMs: 5_000 });
+  });
+});
+
+const policy = { maxWaitMs: 1_000, maxQueued: 3 };
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+function recorded(): { events: Emitter; seen: ZenotiAuthEvent[] } {
+  const seen: ZenotiAuthEvent[] = [];
+  return { events: new Emitter((e) => seen.push(e)), seen };
+}
+
+describe('PermitQueue: a fair, bounded wait for permits', () => {
+  it('lets a call go at once, without a promise, while the budget has permits', async () => {
+    const queue = permitQueueOf(new MemoryRateBudget({ limit: 2, intervalMs: 100 }));
+    const { events } = recorded();
+    expect(queue.acquire('resource', policy, events)).toBeUndefined();
+    expect(queue.acquire('resource', policy, events)).toBeUndefined();
+    const third = queue.acquire('resource', policy, events);
+    expect(third).toBeInstanceOf(Promise);
+    await third;
+  });
+
+  it('serves waiters first come first served, token calls first, when the window refills', async () => {
+    const queue = permitQueueOf(new MemoryRateBudget({ limit: 1, intervalMs: 200 }));
+    const { events, seen } = recorded();
+    expect(queue.acquire('resource', policy, events)).toBeUndefined(); // spends the window
+    const order: string[] = [];
+    const waits = [
+      queue.acquire('resource', policy, events)?.then(() => order.push('r1')),
+      queue.acquire('resource', policy, events)?.then(() => order.push('r2')),
+      queue.acquire('token', policy, events)?.then(() => order.push('t1')),
+    ];
+    await Promise.all(waits);
+    expect(order).toEqual(['t1', 'r1', 'r2']);
+    const waited = seen.filter((e) => e.type === 'rateLimit');
+    expect(waited.map((e) => e.type === 'rateLimit' && e.queued)).toEqual([2, 1, 0]);
+    expect(waited.every((e) => e.type === 'rateLimit' && (e.waitedMs ?? 0) >= 150)).toBe(true);
+  });
+
+  it('fails at once past maxWaitMs or maxQueued, with the time to wait; an abort ends one wait only', async () => {
+    const queue = permitQueueOf(new MemoryRateBudget({ limit: 1, intervalMs: 5_000 }));
+    const { events } = recorded();
+    expect(queue.acquire('resource', policy, events)).toBeUndefined();
+    await expect(queue.acquire('resource', policy, events)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      transient: true,
+    });
+    const patient = { maxWaitMs: 10_000, maxQueued: 2 };
+    const aborted = new AbortController();
+    const first = queue.acquire('resource', patient, events, aborted.signal);
+    const second = queue.acquire('resource', patient, events);
+    await expect(queue.acquire('resource', patient, events)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    aborted.abort();
+    await expect(first).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(queue.length).toBe(1);
+    await Promise.race([second, sleep(50)]);
+    expect(queue.length).toBe(1); // still waiting for the window, untouched by the abort
+  });
+
+  it('paces itself on a process budget while the shared one is unreachable, with one warning', async () => {
+    let down = true;
+    const shared = new MemoryRateBudget({ limit: 100 });
+    const flaky: RateBudget = {
+      take: async () => {
+        if (down) throw new Error('ECONNREFUSED');
+        return shared.take();
+      },
+      observe: async () => undefined,
+    };
+    const queue = permitQueueOf(flaky);
+    const { events, seen } = recorded();
+    for (let i = 0; i < 5; i++) await queue.acquire('resource', policy, events);
+    expect(seen.filter((e) => e.type === 'warning')).toHaveLength(1);
+    down = false;
+    await sleep(1_050);
+    await queue.acquire('resource', policy, events);
+    expect(shared.take()).toBe(0); // the shared budget is asked again: it gave one permit before this
+  });
+});
