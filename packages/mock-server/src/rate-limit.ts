@@ -41,10 +41,6 @@ export class RateLimiter {
     this.set(config);
   }
 
-  get config(): ResolvedRateLimit | false {
-    return this.#config;
-  }
-
   /** Replaces the configuration; every window and bucket starts full again. */
   set(config: ResolvedRateLimit | false): void {
     this.#config = config;
@@ -116,9 +112,5 @@ export class RateLimiter {
       );
     }
     return { allowed: refused.length === 0, headers };
-  }
-
-  reset(): void {
-    this.#meters.clear();
   }
 }
