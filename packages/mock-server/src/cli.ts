@@ -5,7 +5,13 @@ import { DEMO_CREDENTIALS, DEMO_SEED } from './demo-seed.ts';
 import { parseDuration } from './duration.ts';
 import { validateSeed } from './seed.ts';
 import { type RunningMockZenoti, startMockZenoti } from './server.ts';
-import type { MockSeed, RateLimitOptions, StartMockZenotiOptions } from './types.ts';
+import type {
+  LockoutOptions,
+  MockSeed,
+  RateLimitMode,
+  RateLimitOptions,
+  StartMockZenotiOptions,
+} from './types.ts';
 
 const HELP = `zenoti-mock — a local imitation of the Zenoti API's authentication, for tests and demos
 
@@ -17,7 +23,12 @@ Usage: zenoti-mock [options]
   --token-ttl <dur>     access token lifetime, e.g. 2s, 10m, 24h     (default 24h)
   --refresh-ttl <dur>   refresh token lifetime                       (default 90d)
   --latency <dur>       added latency before every answer            (default 0)
-  --rate-limit <spec>   calls/windowSeconds[/burst] per organisation, or "off" (default 60/60)
+  --rate-limit <spec>   calls/windowSeconds per organisation, or "off"     (default 60/60)
+                        (calls/windowSeconds/burst in bucket mode)
+  --rate-limit-mode <m> window: all calls back at each window's start;
+                        bucket: continuous refill                    (default window)
+  --lockout <spec>      attempts[/window[/unlockAfter]] rejected passwords that lock a
+                        login, e.g. 5/15m/15m, or "off"               (default 5/15m/15m)
   --strict-scheme       accept only the lower-case "apikey " / "bearer " scheme words
   --control             enable the HTTP control routes under /__mock
   --quiet               no request log (by default one line per request, never a secret)
@@ -42,7 +53,12 @@ function duration(flag: string, value: string): number {
   }
 }
 
-function parseRateLimit(value: string): RateLimitOptions | false {
+function parseMode(value: string | undefined): RateLimitMode {
+  if (value === undefined || value === 'window' || value === 'bucket') return value ?? 'window';
+  throw new UsageError(`--rate-limit-mode must be "window" or "bucket"; got "${value}"`);
+}
+
+function parseRateLimit(value: string, mode: RateLimitMode): RateLimitOptions | false {
   if (value === 'off' || value === 'false') return false;
   const [limit, window, burst, ...rest] = value.split('/');
   const count = (text: string | undefined): number | undefined =>
@@ -56,7 +72,25 @@ function parseRateLimit(value: string): RateLimitOptions | false {
       `--rate-limit must look like 60/60 (calls/seconds), 60/60/120 (with burst) or "off"; got "${value}"`,
     );
   }
-  return { limit: limitN, windowSeconds: windowS, ...(burstN === undefined ? {} : { burst: burstN }) };
+  if (burstN !== undefined && mode !== 'bucket') {
+    throw new UsageError('--rate-limit: a burst (calls/seconds/burst) needs --rate-limit-mode bucket');
+  }
+  return { mode, limit: limitN, windowSeconds: windowS, ...(burstN === undefined ? {} : { burst: burstN }) };
+}
+
+function parseLockout(value: string): LockoutOptions | false {
+  if (value === 'off' || value === 'false') return false;
+  const [attempts, window, unlockAfter, ...rest] = value.split('/');
+  if (rest.length > 0 || attempts === undefined || !/^[1-9]\d*$/.test(attempts)) {
+    throw new UsageError(
+      `--lockout must look like 5, 5/15m or 5/15m/30m (attempts/window/unlockAfter) or "off"; got "${value}"`,
+    );
+  }
+  return {
+    attempts: Number(attempts),
+    ...(window === undefined ? {} : { windowMs: duration('--lockout window', window) }),
+    ...(unlockAfter === undefined ? {} : { unlockAfterMs: duration('--lockout unlockAfter', unlockAfter) }),
+  };
 }
 
 function readSeed(path: string): MockSeed {
@@ -118,6 +152,8 @@ async function main(): Promise<void> {
       'refresh-ttl': { type: 'string' },
       latency: { type: 'string' },
       'rate-limit': { type: 'string' },
+      'rate-limit-mode': { type: 'string' },
+      lockout: { type: 'string' },
       'strict-scheme': { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -144,7 +180,9 @@ async function main(): Promise<void> {
   if (values['refresh-ttl'] !== undefined)
     options.refreshTokenTtlMs = duration('--refresh-ttl', values['refresh-ttl']);
   if (values.latency !== undefined) options.latencyMs = duration('--latency', values.latency);
-  if (values['rate-limit'] !== undefined) options.rateLimit = parseRateLimit(values['rate-limit']);
+  const mode = parseMode(values['rate-limit-mode']);
+  options.rateLimit = parseRateLimit(values['rate-limit'] ?? '60/60', mode);
+  if (values.lockout !== undefined) options.lockout = parseLockout(values.lockout);
 
   // Handlers go in before the URL is printed, so a signal sent as soon as it appears is handled.
   let mock: RunningMockZenoti | undefined;

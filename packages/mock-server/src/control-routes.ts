@@ -1,6 +1,13 @@
 import type { Context, Hono } from 'hono';
 import { errorResponse } from './responses.ts';
-import type { MockControl, MockEndpoint, MockFault, RateLimitOptions, SeedUser } from './types.ts';
+import type {
+  LockoutOptions,
+  MockControl,
+  MockEndpoint,
+  MockFault,
+  RateLimitOptions,
+  SeedUser,
+} from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -8,7 +15,7 @@ async function jsonBody(c: Context): Promise<Json> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   const parsed: unknown = JSON.parse(text);
-  // `POST /__mock/rate-limit` with the body `false` switches rate limiting off.
+  // `POST /__mock/rate-limit` (or `/lockout`) with the body `false` switches it off.
   if (parsed === false) return { off: true };
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('zenoti-mock: the control request body must be a JSON object');
@@ -16,7 +23,7 @@ async function jsonBody(c: Context): Promise<Json> {
   return parsed as Json;
 }
 
-function str(body: Json, name: string): string {
+function str(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (typeof value !== 'string') throw new Error(`zenoti-mock: "${name}" must be a string`);
   return value;
@@ -34,10 +41,10 @@ function num(body: Json, name: string): number {
  */
 export function registerControlRoutes(app: Hono, control: MockControl): void {
   const route =
-    (action: (body: Json) => unknown) =>
+    (action: (body: Json, c: Context) => unknown) =>
     async (c: Context): Promise<Response> => {
       try {
-        const result = action(await jsonBody(c));
+        const result = action(await jsonBody(c), c);
         return c.json({ ok: true, ...(typeof result === 'object' && result !== null ? result : {}) }, 200);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -93,8 +100,25 @@ export function registerControlRoutes(app: Hono, control: MockControl): void {
   );
   app.post(
     '/__mock/rate-limit',
-    // Body: `{ limit, windowSeconds, burst? }`, or `false` / `{ "off": true }` to switch it off.
+    // Body: `{ mode?, limit, windowSeconds, burst?, apis? }`, or `false` / `{ "off": true }` to switch it off.
     route((b) => control.setRateLimit(b.off === true ? false : (b as unknown as RateLimitOptions))),
+  );
+  app.post(
+    '/__mock/lockout',
+    // Body: `{ attempts?, windowMs?, unlockAfterMs? }`, or `false` / `{ "off": true }` to switch it off.
+    route((b) => control.setLockout(b.off === true ? false : (b as LockoutOptions))),
+  );
+  app.get(
+    '/__mock/users/lockout',
+    // Query: `?accountName=…&username=…` → `{ ok, locked, lockedUntil, failedAttempts }`.
+    route((_, c) => {
+      const query = c.req.query();
+      return control.lockoutStatus(str(query, 'accountName'), str(query, 'username'));
+    }),
+  );
+  app.post(
+    '/__mock/users/unlock',
+    route((b) => control.unlockUser(str(b, 'accountName'), str(b, 'username'))),
   );
   app.post(
     '/__mock/faults',

@@ -1,8 +1,17 @@
 import { userKeyOf } from './directory.ts';
+import { validateLockout } from './lockout.ts';
 import { checkMs } from './options.ts';
 import { validateRateLimit } from './rate-limit.ts';
 import type { MockState } from './state.ts';
-import type { MockControl, MockEndpoint, MockFault, RateLimitOptions, SeedUser } from './types.ts';
+import type {
+  LockoutOptions,
+  LockoutStatus,
+  MockControl,
+  MockEndpoint,
+  MockFault,
+  RateLimitOptions,
+  SeedUser,
+} from './types.ts';
 
 /** The programmatic control surface over one mock's state. */
 export function createControl(state: MockState): MockControl {
@@ -25,6 +34,7 @@ export function createControl(state: MockState): MockControl {
       const { org, user } = state.directory.requireUser(accountName, username);
       org.users.delete(user.username.toLowerCase());
       state.tokens.kill(userKeyOf(org.accountName, user.username));
+      state.lockout.forget(userKeyOf(org.accountName, user.username));
     },
     rotateApiKey: (accountName: string, oldKey: string): string =>
       state.directory.rotateKey(accountName, oldKey, state.now(), state.options.apiKeyRotationGraceMs),
@@ -39,6 +49,15 @@ export function createControl(state: MockState): MockControl {
     setLatency: (ms: number, endpoint?: MockEndpoint): void => state.latency.set(ms, endpoint),
     setRateLimit: (rateLimit: RateLimitOptions | false): void =>
       state.limiter.set(validateRateLimit(rateLimit)),
+    setLockout: (lockout: LockoutOptions | false): void => state.lockout.set(validateLockout(lockout)),
+    lockoutStatus(accountName: string, username: string): LockoutStatus {
+      const { org, user } = state.directory.requireUser(accountName, username);
+      return state.lockout.status(userKeyOf(org.accountName, user.username), state.now());
+    },
+    unlockUser(accountName: string, username: string): void {
+      const { org, user } = state.directory.requireUser(accountName, username);
+      state.lockout.forget(userKeyOf(org.accountName, user.username));
+    },
     injectFault: (endpoint: MockEndpoint, fault: MockFault, times?: number): void =>
       state.faults.inject(endpoint, fault, times),
     clearFaults: (): void => state.faults.clear(),

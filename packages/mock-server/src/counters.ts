@@ -4,7 +4,15 @@ const grant = (): GrantCounters => ({ ok: 0, rejected: 0, invalid: 0 });
 
 function emptyCounters(): MockCounters {
   return {
-    token: { total: 0, password: grant(), refresh: grant(), faulted: 0, rateLimited: 0 },
+    token: {
+      total: 0,
+      password: grant(),
+      refresh: grant(),
+      faulted: 0,
+      rateLimited: 0,
+      lockouts: 0,
+      lockedOut: 0,
+    },
     revoke: { total: 0, ok: 0, rejected: 0, faulted: 0 },
     resources: { total: 0, byStatus: {}, faulted: 0 },
   };

@@ -23,11 +23,11 @@ export function authenticate(state: MockState, header: string | undefined): Prin
 }
 
 /**
- * Takes one call from the organisation's bucket and puts the rate-limit headers on the answer.
- * Returns the 429 answer when the bucket is empty, else `undefined`.
+ * Counts one call against the organisation's limit (and the path's per-API limit, if any) and puts
+ * the rate-limit headers on the answer. Returns the 429 answer when a limit is used up, else `undefined`.
  */
 export function chargeRateLimit(c: Context, state: MockState, accountName: string): Response | undefined {
-  const decision = state.limiter.take(accountName);
+  const decision = state.limiter.take(accountName, c.req.path);
   if (!decision) return undefined;
   for (const [name, value] of Object.entries(decision.headers)) c.header(name, value);
   if (decision.allowed) return undefined;

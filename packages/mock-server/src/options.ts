@@ -1,14 +1,16 @@
 import { DEMO_SEED } from './demo-seed.ts';
-import { DEFAULT_RATE_LIMIT, validateRateLimit } from './rate-limit.ts';
+import { DEFAULT_LOCKOUT, validateLockout } from './lockout.ts';
+import { DEFAULT_RATE_LIMIT, type ResolvedRateLimit, validateRateLimit } from './rate-limit-options.ts';
 import { validateSeed } from './seed.ts';
-import type { MockSeed, MockZenotiOptions, RateLimitOptions } from './types.ts';
+import type { LockoutOptions, MockSeed, MockZenotiOptions } from './types.ts';
 
 /** `MockZenotiOptions` checked, with every default filled in. */
 export interface ResolvedOptions {
   seed: MockSeed;
   accessTokenTtlMs: number;
   refreshTokenTtlMs: number;
-  rateLimit: RateLimitOptions | false;
+  rateLimit: ResolvedRateLimit | false;
+  lockout: Required<LockoutOptions> | false;
   strictScheme: boolean;
   latencyMs: number;
   controlRoutes: boolean;
@@ -45,6 +47,8 @@ export function resolveOptions(options: MockZenotiOptions): ResolvedOptions {
     accessTokenTtlMs: checkMs('accessTokenTtlMs', options.accessTokenTtlMs ?? 86_400_000, 1),
     refreshTokenTtlMs: checkMs('refreshTokenTtlMs', options.refreshTokenTtlMs ?? 7_776_000_000, 1),
     rateLimit: validateRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    // Zenoti locks a login after 5 rejected passwords; `false` never locks.
+    lockout: validateLockout(options.lockout ?? DEFAULT_LOCKOUT),
     strictScheme: options.strictScheme ?? false,
     // 0 means no added latency.
     latencyMs: checkMs('latencyMs', options.latencyMs ?? 0, 0),

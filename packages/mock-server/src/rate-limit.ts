@@ -1,6 +1,8 @@
-import type { RateLimitOptions } from './types.ts';
+import { BucketMeter, type Meter, WindowMeter } from './meters.ts';
+import { pathMatches, type ResolvedRateLimit, segmentsOf } from './rate-limit-options.ts';
+import type { RateLimitMode } from './types.ts';
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 60, windowSeconds: 60 };
+export { DEFAULT_RATE_LIMIT, validateRateLimit } from './rate-limit-options.ts';
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -8,89 +10,107 @@ export interface RateLimitDecision {
   headers: Record<string, string>;
 }
 
-interface Bucket {
-  /** Calls left (fractional while refilling): a token bucket's "tokens", not access tokens. */
-  calls: number;
-  updatedAt: number;
+/** One level a call is counted at: its meter and the value of its `…-RateLimit-Limit` header. */
+interface Level {
+  meter: Meter;
+  /** e.g. `60;w=60;b=60`. */
+  label: string;
 }
 
-/** Checks a rate-limit configuration; throws an error naming the bad field. */
-export function validateRateLimit(value: unknown): RateLimitOptions | false {
-  if (value === false) return false;
-  if (typeof value !== 'object' || value === null) {
-    throw new Error('zenoti-mock: rateLimit must be false or { limit, windowSeconds, burst? }');
-  }
-  const { limit, windowSeconds, burst } = value as Record<string, unknown>;
-  const positive = (name: string, n: unknown): number => {
-    if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-      throw new Error(`zenoti-mock: rateLimit.${name} must be a finite number > 0, got ${String(n)}`);
-    }
-    return n;
-  };
-  const result: RateLimitOptions = {
-    limit: positive('limit', limit),
-    windowSeconds: positive('windowSeconds', windowSeconds),
-  };
-  if (burst !== undefined) {
-    result.burst = positive('burst', burst);
-    if (result.burst < 1) throw new Error('zenoti-mock: rateLimit.burst must be ≥ 1');
-  }
-  return result;
+function newMeter(mode: RateLimitMode, limit: number, windowSeconds: number, burst?: number): Meter {
+  if (mode === 'bucket') return new BucketMeter(limit, windowSeconds * 1000, burst ?? limit);
+  // The mock's clock counts whole milliseconds.
+  return new WindowMeter(limit, Math.max(1, Math.round(windowSeconds * 1000)));
 }
 
 /**
- * Zenoti's organisation rate limit as a token bucket: `limit` calls refill continuously over
- * `windowSeconds`, the bucket holds at most `burst` (default `limit`) and starts full.
+ * Zenoti's rate limits, per organisation: the organisation's limit, and on some paths a per-API
+ * limit on top. A call needs room at every level that applies and then counts at all of them; a
+ * refused call (429) counts nowhere.
  */
 export class RateLimiter {
-  #config: RateLimitOptions | false;
-  readonly #buckets = new Map<string, Bucket>();
+  #config: ResolvedRateLimit | false;
+  #apiPatterns: string[][] = [];
+  /** By level (`org` or `api:<index>`) and lower-cased account name. */
+  readonly #meters = new Map<string, Meter>();
   readonly #now: () => number;
 
-  constructor(config: RateLimitOptions | false, now: () => number) {
-    this.#config = config;
+  constructor(config: ResolvedRateLimit | false, now: () => number) {
     this.#now = now;
+    this.#config = false;
+    this.set(config);
   }
 
-  get config(): RateLimitOptions | false {
-    return this.#config;
-  }
-
-  /** Replaces the configuration; every bucket starts full again. */
-  set(config: RateLimitOptions | false): void {
+  /** Replaces the configuration; every window and bucket starts full again. */
+  set(config: ResolvedRateLimit | false): void {
     this.#config = config;
-    this.#buckets.clear();
+    this.#apiPatterns = config === false ? [] : config.apis.map((api) => segmentsOf(api.path));
+    this.#meters.clear();
   }
 
-  /** Takes one call from the organisation's bucket. `undefined` when rate limiting is off. */
-  take(accountName: string): RateLimitDecision | undefined {
+  #meter(key: string, create: () => Meter): Meter {
+    let meter = this.#meters.get(key);
+    if (!meter) {
+      meter = create();
+      this.#meters.set(key, meter);
+    }
+    return meter;
+  }
+
+  /** The organisation's level and, when `path` has one, its API's level. */
+  #levels(config: ResolvedRateLimit, account: string, path: string): { org: Level; api?: Level } {
+    const { mode, limit, windowSeconds, burst } = config;
+    const org: Level = {
+      meter: this.#meter(`org\n${account}`, () => newMeter(mode, limit, windowSeconds, burst)),
+      label: `${limit};w=${windowSeconds};b=${burst ?? limit}`,
+    };
+    const segments = segmentsOf(path);
+    const index = this.#apiPatterns.findIndex((pattern) => pathMatches(pattern, segments));
+    const api = config.apis[index];
+    if (api === undefined) return { org };
+    return {
+      org,
+      api: {
+        meter: this.#meter(`api:${index}\n${account}`, () => newMeter(mode, api.limit, api.windowSeconds)),
+        label: `${api.limit};w=${api.windowSeconds};b=${api.limit}`,
+      },
+    };
+  }
+
+  /**
+   * Counts one call of `accountName` to `path`. `undefined` when rate limiting is off.
+   * Headers follow Zenoti's table: `Organization-RateLimit-Limit` always; with a per-API limit also
+   * `Api-RateLimit-Limit`, and `RateLimit-Limit` naming the level that runs out first, whose
+   * `RateLimit-Remaining` and `RateLimit-Reset` are given.
+   */
+  take(accountName: string, path: string): RateLimitDecision | undefined {
     const config = this.#config;
     if (config === false) return undefined;
-    const capacity = config.burst ?? config.limit;
-    const perMs = config.limit / (config.windowSeconds * 1000);
     const now = this.#now();
-    const key = accountName.toLowerCase();
-    const bucket = this.#buckets.get(key) ?? { calls: capacity, updatedAt: now };
-    const elapsed = Math.max(0, now - bucket.updatedAt);
-    bucket.calls = Math.min(capacity, bucket.calls + elapsed * perMs);
-    bucket.updatedAt = now;
-    this.#buckets.set(key, bucket);
+    const { org, api } = this.#levels(config, accountName.toLowerCase(), path);
+    const levels = api ? [org, api] : [org];
+    const refused = levels.filter((level) => !level.meter.available(now));
+    if (refused.length === 0) for (const level of levels) level.meter.take(now);
 
-    // Tolerate float error so that an exact refill counts as a whole call.
-    const allowed = bucket.calls >= 1 - 1e-9;
-    if (allowed) bucket.calls = Math.max(0, bucket.calls - 1);
-    const headers: Record<string, string> = {
-      'Organization-RateLimit-Limit': `${config.limit};w=${config.windowSeconds};b=${capacity}`,
-      'RateLimit-Remaining': String(Math.floor(bucket.calls + 1e-9)),
-      'RateLimit-Reset': String(Math.max(0, Math.ceil((capacity - bucket.calls) / perMs / 1000 - 1e-9))),
-    };
-    if (!allowed) {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil((1 - bucket.calls) / perMs / 1000 - 1e-9)));
+    // The level that runs out first: fewer calls left, or on a tie the one that comes back later.
+    const first = levels.reduce((a, b) => {
+      const left = a.meter.remaining(now) - b.meter.remaining(now);
+      if (left !== 0) return left < 0 ? a : b;
+      return b.meter.resetSeconds(now) > a.meter.resetSeconds(now) ? b : a;
+    });
+    const headers: Record<string, string> = { 'Organization-RateLimit-Limit': org.label };
+    if (api) {
+      headers['Api-RateLimit-Limit'] = api.label;
+      headers['RateLimit-Limit'] = first.label;
     }
-    return { allowed, headers };
-  }
-
-  reset(): void {
-    this.#buckets.clear();
+    headers['RateLimit-Remaining'] = String(first.meter.remaining(now));
+    headers['RateLimit-Reset'] = String(first.meter.resetSeconds(now));
+    if (refused.length > 0) {
+      // Every refusing level must have a call again before a retry can pass.
+      headers['Retry-After'] = String(
+        Math.max(...refused.map((level) => level.meter.retryAfterSeconds(now))),
+      );
+    }
+    return { allowed: refused.length === 0, headers };
   }
 }

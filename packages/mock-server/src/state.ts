@@ -4,6 +4,7 @@ import { Counters, RequestLog } from './counters.ts';
 import { Directory } from './directory.ts';
 import { FaultQueue, Latency } from './faults.ts';
 import { IssuedTokens } from './issued-tokens.ts';
+import { Lockout } from './lockout.ts';
 import { type ResolvedOptions, resolveOptions } from './options.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { MockZenotiOptions } from './types.ts';
@@ -15,6 +16,7 @@ export class MockState {
   directory: Directory;
   readonly tokens = new IssuedTokens();
   readonly limiter: RateLimiter;
+  readonly lockout: Lockout;
   readonly faults = new FaultQueue();
   readonly latency: Latency;
   readonly counters = new Counters();
@@ -29,6 +31,7 @@ export class MockState {
     this.clock = new Clock(options.now);
     this.directory = new Directory(this.options.seed);
     this.limiter = new RateLimiter(this.options.rateLimit, () => this.clock.now());
+    this.lockout = new Lockout(this.options.lockout);
     this.latency = new Latency(this.options.latencyMs);
     this.accessTokenTtlMs = this.options.accessTokenTtlMs;
     this.refreshTokenTtlMs = this.options.refreshTokenTtlMs;
@@ -44,6 +47,7 @@ export class MockState {
     this.directory = new Directory(this.options.seed);
     this.tokens.clear();
     this.limiter.set(this.options.rateLimit);
+    this.lockout.set(this.options.lockout);
     this.faults.clear();
     this.latency.reset(this.options.latencyMs);
     this.accessTokenTtlMs = this.options.accessTokenTtlMs;

@@ -3,6 +3,7 @@ import { userKeyOf } from './directory.ts';
 import { authenticate, chargeRateLimit } from './guard.ts';
 import { accountOfToken, zenotiTimestamp } from './ids.ts';
 import type { TokenOwner, TokenPair } from './issued-tokens.ts';
+import { LOCKED_MESSAGE } from './lockout.ts';
 import { denied, tokenError } from './responses.ts';
 import type { MockState } from './state.ts';
 
@@ -81,6 +82,28 @@ function success(c: Context, owner: TokenOwner, issued: TokenPair): Response {
   );
 }
 
+/**
+ * Zenoti's lockout around the password check: a locked login is refused whatever the password; a
+ * wrong one counts towards a lock (the attempt that reaches the limit already gets the lockout
+ * answer); a right one clears the count. Returns the 401 message, or `undefined` to go ahead.
+ */
+function checkPassword(state: MockState, userKey: string, correct: boolean): string | undefined {
+  const now = state.now();
+  const live = state.counters.live.token;
+  if (state.lockout.isLocked(userKey, now)) {
+    live.lockedOut++;
+    return LOCKED_MESSAGE;
+  }
+  if (correct) {
+    state.lockout.recordSuccess(userKey);
+    return undefined;
+  }
+  if (!state.lockout.recordFailure(userKey, now)) return BAD_LOGIN;
+  live.lockouts++;
+  live.lockedOut++;
+  return LOCKED_MESSAGE;
+}
+
 function passwordGrant(c: Context, state: MockState, body: Body): Response {
   const counters = state.counters.live.token.password;
   for (const field of ['account_name', 'user_name', 'password', 'app_id', 'app_secret']) {
@@ -108,9 +131,14 @@ function passwordGrant(c: Context, state: MockState, body: Body): Response {
   }
   const user = org.users.get((user_name as string).toLowerCase());
   // A guest app logs in only guests and an employee app only employees: anyone else is unknown to it.
-  if (!user || user.password !== password || user.userType !== app.userType) {
+  if (!user || user.userType !== app.userType) {
     counters.rejected++;
     return tokenError(c, 401, BAD_LOGIN);
+  }
+  const refused = checkPassword(state, userKeyOf(org.accountName, user.username), user.password === password);
+  if (refused) {
+    counters.rejected++;
+    return tokenError(c, 401, refused);
   }
   const owner: TokenOwner = {
     accountName: org.accountName,

@@ -34,14 +34,60 @@ export interface MockSeed {
   organizations: SeedOrganization[];
 }
 
-/** Token-bucket rate limit per organisation, as Zenoti's `Organization-RateLimit-Limit: 60;w=60;b=60`. */
-export interface RateLimitOptions {
-  /** Calls refilled per window. @default 60 */
+/** How the rate limit counts calls. */
+export type RateLimitMode = 'window' | 'bucket';
+
+/**
+ * A limit of its own for some paths (Zenoti's per-API limit, `Api-RateLimit-Limit`). It counts the
+ * same way as the organisation's limit (`mode`) and on top of it: a call needs room in both.
+ */
+export interface ApiRateLimit {
+  /**
+   * Path prefix, compared case-insensitively segment by segment; a segment `*` matches any one
+   * segment. `'/v1/guests'` covers `/v1/guests/search` and `/v1/guests/{id}`.
+   */
+  path: string;
+  /** Calls per window. */
   limit: number;
-  /** Window in seconds. @default 60 */
+  /** Window in seconds; fractions allowed (`0.5`). */
   windowSeconds: number;
-  /** Bucket capacity. @default limit */
+}
+
+/** Rate limit per organisation, as Zenoti's `Organization-RateLimit-Limit: 60;w=60;b=60`. */
+export interface RateLimitOptions {
+  /**
+   * `'window'`: all `limit` calls come back at once when a window ends (a window starts at the first
+   * call counted after the previous one ended). `'bucket'`: `limit` calls refill continuously over
+   * `windowSeconds`, up to `burst`. @default 'window'
+   */
+  mode?: RateLimitMode;
+  /** Calls per window (a whole number in window mode). @default 60 */
+  limit: number;
+  /** Window in seconds; fractions allowed (`0.5`). @default 60 */
+  windowSeconds: number;
+  /** Bucket capacity, bucket mode only. @default limit */
   burst?: number;
+  /** Per-API limits; the first entry whose `path` matches applies. @default [] */
+  apis?: ApiRateLimit[];
+}
+
+/** Zenoti's account lockout: too many rejected passwords lock a user's login for a while. */
+export interface LockoutOptions {
+  /** Rejected passwords within `windowMs` that lock the login (Zenoti's default). @default 5 */
+  attempts?: number;
+  /** How far back rejected passwords count. @default 900_000 (15 min) */
+  windowMs?: number;
+  /** How long a login stays locked, on the mock's clock. @default 900_000 (15 min) */
+  unlockAfterMs?: number;
+}
+
+/** Where a user's login stands with the lockout. */
+export interface LockoutStatus {
+  locked: boolean;
+  /** When the lock ends (ms since epoch, mock clock), or `null` when not locked. */
+  lockedUntil: number | null;
+  /** Rejected passwords still counting towards a lock (within `windowMs`); 0 while locked. */
+  failedAttempts: number;
 }
 
 export interface MockZenotiOptions {
@@ -51,8 +97,10 @@ export interface MockZenotiOptions {
   accessTokenTtlMs?: number;
   /** Lifetime of refresh tokens. @default 7_776_000_000 (90 days) */
   refreshTokenTtlMs?: number;
-  /** Per-organisation rate limit, or `false` for none. @default { limit: 60, windowSeconds: 60 } */
+  /** Per-organisation rate limit, or `false` for none. @default { mode: 'window', limit: 60, windowSeconds: 60 } */
   rateLimit?: RateLimitOptions | false;
+  /** Lock a user's login after repeated rejected passwords, or `false` for never. @default { attempts: 5, windowMs: 900_000, unlockAfterMs: 900_000 } */
+  lockout?: LockoutOptions | false;
   /** Require the documented lower-case `apikey`/`bearer` scheme words. @default false */
   strictScheme?: boolean;
   /** Added latency before every answer. @default 0 */
@@ -107,6 +155,10 @@ export interface MockCounters {
     faulted: number;
     /** Answered 429. */
     rateLimited: number;
+    /** How many times a user's login got locked. */
+    lockouts: number;
+    /** Password grants answered with the lockout error (also counted in `password.rejected`). */
+    lockedOut: number;
   };
   revoke: { total: number; ok: number; rejected: number; faulted: number };
   resources: {
@@ -149,7 +201,14 @@ export interface MockControl {
   /** Expire every live access token now (refresh tokens stay valid). */
   expireAccessTokens(): void;
   setLatency(ms: number, endpoint?: MockEndpoint): void;
+  /** New rate limits; every window and bucket starts full. */
   setRateLimit(rateLimit: RateLimitOptions | false): void;
+  /** New lockout rules (`false` = off); every lock and failed-attempt count is cleared. */
+  setLockout(lockout: LockoutOptions | false): void;
+  /** Where a user's login stands with the lockout. */
+  lockoutStatus(accountName: string, username: string): LockoutStatus;
+  /** Lift a user's lock (an administrator's unlock) and forget their rejected attempts. */
+  unlockUser(accountName: string, username: string): void;
   /** The next `times` calls to `endpoint` get `fault`. */
   injectFault(endpoint: MockEndpoint, fault: MockFault, times?: number): void;
   clearFaults(): void;

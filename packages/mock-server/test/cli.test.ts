@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DEMO_CREDENTIALS as D } from '../src/index.ts';
 import { distFile } from './dist.ts';
+import { employeeGrant } from './helpers.ts';
 
 const run = promisify(execFile);
 
@@ -150,6 +151,44 @@ describe('zenoti-mock CLI', () => {
     expect((await cli.exit).code).toBe(0);
   });
 
+  it('applies --rate-limit-mode and --lockout', async () => {
+    const windowCli = startCli(['--port', '0', '--rate-limit', '2/1.5', '--quiet']);
+    const bucketCli = startCli([
+      '--port',
+      '0',
+      '--rate-limit-mode',
+      'bucket',
+      '--rate-limit',
+      '5/10/4',
+      '--lockout',
+      '2/1m/1m',
+      '--quiet',
+    ]);
+    const windowUrl = await listeningUrl(windowCli);
+    const bucketUrl = await listeningUrl(bucketCli);
+    const centers = (url: string) =>
+      fetch(`${url}/v1/centers`, { headers: { authorization: `apikey ${D.apiKey}` } });
+
+    const answers = [await centers(windowUrl), await centers(windowUrl), await centers(windowUrl)];
+    expect(answers[0]?.headers.get('organization-ratelimit-limit')).toBe('2;w=1.5;b=2');
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[2]?.headers.get('retry-after')).toBe('2');
+
+    const bucket = await centers(bucketUrl);
+    expect(bucket.headers.get('organization-ratelimit-limit')).toBe('5;w=10;b=4');
+    expect(bucket.headers.get('ratelimit-reset')).toBe('2');
+    // Two rejected passwords lock the login.
+    const grant = { ...employeeGrant(), password: 'wrong' };
+    const post = () =>
+      fetch(`${bucketUrl}/v1/tokens`, { method: 'POST', body: JSON.stringify(grant) }).then((r) => r.json());
+    expect((await post()).error.message).toBe('The username or password is incorrect.');
+    expect((await post()).error.message).toMatch(/^Login failed, account has been locked/);
+    for (const cli of [windowCli, bucketCli]) {
+      cli.child.kill('SIGTERM');
+      expect((await cli.exit).code).toBe(0);
+    }
+  });
+
   it('exits non-zero with a clear error for a missing --seed file', async () => {
     const cli = startCli(['--port', '0', '--seed', '/nonexistent/zenoti-seed.json']);
     const { code } = await cli.exit;
@@ -187,11 +226,23 @@ describe('zenoti-mock CLI', () => {
 
   it('prints help and rejects unknown flags and bad values', async () => {
     const help = run(process.execPath, [distFile('cli.mjs'), '--help']);
-    const clis = [['--bogus'], ['--token-ttl', 'soon'], ['--port', 'x'], ['--rate-limit', '5']].map(startCli);
-    expect((await help).stdout).toContain('--rate-limit');
+    const clis = [
+      ['--bogus'],
+      ['--token-ttl', 'soon'],
+      ['--port', 'x'],
+      ['--rate-limit', '5'],
+      ['--rate-limit', '5/10/2'],
+      ['--rate-limit-mode', 'sliding'],
+      ['--lockout', 'often'],
+    ].map(startCli);
+    const { stdout } = await help;
+    for (const flag of ['--rate-limit', '--rate-limit-mode', '--lockout']) expect(stdout).toContain(flag);
     for (const cli of clis) {
       expect((await cli.exit).code).toBe(2);
       expect(cli.stderr()).toMatch(/^zenoti-mock: /);
     }
+    expect(clis[4]?.stderr()).toContain('needs --rate-limit-mode bucket');
+    expect(clis[5]?.stderr()).toContain('--rate-limit-mode must be "window" or "bucket"');
+    expect(clis[6]?.stderr()).toContain('--lockout must look like');
   });
 });

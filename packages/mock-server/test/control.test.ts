@@ -43,6 +43,8 @@ describe('counters', () => {
         refresh: { ok: 1, rejected: 1, invalid: 1 },
         faulted: 0,
         rateLimited: 0,
+        lockouts: 0,
+        lockedOut: 0,
       },
       revoke: { total: 2, ok: 0, rejected: 1, faulted: 1 },
       resources: { total: 2, byStatus: { '200': 1, '401': 1 }, faulted: 0 },

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { apikey, call, D, employeeGrant, postToken, startMock } from './helpers.ts';
 
+/** Zenoti's standard limit counted as a continuous token bucket (the mock's default before window mode). */
+const BUCKET = { mode: 'bucket', limit: 60, windowSeconds: 60 } as const;
+
 const centers = (mock: Parameters<typeof call>[0], key: string = D.apiKey) =>
   call(mock, '/v1/centers', apikey(key));
 
-describe('organisation rate limit (token bucket, frozen clock)', () => {
+describe('organisation rate limit, bucket mode (frozen clock)', () => {
   it('answers the 61st call within a minute with 429 and Retry-After', async () => {
-    const mock = await startMock();
+    const mock = await startMock({ rateLimit: BUCKET });
     for (let i = 1; i <= 60; i++) {
       const answer = await centers(mock);
       expect(answer.status).toBe(200);
@@ -28,7 +31,7 @@ describe('organisation rate limit (token bucket, frozen clock)', () => {
   });
 
   it('counts token calls against the organisation of account_name, even rejected ones', async () => {
-    const mock = await startMock();
+    const mock = await startMock({ rateLimit: BUCKET });
     for (let i = 0; i < 30; i++) expect((await postToken(mock, employeeGrant())).status).toBe(200);
     for (let i = 0; i < 20; i++)
       expect((await postToken(mock, employeeGrant({ password: 'bad' }))).status).toBe(401);
@@ -45,7 +48,7 @@ describe('organisation rate limit (token bucket, frozen clock)', () => {
   });
 
   it('refills continuously as the clock advances', async () => {
-    const mock = await startMock();
+    const mock = await startMock({ rateLimit: BUCKET });
     for (let i = 0; i < 60; i++) await centers(mock);
     expect((await centers(mock)).status).toBe(429);
     mock.control.advanceTime(999);
@@ -71,7 +74,7 @@ describe('organisation rate limit (token bucket, frozen clock)', () => {
 
   it('follows setRateLimit with a custom limit, window and burst', async () => {
     const mock = await startMock();
-    mock.control.setRateLimit({ limit: 5, windowSeconds: 10, burst: 2 });
+    mock.control.setRateLimit({ mode: 'bucket', limit: 5, windowSeconds: 10, burst: 2 });
     const first = await centers(mock);
     expect(first.headers.get('organization-ratelimit-limit')).toBe('5;w=10;b=2');
     expect(first.headers.get('ratelimit-remaining')).toBe('1');
