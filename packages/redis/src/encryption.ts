@@ -3,7 +3,7 @@
  * (`globalThis.crypto.subtle`: no `node:` import, no Buffer). An entry of its own, so a store without
  * encryption does not load it, and a store can take another `TokenSetCipher` (a KMS-backed key, say).
  */
-import { ZenotiAuthError } from '@zenoti-auth/core';
+import { invalidOption } from '@zenoti-auth/core';
 import type { TokenSetCipher } from './codec.ts';
 
 const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
@@ -34,10 +34,10 @@ export function encryption(encryptionKey: string | Uint8Array): TokenSetCipher {
       ? encryptionKey.length < 32
       : !(encryptionKey instanceof Uint8Array && encryptionKey.length === 32)
   ) {
-    throw new ZenotiAuthError(
-      'INVALID_OPTIONS',
-      '[@zenoti-auth/redis] Invalid option "encryptionKey": must be a string of at least 32 characters or 32 bytes (a Uint8Array).',
-      { field: 'encryptionKey' },
+    throw invalidOption(
+      'redis',
+      'encryptionKey',
+      'must be a string of at least 32 characters or 32 bytes (a Uint8Array)',
     );
   }
   const subtle = globalThis.crypto?.subtle;

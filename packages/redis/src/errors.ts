@@ -1,12 +1,10 @@
 import { ZenotiAuthError } from '@zenoti-auth/core';
 
-/** Starts every message and warning of this package. */
+/**
+ * Starts every message and warning of this package. Configuration mistakes are core's
+ * `invalidOption('redis', field, problem)`, which starts them the same way.
+ */
 export const TAG = '[@zenoti-auth/redis] ';
-
-/** `INVALID_OPTIONS` naming `field`. The value itself is never shown (it may be a secret). */
-export function invalid(field: string, problem: string): never {
-  throw new ZenotiAuthError('INVALID_OPTIONS', `${TAG}Invalid option "${field}": ${problem}`, { field });
-}
 
 /**
  * The error every failed Redis call rejects with: `ZenotiAuthError` code `STORE`. Of a client error

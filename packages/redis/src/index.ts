@@ -1,3 +1,4 @@
 export type { TokenSetCipher } from './codec.ts';
+export type { RedisTokenStoreLock } from './lock.ts';
 export type { IoRedisLike, NodeRedisLike, RedisClientLike, RedisTokenStoreOptions } from './options.ts';
-export { RedisTokenStore, type RedisTokenStoreLock } from './redis-token-store.ts';
+export { RedisTokenStore } from './redis-token-store.ts';

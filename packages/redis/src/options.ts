@@ -1,5 +1,5 @@
+import { invalidOption } from '@zenoti-auth/core';
 import type { TokenSetCipher } from './codec.ts';
-import { invalid } from './errors.ts';
 
 /**
  * An `ioredis` client (`new Redis(…)`). Only the shape used for detection is spelled out here, so this
@@ -97,11 +97,16 @@ const RULES: Record<string, Rule> = {
   onWarning: [isFunction, 'a function'],
 };
 
-/** Validates the options (every mistake is `INVALID_OPTIONS` naming the option) and applies defaults. */
+/**
+ * Validates the options and applies defaults. Every mistake is `INVALID_OPTIONS` naming the option,
+ * `[@zenoti-auth/redis] Option "<field>" <problem>.`; the value itself is never shown (it may be a
+ * secret), except a number.
+ */
 export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
-  if (!(options instanceof Object)) invalid('options', 'must be an object with at least "client".');
+  if (!(options instanceof Object))
+    throw invalidOption('redis', 'options', 'must be an object with at least "client"');
   for (const field of Object.keys(options)) {
-    if (!Object.hasOwn(RULES, field)) invalid(field, 'is not an option of RedisTokenStore.');
+    if (!Object.hasOwn(RULES, field)) throw invalidOption('redis', field, 'is unknown to RedisTokenStore');
   }
   const resolved: Record<string, unknown> = {
     prefix: 'zenoti-auth:',
@@ -115,7 +120,11 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
     if (value !== undefined || field === 'client') {
       // A number is shown (never a secret); any other value is not.
       if (!test(value as never))
-        invalid(field, `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}.`);
+        throw invalidOption(
+          'redis',
+          field,
+          `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
+        );
       resolved[field] = value;
     }
   }

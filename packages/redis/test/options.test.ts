@@ -39,7 +39,7 @@ describe('RedisTokenStore options', () => {
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe('client');
     expect(error.message).toBe(
-      '[@zenoti-auth/redis] Invalid option "client": must be an ioredis instance (new Redis(…)) or a node-redis client (createClient()).',
+      '[@zenoti-auth/redis] Option "client" must be an ioredis instance (new Redis(…)) or a node-redis client (createClient()).',
     );
   });
 
@@ -65,7 +65,7 @@ describe('RedisTokenStore options', () => {
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe(field);
     expect(error.message).toMatch(
-      new RegExp(`^\\[@zenoti-auth/redis\\] Invalid option "${field}": (must be|is not an option)`),
+      new RegExp(`^\\[@zenoti-auth/redis\\] Option "${field}" (must be|is unknown to RedisTokenStore)`),
     );
     expect(error.message).not.toContain(SECRET_KEY);
   });
@@ -73,7 +73,7 @@ describe('RedisTokenStore options', () => {
   it('says what a duration must be, and shows the number it got', () => {
     const error = thrown(() => new RedisTokenStore({ client: ioredis(), lockTtlMs: 5 }));
     expect(error.message).toBe(
-      '[@zenoti-auth/redis] Invalid option "lockTtlMs": must be a number of milliseconds from 100 to 86400000, got 5.',
+      '[@zenoti-auth/redis] Option "lockTtlMs" must be a number of milliseconds from 100 to 86400000, got 5.',
     );
   });
 
@@ -86,12 +86,18 @@ describe('RedisTokenStore options', () => {
     const error = thrown(() => encryption(key as string));
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe('encryptionKey');
-    expect(error.message).toContain('at least 32 characters or 32 bytes');
+    expect(error.message).toBe(
+      '[@zenoti-auth/redis] Option "encryptionKey" must be a string of at least 32 characters or 32 bytes (a Uint8Array).',
+    );
   });
 
   it('rejects a missing options object', () => {
     const error = thrown(() => new (RedisTokenStore as new (o?: unknown) => unknown)());
-    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'options' });
+    expect(error).toMatchObject({
+      code: 'INVALID_OPTIONS',
+      field: 'options',
+      message: '[@zenoti-auth/redis] Option "options" must be an object with at least "client".',
+    });
   });
 
   it('never shows the encryption key in an error, toJSON() or inspect()', () => {

@@ -1,0 +1,80 @@
+import { type AnyClient, closeQuietly, ignore, timed } from './client.ts';
+import { TAG } from './errors.ts';
+import type { ResolvedStoreOptions } from './options.ts';
+
+/** Where processes waiting for a lock learn of its release. */
+export interface ReleaseChannel {
+  /** Resolves when `lockKey` is released, after `ms`, or when `signal` fires — whichever is first. */
+  wait(lockKey: string, ms: number, signal: AbortSignal | undefined): Promise<void>;
+  /** Closes the subscribed connection, if any; no wait opens another one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Holders announce each release on the pub/sub channel `<prefix>lock-released` (the message is the
+ * lock's Redis key: see LOCK in `scripts.ts`). The channel is subscribed lazily, on a connection of
+ * its own (`duplicate()`), the first time this store has to wait; after a failed subscription, again
+ * no sooner than 5 s later. Waiters also poll, so a lost message or a down subscriber only costs a
+ * poll interval.
+ */
+export function releaseChannel(
+  { client, io, commandTimeoutMs, prefix }: ResolvedStoreOptions,
+  warn: (message: string) => void,
+): ReleaseChannel {
+  /** Wake-up calls of the callers waiting for a lock, with the lock's Redis key. */
+  const waiters = new Map<() => void, string>();
+  /** The connection subscribed to the channel, once a wait has opened it. */
+  let subscriber: Promise<AnyClient | undefined> | undefined;
+  let subscribeFailedAt = 0;
+  let closed = false;
+
+  const subscribe = (): void => {
+    const sub = (client as unknown as AnyClient).duplicate();
+    // Without a listener node-redis would crash the process; both reconnect by themselves.
+    sub.on('error', ignore);
+    const wake = (released: string): void => {
+      for (const [waiter, key] of waiters) if (key === released) waiter();
+    };
+    const channel = `${prefix}lock-released`;
+    subscriber = timed('SUBSCRIBE', commandTimeoutMs * 2, async () => {
+      if (io) {
+        sub.on('message', (_, message) => wake(message as string));
+        await sub.subscribe(channel);
+      } else {
+        await sub.connect();
+        await sub.subscribe(channel, wake);
+      }
+    }).then(
+      async () => (closed ? closeQuietly(sub) : sub),
+      async () => {
+        subscribeFailedAt = Date.now();
+        subscriber = undefined;
+        warn(`${TAG}Could not subscribe to lock releases; waiting processes poll instead.`);
+        return closeQuietly(sub);
+      },
+    );
+  };
+
+  return {
+    wait(lockKey, ms, signal) {
+      if (!closed && !subscriber && Date.now() - subscribeFailedAt > 5_000) subscribe();
+      return new Promise((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        waiters.set(done, lockKey);
+        signal?.addEventListener('abort', done);
+      });
+    },
+    async close() {
+      closed = true;
+      const subscribed = subscriber;
+      subscriber = undefined;
+      await closeQuietly(await subscribed);
+    },
+  };
+}
