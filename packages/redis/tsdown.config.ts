@@ -1,6 +1,11 @@
 import { packageBuild } from '../../tsdown.base.ts';
 
-// Two entries, built separately so that neither shares a chunk with the other:
-// `@zenoti-auth/redis` (the store) and `@zenoti-auth/redis/encryption` (the AES-GCM cipher, loaded
-// only by stores that encrypt). tsdown cleans dist once, before all configs build.
-export default [packageBuild({ entry: ['src/index.ts'] }), packageBuild({ entry: ['src/encryption.ts'] })];
+// Three entries, built separately so that none shares a chunk with another: `@zenoti-auth/redis`
+// (the store), `@zenoti-auth/redis/encryption` (the AES-GCM cipher, loaded only by stores that
+// encrypt) and `@zenoti-auth/redis/rate-budget` (the fleet's shared rate budget). tsdown cleans dist
+// once, before all configs build.
+export default [
+  packageBuild({ entry: ['src/index.ts'] }),
+  packageBuild({ entry: ['src/encryption.ts'] }),
+  packageBuild({ entry: ['src/rate-budget.ts'] }),
+];

@@ -17,7 +17,11 @@ import {
 } from './support.ts';
 
 /** The export lists of the built entries, checked in: a change here is a change of the public API. */
-const EXPORTS = { index: ['RedisTokenStore'], encryption: ['encryption'] };
+const EXPORTS = {
+  index: ['RedisTokenStore'],
+  encryption: ['encryption'],
+  'rate-budget': ['RedisRateBudget'],
+};
 
 const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
 const require = createRequire(import.meta.url);
@@ -83,7 +87,7 @@ describe('built package', () => {
     const manifest = JSON.parse(
       readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
     );
-    expect(Object.keys(manifest.exports)).toEqual(['.', './encryption', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual(['.', './encryption', './rate-budget', './package.json']);
     for (const [entry, names] of Object.entries(EXPORTS)) {
       const esm = await import(dist(`${entry}.mjs`));
       const cjs = require(dist(`${entry}.cjs`));

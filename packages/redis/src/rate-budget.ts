@@ -1,0 +1,120 @@
+import { invalidOption, type RateBudget, type RateReport } from '@zenoti-auth/core';
+import { sender } from './client.ts';
+import type { IoRedisLike, RedisClientLike } from './options.ts';
+
+export interface RedisRateBudgetOptions {
+  /** An `ioredis` instance or a connected `redis` (node-redis) client; shared, never closed here. */
+  client: RedisClientLike;
+  /** Put before the budget's key: every process with the same prefix shares one budget. @default 'zenoti-auth:' */
+  prefix?: string;
+  /** Calls per window, until Zenoti announces another limit. @default 60 */
+  limit?: number;
+  /** The window's length in ms, until Zenoti announces another. @default 60_000 */
+  intervalMs?: number;
+  /** Time limit of one Redis command; past it the call fails (the engine then paces in-process). @default 1_000 */
+  commandTimeoutMs?: number;
+}
+
+/*
+ * The budget is one Redis hash, `<prefix>rate-budget`: `end` (ms, Redis' clock), `used`, `limit`
+ * and `interval`. Both scripts read Redis' own clock (TIME), so processes whose clocks differ still
+ * agree on the window.
+ */
+const NOW = `local t=redis.call('TIME')
+local now=t[1]*1000+math.floor(t[2]/1000)
+local h=redis.call('HMGET',KEYS[1],'end','used','limit','interval')
+local e,u=tonumber(h[1]) or 0,tonumber(h[2]) or 0
+local l,i=tonumber(h[3]) or tonumber(ARGV[1]),tonumber(h[4]) or tonumber(ARGV[2])
+`;
+const SAVE = `redis.call('HSET',KEYS[1],'end',e,'used',u,'limit',l,'interval',i)
+redis.call('PEXPIRE',KEYS[1],math.max(e-now,0)+i)`;
+
+/** Takes one permit (returns 0), or returns the ms until the window refills. ARGV: default limit, interval. */
+const TAKE = `${NOW}if now>=e then e,u=now+i,0 end
+if u>=l then return e-now end
+u=u+1
+${SAVE}
+return 0`;
+
+/**
+ * Follows Zenoti's report. ARGV: default limit, interval; remaining, reset ms, limit, interval,
+ * Retry-After ms ('' when not reported). The same rules as core's MemoryRateBudget.observe().
+ */
+const OBSERVE = `${NOW}if ARGV[5]~='' then l=tonumber(ARGV[5]) end
+if ARGV[6]~='' then i=tonumber(ARGV[6]) end
+if ARGV[3]~='' and ARGV[4]~='' then
+local re,s=now+tonumber(ARGV[4]),math.max(0,l-tonumber(ARGV[3]))
+if math.abs(re-e)>1000 then e,u=re,s elseif s>u then u=s end
+end
+if ARGV[7]~='' then e,u=now+tonumber(ARGV[7]),l end
+${SAVE}
+return 0`;
+
+const text = (value: number | undefined): string => (value === undefined ? '' : String(Math.round(value)));
+
+/**
+ * A rate budget shared by every process that uses the same Redis and prefix: one organisation,
+ * one budget (core's `RateBudget`). Atomic in Redis (Lua); the window is Zenoti's (the whole limit
+ * back at each window's end), on Redis' clock. When Redis fails, the engine paces in-process and
+ * says so once (a `warning` event), then comes back to the shared budget.
+ */
+export class RedisRateBudget implements RateBudget {
+  readonly #send: ReturnType<typeof sender>;
+  readonly #key: string;
+  readonly #defaults: [string, string];
+
+  constructor(options: RedisRateBudgetOptions) {
+    if (!(options instanceof Object))
+      throw invalidOption('redis', 'options', 'must be an object with "client"');
+    const {
+      client,
+      prefix = 'zenoti-auth:',
+      limit = 60,
+      intervalMs = 60_000,
+      commandTimeoutMs = 1_000,
+    } = options;
+    for (const field of Object.keys(options))
+      if (!['client', 'prefix', 'limit', 'intervalMs', 'commandTimeoutMs'].includes(field))
+        throw invalidOption('redis', field, 'is unknown to RedisRateBudget');
+    const io = typeof (client as IoRedisLike | undefined)?.status === 'string';
+    if (!io && typeof (client as { sendCommand?: unknown } | undefined)?.sendCommand !== 'function')
+      throw invalidOption('redis', 'client', 'must be an ioredis or node-redis client');
+    if (typeof prefix !== 'string') throw invalidOption('redis', 'prefix', 'must be a string');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw invalidOption('redis', 'limit', `must be a whole number > 0, got ${limit}`);
+    for (const [field, value] of [
+      ['intervalMs', intervalMs],
+      ['commandTimeoutMs', commandTimeoutMs],
+    ] as const)
+      if (typeof value !== 'number' || !(value > 0))
+        throw invalidOption('redis', field, 'must be a number of ms > 0');
+    this.#send = sender({ client, io, commandTimeoutMs } as Parameters<typeof sender>[0]);
+    this.#key = `${prefix}rate-budget`;
+    this.#defaults = [String(limit), String(Math.round(intervalMs))];
+  }
+
+  async take(): Promise<number> {
+    return Number(await this.#send(['EVAL', TAKE, '1', this.#key, ...this.#defaults]));
+  }
+
+  async observe(report: RateReport): Promise<void> {
+    const { remaining, resetMs, limit, intervalMs, retryAfterMs } = report;
+    await this.#send([
+      'EVAL',
+      OBSERVE,
+      '1',
+      this.#key,
+      ...this.#defaults,
+      text(remaining),
+      text(resetMs),
+      text(limit),
+      text(intervalMs),
+      text(retryAfterMs),
+    ]);
+  }
+
+  /** Safe to log. */
+  toJSON(): Record<string, unknown> {
+    return { type: 'RedisRateBudget', key: this.#key };
+  }
+}
