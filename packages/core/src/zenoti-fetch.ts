@@ -35,40 +35,52 @@ async function discard(response: Response): Promise<void> {
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 
+/** A bodiless request for the global fetch, kept as `fetch(url, init)` takes it (see `outgoing`). */
+interface PlainRequest {
+  readonly url: string;
+  readonly init: RequestInit & { headers: Headers; redirect: 'manual' };
+}
+
 /**
- * Sends `request`, following redirects by hand so that every hop is checked: the credential goes
- * only to allowed origins, and is dropped as soon as a redirect leaves them.
+ * Sends `request`, following redirects by hand (when `follow`) so that every hop is checked: the
+ * credential goes only to allowed origins, and is dropped as soon as a redirect leaves them.
+ * `request` is left as it was sent, body included, so that the caller can send it again.
  */
 async function send(
   doFetch: typeof fetch,
   allowed: (url: string | URL) => boolean,
-  request: Request,
+  request: Request | PlainRequest,
   header: string | undefined,
+  follow: boolean,
 ): Promise<Response> {
   let current = request;
   for (let hop = 0; ; hop++) {
-    const headers = new Headers(current.headers);
-    if (header !== undefined)
-      allowed(current.url) ? headers.set('authorization', header) : headers.delete('authorization');
-    // A bodiless request can be reused as it is; one with a body is cloned so a 307/308 can replay it.
-    // The fetch gets one complete Request (wrappers that read `input.headers` see the credential).
-    const response = await doFetch(
-      new Request(current.body ? current.clone() : current, { headers, redirect: 'manual' }),
-    );
+    // `current` was built here or by `outgoing`, never the caller's: its headers can be set in place.
+    const headers = current instanceof Request ? current.headers : current.init.headers;
+    if (header !== undefined) {
+      if (allowed(current.url)) headers.set('authorization', header);
+      else headers.delete('authorization');
+    }
+    // The fetch gets one complete Request (wrappers that read `input.headers` see the credential);
+    // one with a body goes as a copy, so that `current` can be sent again (401, 429, 307/308).
+    const response = await (current instanceof Request
+      ? doFetch(current.body ? current.clone() : current)
+      : doFetch(current.url, current.init));
     const location = response.headers.get('location');
-    if (!REDIRECTS.includes(response.status) || location === null || request.redirect !== 'follow')
-      return response;
+    if (!REDIRECTS.includes(response.status) || location === null || !follow) return response;
     if (hop >= 10) throw new TypeError('[@zenoti-auth/core] Too many redirects.');
     await discard(response);
-    const url = new URL(current.url);
+    // Redirects are rare: the next hop is always a Request, made from this one.
+    const from = current instanceof Request ? current : new Request(current.url, current.init);
+    const url = new URL(from.url);
     const next = new URL(location, url);
     const keepBody = response.status > 306;
-    const method = current.method;
-    const nextHeaders = new Headers(current.headers);
-    if (next.origin !== url.origin) {
-      nextHeaders.delete('authorization');
-      nextHeaders.delete('cookie');
-    }
+    const method = from.method;
+    const nextHeaders = new Headers(from.headers);
+    // Our credential is set again at the top of the loop if the next hop may have it; the caller's
+    // own Authorization and cookies never leave their origin.
+    if (header !== undefined || next.origin !== url.origin) nextHeaders.delete('authorization');
+    if (next.origin !== url.origin) nextHeaders.delete('cookie');
     if (!keepBody) {
       nextHeaders.delete('content-type');
       nextHeaders.delete('content-length');
@@ -77,23 +89,38 @@ async function send(
       method:
         keepBody || method === 'HEAD' || (method !== 'POST' && response.status !== 303) ? method : 'GET',
       headers: nextHeaders,
-      body: keepBody ? current.body : null,
+      // A copy of the body: `from` may be `request`, which the caller may send again.
+      body: keepBody ? from.clone().body : null,
       redirect: 'manual',
-      signal: current.signal,
-      ...(keepBody && current.body ? { duplex: 'half' } : {}),
+      signal: from.signal,
+      ...(keepBody && from.body ? { duplex: 'half' } : {}),
     } as RequestInit);
-    // Credentials follow only to allowed origins; the request's own Authorization never leaves its origin.
+    // Credentials follow only to allowed origins, and once dropped stay dropped.
     if (!allowed(next)) header = undefined;
   }
 }
 
-/** The request `fetch()` sends: paths go under the base URL; absolute URLs keep their own origin. */
-function toRequest(baseUrl: string, input: string | URL | Request, init: RequestInit): Request {
+/**
+ * The request `fetch()` sends, with `redirect: 'manual'` (`send` follows redirects itself). Paths go
+ * under the base URL; absolute and protocol-relative URLs keep their own origin.
+ *
+ * The usual call, a request without a body through the global fetch, is not made a Request but kept
+ * as `fetch(url, init)` takes it: fetch makes its own Request anyway, and would copy ours, each copy
+ * following the abort signal of the one before, which costs more than all the rest of the call. A
+ * custom `fetch` always gets one complete Request, and a body needs one to be sent again.
+ */
+function outgoing(
+  o: ResolvedOptions,
+  input: string | URL | Request,
+  init: RequestInit & { redirect: 'manual' },
+): Request | PlainRequest {
   if (input instanceof Request) return new Request(input, init);
   const text = String(input);
-  // Absolute and protocol-relative inputs keep their own origin; paths go under the base URL.
-  if (/^[a-z][a-z\d+.-]*:|^[\\/]{2}/i.test(text)) return new Request(new URL(text, `${baseUrl}/`), init);
-  return new Request(`${baseUrl}${text.startsWith('/') ? '' : '/'}${text}`, init);
+  const url = /^[a-z][a-z\d+.-]*:|^[\\/]{2}/i.test(text)
+    ? new URL(text, `${o.baseUrl}/`).href
+    : `${o.baseUrl}${text.startsWith('/') ? '' : '/'}${text}`;
+  if (o.fetch !== undefined || init.body != null) return new Request(url, init);
+  return { url, init: { ...init, headers: new Headers(init.headers) } };
 }
 
 /**
@@ -109,18 +136,24 @@ export async function zenotiFetch(
   init: ZenotiRequestInit = {},
 ): Promise<Response> {
   const { zenoti, ...rest } = init;
-  const request = toRequest(o.baseUrl, input, rest);
+  // The request goes out with `redirect: 'manual'` so that `send` checks every hop itself; the
+  // caller's own mode says whether it follows them. It is built once, and sent (or copied) as it is.
+  const follow = (rest.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
+  const request = outgoing(o, input, { ...rest, redirect: 'manual' });
   const principal = zenoti?.principal;
-  const signal = request.signal;
-  const allowed = (url: string | URL): boolean => auth.isAllowedUrl(url);
+  const signal = (request instanceof Request ? request.signal : request.init.signal) ?? undefined;
+  // The request's own URL is checked once; any other (a redirect hop) when it comes.
+  const target = request.url;
+  const targetAllowed = auth.isAllowedUrl(target);
+  const allowed = (url: string | URL): boolean => (url === target ? targetAllowed : auth.isAllowedUrl(url));
   let header =
-    zenoti?.skip !== true && allowed(request.url)
-      ? await auth.authorization({ principal, signal })
-      : undefined;
+    zenoti?.skip !== true && targetAllowed ? await auth.authorization({ principal, signal }) : undefined;
   for (let retried = false, limited = 0; ; ) {
-    await limits.permit('resource', signal);
-    const response = await send(o.fetch ?? fetch, allowed, request.body ? request.clone() : request, header);
-    if (!allowed(response.url || request.url)) return response;
+    // With a rate budget, every call (a retry too) waits for its permit first.
+    const permit = limits.permit('resource', signal);
+    if (permit) await permit;
+    const response = await send(o.fetch ?? fetch, allowed, request, header, follow);
+    if (!allowed(response.url || target)) return response;
     const status = response.status;
     if (status === 429) {
       if (o.rateLimit === false) return response;

@@ -39,13 +39,17 @@ export function compileForwardHeaders(extra: unknown): string[] {
   return [...new Set([...FORWARD, ...names])];
 }
 
-/** The upstream request's headers: the listed ones the browser sent, except those its `Connection` names. */
-export function forwardedHeaders(incoming: Headers, names: readonly string[]): Headers {
-  const hopByHop = (incoming.get('connection') ?? '').toLowerCase().split(/\s*,\s*/);
-  const headers = new Headers();
+/**
+ * The upstream request's headers: the listed ones the browser sent, except those its `Connection`
+ * names. A plain record, as fetch copies it into a `Headers` of its own anyway.
+ */
+export function forwardedHeaders(incoming: Headers, names: readonly string[]): Record<string, string> {
+  const connection = incoming.get('connection');
+  const hopByHop = connection === null ? [] : connection.toLowerCase().split(/\s*,\s*/);
+  const headers: Record<string, string> = {};
   for (const name of names) {
     const value = incoming.get(name);
-    if (value !== null && !hopByHop.includes(name)) headers.set(name, value);
+    if (value !== null && !hopByHop.includes(name)) headers[name] = value;
   }
   return headers;
 }
@@ -61,14 +65,16 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
  * The relayed response's headers. It is served from this app's origin, so the browser must never
  * sniff it or render it as one of this origin's pages: `nosniff` and a sandboxing CSP always, and a
  * body that is not JSON (an HTML error page, say) is a download if someone navigates to it.
+ * A plain record (lower-case names), which the Node server writes out as it is.
  */
-export function relayedHeaders(upstream: Headers): Headers {
-  const headers = new Headers();
+export function relayedHeaders(upstream: Headers): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // Names come lower-case and once each (a `Headers` joins repeated values; `Set-Cookie` is not passed).
   upstream.forEach((value, name) => {
-    if (PASS.test(name)) headers.set(name, value);
+    if (PASS.test(name)) headers[name] = value;
   });
-  headers.set('x-content-type-options', 'nosniff');
-  headers.set('content-security-policy', "default-src 'none'; sandbox");
-  if (!JSON_TYPE.test(headers.get('content-type') ?? '')) headers.set('content-disposition', 'attachment');
+  headers['x-content-type-options'] = 'nosniff';
+  headers['content-security-policy'] = "default-src 'none'; sandbox";
+  if (!JSON_TYPE.test(headers['content-type'] ?? '')) headers['content-disposition'] = 'attachment';
   return headers;
 }

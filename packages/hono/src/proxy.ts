@@ -76,8 +76,13 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
     const query = target.indexOf('?');
     const path = query < 0 ? target : target.slice(0, query);
     const raw = rawTarget(c.env);
-    const rawCheck = raw === undefined ? undefined : checkPath(raw.split(/[?#]/)[0] as string, prefix);
-    const segments = typeof rawCheck === 'number' ? rawCheck : checkPath(path, prefix);
+    const rawPath = raw?.split(/[?#]/)[0];
+    const rawCheck = rawPath === undefined ? undefined : checkPath(rawPath, prefix);
+    // The path as received decides if it is refused; else the normalised one (the same, usually).
+    const segments =
+      typeof rawCheck === 'number' || (rawCheck !== undefined && rawPath === path)
+        ? rawCheck
+        : checkPath(path, prefix);
     if (segments === 400) throw httpError(400, 'BAD_PATH', 'This path is not allowed.');
     if (segments === 404) throw httpError(404, 'NOT_FOUND', 'Not found.');
 
