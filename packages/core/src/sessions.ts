@@ -10,6 +10,24 @@ import type { TokenClient } from './token-client.ts';
 import type { TokenCycle } from './token-cycle.ts';
 import type { TokenSet } from './types.ts';
 
+export interface LoginInput {
+  username: string;
+  /** Used once for the password grant; never stored. */
+  password: string;
+  /** The id to keep the session under. @default a random UUID */
+  principal?: string;
+  signal?: AbortSignal;
+}
+
+export interface LoginResult {
+  /** Opaque id of the session: pass it as `principal` to `authorization()` / `fetch()`. */
+  principal: string;
+  /** Zenoti's `user_type`: `Guest` or `Employee`. */
+  userType: string | undefined;
+  /** When the access token expires (it is refreshed automatically until the refresh token ends). */
+  expiresAt: Date;
+}
+
 /** 401s on a token obtained within this long after a 401-triggered refresh are not taken as token death. */
 const UNAUTHORIZED_REFRESH_GUARD_MS = 30_000;
 

@@ -8,12 +8,13 @@ import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { RateLimits } from './rate-limits.ts';
 import { ResilientStore } from './resilient-store.ts';
 import { ServiceUserHeader } from './service-user-header.ts';
-import { Sessions } from './sessions.ts';
+import { type LoginInput, type LoginResult, Sessions } from './sessions.ts';
 import { TokenClient } from './token-client.ts';
 import { TokenCycle } from './token-cycle.ts';
 import { hasControlCharacter, resolveOptions } from './validate.ts';
 import { type ZenotiRequestInit, zenotiFetch } from './zenoti-fetch.ts';
 
+export type { LoginInput, LoginResult } from './sessions.ts';
 export type { ZenotiCallOptions, ZenotiRequestInit } from './zenoti-fetch.ts';
 
 export interface AuthorizationOptions {
@@ -21,24 +22,6 @@ export interface AuthorizationOptions {
   principal?: string | undefined;
   /** Stops this caller's wait; a refresh shared with other callers carries on. */
   signal?: AbortSignal | undefined;
-}
-
-export interface LoginInput {
-  username: string;
-  /** Used once for the password grant; never stored. */
-  password: string;
-  /** The id to keep the session under. @default a random UUID */
-  principal?: string;
-  signal?: AbortSignal;
-}
-
-export interface LoginResult {
-  /** Opaque id of the session: pass it as `principal` to `authorization()` / `fetch()`. */
-  principal: string;
-  /** Zenoti's `user_type`: `Guest` or `Employee`. */
-  userType: string | undefined;
-  /** When the access token expires (it is refreshed automatically until the refresh token ends). */
-  expiresAt: Date;
 }
 
 function invalidInput(message: string, field: string): ZenotiAuthError {
