@@ -1,4 +1,5 @@
 import type { ZenotiAuthError } from './errors.ts';
+import { processWide } from './registry.ts';
 import type { TokenSet, TokenStore } from './types.ts';
 
 /** A refresh running for a key: every caller that needs the key's token awaits (or polls for) it. */
@@ -105,17 +106,7 @@ export function acceptedId(token: string): string {
   return token.slice(-32);
 }
 
-const REGISTRY = Symbol.for('@zenoti-auth/core/v2/store-state');
-
-/** The state of a store; kept on `globalThis` so ESM and CJS copies of this package agree. */
+/** The state of a store, one per process (shared by ESM and CJS copies of this package). */
 export function storeStateOf(store: TokenStore): StoreState {
-  const holder = globalThis as { [REGISTRY]?: WeakMap<TokenStore, StoreState> };
-  const registry = holder[REGISTRY] ?? new WeakMap();
-  holder[REGISTRY] = registry;
-  let state = registry.get(store);
-  if (!state) {
-    state = new StoreState();
-    registry.set(store, state);
-  }
-  return state;
+  return processWide('@zenoti-auth/core/v2/store-state', store, () => new StoreState());
 }

@@ -1,6 +1,7 @@
 import { ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
 import { MemoryRateBudget, type RateBudget, type RateReport } from './rate-budget.ts';
+import { processWide } from './registry.ts';
 import { abortError } from './time.ts';
 
 /** Token calls go ahead of resource calls: without a token, no resource call can be made. */
@@ -183,17 +184,7 @@ export class PermitQueue {
   }
 }
 
-const REGISTRY = Symbol.for('@zenoti-auth/core/v2/permit-queues');
-
 /** The queue of `budget` in this process, shared by every engine that uses the budget. */
 export function permitQueueOf(budget: RateBudget): PermitQueue {
-  const holder = globalThis as { [REGISTRY]?: WeakMap<RateBudget, PermitQueue> };
-  const registry = holder[REGISTRY] ?? new WeakMap();
-  holder[REGISTRY] = registry;
-  let queue = registry.get(budget);
-  if (!queue) {
-    queue = new PermitQueue(budget);
-    registry.set(budget, queue);
-  }
-  return queue;
+  return processWide('@zenoti-auth/core/v2/permit-queues', budget, () => new PermitQueue(budget));
 }
