@@ -97,8 +97,10 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
     const body = method === 'GET' || method === 'HEAD' ? null : c.req.raw.body;
     let res: Response;
     try {
+      // A path, which core puts under the configured base URL: the host is never the client's choice
+      // (every segment is non-empty and encoded, so the path cannot read as `//host` or `scheme:`).
       res = await zenoti.fetch(
-        `${zenoti.auth.baseUrl}/${segments.map(encodeURIComponent).join('/')}${query < 0 ? '' : target.slice(query)}`,
+        `/${segments.map(encodeURIComponent).join('/')}${query < 0 ? '' : target.slice(query)}`,
         {
           method,
           headers,
