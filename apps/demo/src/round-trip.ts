@@ -24,7 +24,7 @@ function describeEvent(event: ZenotiAuthEvent): string {
     case 'invalidated':
       return `event invalidated: token ${event.tokenId} (${event.reason})`;
     case 'rateLimit':
-      return `event rateLimit: ${event.remaining ?? '?'} calls left, bucket full again in ${event.resetSeconds ?? '?'} s`;
+      return `event rateLimit: ${event.remaining ?? '?'} calls left, window refills in ${event.resetSeconds ?? '?'} s`;
     case 'error':
       return `event error: ${event.error.code}`;
     case 'warning':
