@@ -95,12 +95,16 @@ export class MemoryRateBudget implements RateBudget {
     if (remaining !== undefined && resetMs !== undefined) {
       const reportedEnd = now + resetMs;
       const spent = Math.max(0, this.#limit - remaining);
-      // Zenoti's window is the truth; within the same window, calls of ours still in flight when
-      // Zenoti counted may make ours the higher count.
+      // Zenoti's window is the truth. Within the same window, take the later end and the higher
+      // count: Reset is whole seconds rounded up (never before Zenoti's end), and calls of ours
+      // still in flight when Zenoti counted may make ours the higher count.
       if (Math.abs(reportedEnd - this.#windowEnd) > SAME_WINDOW_MS) {
         this.#windowEnd = reportedEnd;
         this.#used = spent;
-      } else this.#used = Math.max(this.#used, spent);
+      } else {
+        this.#windowEnd = Math.max(this.#windowEnd, reportedEnd);
+        this.#used = Math.max(this.#used, spent);
+      }
     }
     if (retryAfterMs !== undefined) {
       // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.

@@ -32,6 +32,17 @@ describe('MemoryRateBudget: Zenoti’s window', () => {
     expect(budget.take()).toBe(30_000);
   });
 
+  it('within the same window takes the later end: Zenoti rounds Reset up, never ends before it says', () => {
+    let now = 0;
+    const budget = new MemoryRateBudget({ limit: 2, intervalMs: 1_000, now: () => now });
+    budget.take();
+    now = 300;
+    budget.observe({ remaining: 1, resetMs: 1_000 }); // Zenoti's window began a little after ours
+    expect(budget.take()).toBe(0);
+    now = 1_000; // our own window would refill now; Zenoti's only at 1,300
+    expect(budget.take()).toBe(300);
+  });
+
   it('rejects a nonsensical limit or window', () => {
     expect(() => new MemoryRateBudget({ limit: 0 })).toThrow(RangeError);
     expect(() => new MemoryRateBudget({ intervalMs: Number.NaN })).toThrow(RangeError);

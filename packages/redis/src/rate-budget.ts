@@ -44,7 +44,7 @@ const OBSERVE = `${NOW}if ARGV[5]~='' then l=tonumber(ARGV[5]) end
 if ARGV[6]~='' then i=tonumber(ARGV[6]) end
 if ARGV[3]~='' and ARGV[4]~='' then
 local re,s=now+tonumber(ARGV[4]),math.max(0,l-tonumber(ARGV[3]))
-if math.abs(re-e)>1000 then e,u=re,s elseif s>u then u=s end
+if math.abs(re-e)>1000 then e,u=re,s else e,u=math.max(e,re),math.max(u,s) end
 end
 if ARGV[7]~='' then e,u=now+tonumber(ARGV[7]),l end
 ${SAVE}
