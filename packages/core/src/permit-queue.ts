@@ -1,4 +1,4 @@
-import { ZenotiAuthError } from './errors.ts';
+import { rateLimited, type ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
 import { MemoryRateBudget, type RateBudget, type RateReport } from './rate-budget.ts';
 import { processWide } from './registry.ts';
@@ -28,14 +28,6 @@ interface Waiter {
 
 /** How often an unreachable budget is asked again. */
 const PROBE_MS = 1_000;
-
-function rateLimited(waitMs: number, why: string): ZenotiAuthError {
-  return new ZenotiAuthError(
-    'RATE_LIMITED',
-    `Zenoti rate budget: ${why}; retry after ${Math.ceil(waitMs / 1000)} s.`,
-    { status: 429, retryAfterMs: waitMs },
-  );
-}
 
 /**
  * The callers of one process waiting for permits of one budget, first come first served (token
@@ -78,11 +70,13 @@ export class PermitQueue {
       const wait = this.#budget.take() as number;
       if (wait === 0) return undefined;
       if (wait > policy.maxWaitMs)
-        return Promise.reject(rateLimited(wait, `no permit within ${policy.maxWaitMs} ms`));
+        return Promise.reject(
+          rateLimited(wait, `Zenoti rate budget: no permit within ${policy.maxWaitMs} ms`),
+        );
     }
     const queued = this.#waiters.filter((w) => w.kind === 'resource').length;
     if (kind === 'resource' && queued >= policy.maxQueued)
-      return Promise.reject(rateLimited(1_000, `${queued} calls already wait`));
+      return Promise.reject(rateLimited(1_000, `Zenoti rate budget: ${queued} calls already wait`));
     return new Promise<void>((resolve, reject) => {
       const now = Date.now();
       const waiter: Waiter = {
@@ -142,7 +136,9 @@ export class PermitQueue {
         for (const waiter of [...this.#waiters])
           if (waiter.deadline < ready) {
             this.#remove(waiter);
-            waiter.reject(rateLimited(wait, `no permit within ${waiter.deadline - waiter.since} ms`));
+            waiter.reject(
+              rateLimited(wait, `Zenoti rate budget: no permit within ${waiter.deadline - waiter.since} ms`),
+            );
           }
         if (this.#waiters.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }

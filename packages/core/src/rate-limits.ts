@@ -1,4 +1,4 @@
-import { ZenotiAuthError } from './errors.ts';
+import { rateLimited } from './errors.ts';
 import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
 import { type CallKind, type PermitQueue, permitQueueOf } from './permit-queue.ts';
@@ -36,19 +36,9 @@ export class RateLimits {
    * Reads a response's rate-limit headers: they go to the budget, and into a `rateLimit` event when
    * Zenoti reported its budget or answered 429. Returns the wait a 429 asks for (0 otherwise).
    */
-  observe(status: number, headers: Headers, retrying = false): number {
-    const limited = status === 429;
-    const waitMs = limited ? (parseRetryAfter(headers.get('retry-after'), this.#o.now()) ?? 1_000) : 0;
-    const report = readRateReport(headers, limited ? waitMs : undefined);
-    if (report) void this.#queue?.observe(report, this.#events);
-    if (limited || report?.remaining !== undefined)
-      this.#events.emit({
-        type: 'rateLimit',
-        remaining: report?.remaining,
-        resetSeconds: report?.resetMs === undefined ? undefined : report.resetMs / 1_000,
-        retryAfterMs: limited ? waitMs : undefined,
-        retrying,
-      });
+  observe(status: number, headers: Headers): number {
+    const waitMs = this.#retryAfter(status, headers);
+    this.#report(status, headers, waitMs, false);
     return waitMs;
   }
 
@@ -60,23 +50,36 @@ export class RateLimits {
   afterResponse(response: Response, retries: number, deadline = Number.POSITIVE_INFINITY): number {
     const { status, headers } = response;
     const limits = this.#o.rateLimit;
-    const asked = status === 429 ? (parseRetryAfter(headers.get('retry-after'), this.#o.now()) ?? 1_000) : 0;
+    const waitMs = this.#retryAfter(status, headers);
     const retrying =
       status === 429 &&
       limits !== false &&
       retries < limits.maxRetries &&
-      asked <= limits.maxWaitMs &&
-      Date.now() + asked < deadline;
-    const waitMs = this.observe(status, headers, retrying);
-    if (status === 429 && !retrying)
-      throw new ZenotiAuthError(
-        'RATE_LIMITED',
-        `Zenoti rate limit reached; retry after ${Math.ceil(waitMs / 1000)} s.`,
-        {
-          status: 429,
-          retryAfterMs: waitMs,
-        },
-      );
+      waitMs <= limits.maxWaitMs &&
+      Date.now() + waitMs < deadline;
+    this.#report(status, headers, waitMs, retrying);
+    if (status === 429 && !retrying) throw rateLimited(waitMs);
     return waitMs;
+  }
+
+  /** The wait a 429 asks for (`Retry-After`, 1 s when unreadable); 0 for any other answer. */
+  #retryAfter(status: number, headers: Headers): number {
+    return status === 429 ? (parseRetryAfter(headers.get('retry-after'), this.#o.now()) ?? 1_000) : 0;
+  }
+
+  #report(status: number, headers: Headers, waitMs: number, retrying: boolean): void {
+    const limited = status === 429;
+    // Nothing to tell: no budget to follow and nothing reported (the usual answer on a hot path).
+    if (!limited && this.#queue === undefined && !headers.has('ratelimit-remaining')) return;
+    const report = readRateReport(headers, limited ? waitMs : undefined);
+    if (report) void this.#queue?.observe(report, this.#events);
+    if (limited || report?.remaining !== undefined)
+      this.#events.emit({
+        type: 'rateLimit',
+        remaining: report?.remaining,
+        resetSeconds: report?.resetMs === undefined ? undefined : report.resetMs / 1_000,
+        retryAfterMs: limited ? waitMs : undefined,
+        retrying,
+      });
   }
 }

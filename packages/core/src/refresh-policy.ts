@@ -1,4 +1,4 @@
-import { ZenotiAuthError } from './errors.ts';
+import { rateLimited, type ZenotiAuthError } from './errors.ts';
 import type { Flight, KeyState, PauseReason } from './key-state.ts';
 import type { TokenSet } from './types.ts';
 
@@ -96,17 +96,12 @@ export function decide({ set, state, now, realNow }: Situation, limits: Limits):
   }
   if (flight && limits.shareInFlight) return { action: 'join the flight', flight };
   if (!flight && paused && pause.reason === 'rate-limit')
-    return { action: 'fail', error: rateLimitedFor(pause.until - now) };
+    return {
+      action: 'fail',
+      error: rateLimited(pause.until - now, 'Zenoti rate limit reached at the token endpoint'),
+    };
   if (!isRunning(flight, realNow, limits)) return { action: 'refresh' };
   return { action: 'poll the store' };
-}
-
-function rateLimitedFor(ms: number): ZenotiAuthError {
-  return new ZenotiAuthError(
-    'RATE_LIMITED',
-    `Zenoti rate limit reached at the token endpoint; retry after ${Math.ceil(ms / 1000)} s.`,
-    { status: 429, retryAfterMs: ms },
-  );
 }
 
 /** What a failed refresh means. */
