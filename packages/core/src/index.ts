@@ -47,7 +47,14 @@ export {
 } from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
 export { parseZenotiDate } from './time.ts';
-export type { MaybePromise, TokenSet, TokenStore, TokenStoreLock, TokenStoreLockOptions } from './types.ts';
+export type {
+  MaybePromise,
+  TokenGuard,
+  TokenSet,
+  TokenStore,
+  TokenStoreLock,
+  TokenStoreLockOptions,
+} from './types.ts';
 export { isLoopbackHost } from './validate.ts';
 export {
   type AuthorizationOptions,

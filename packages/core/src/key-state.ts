@@ -31,6 +31,8 @@ export interface KeyState {
   lastUnauthorizedAt?: number | undefined;
   /** A ride-out: `token` is alive but could not be renewed; it serves until the next try `at` (engine clock). */
   ride?: { token: string; at: number } | undefined;
+  /** Passwords Zenoti rejected in a row under this key: each doubles the next cool-down. */
+  passwordStrikes?: number | undefined;
   /** No token call before `until` (engine clock). */
   pause?: { reason: PauseReason; until: number; error: ZenotiAuthError } | undefined;
   /**

@@ -15,9 +15,12 @@ import type { TokenSet } from './types.ts';
  *    promise dies with the request that made it (`shareInFlight: false`, Cloudflare Workers),
  *    callers poll the store for its result instead; a flight older than the retry deadline is
  *    taken as lost, and the next caller refreshes.
- * 4. A pause stops token calls: after a rejected password (callers get that error), after a 429
- *    with no live token (callers fail fast with `RATE_LIMITED`), or after a fault with no live
- *    token (the next refresh waits for the pause to end, and callers join it).
+ * 4. A pause stops token calls: after a rejected password (callers get that error; the cool-down
+ *    doubles with each rejection in a row, up to an hour, so Zenoti's lockout after 5 is never
+ *    reached), after a 429 with no live token (callers fail fast with `RATE_LIMITED`), or after a
+ *    fault with no live token (the next refresh waits for the pause to end, and callers join it).
+ *    With a store shared by processes, the first two are shared (`shared-guards.ts`): the fleet
+ *    meets them once, not once per process.
  * 5. A refresh that fails for a transient reason (5xx, timeout, dropped connection, 429) while the
  *    token it meant to replace is alive and still the stored one takes nothing away: that token
  *    serves until the next try (ride-out). A final failure (4xx, a rejected password) is thrown.
@@ -122,6 +125,8 @@ export interface Failure {
   rejectedToken: string | undefined;
   now: number;
   credentialsCooldownMs: number;
+  /** Passwords rejected in a row before this failure. */
+  passwordStrikes: number;
   retry: { retries: number; minDelayMs: number; maxDelayMs: number; deadlineMs: number };
 }
 
@@ -131,7 +136,10 @@ export function afterFailedRefresh(f: Failure, limits: Limits): FailureOutcome {
   if (stored && isFresh(stored, now, limits.refreshWindowMs, f.rejectedToken))
     return { outcome: 'serve the stored set' };
   if (error.code === 'CREDENTIALS_REJECTED' && f.credentialsCooldownMs > 0)
-    return { outcome: 'throw', pause: { reason: 'credentials', ms: f.credentialsCooldownMs } };
+    return {
+      outcome: 'throw',
+      pause: { reason: 'credentials', ms: credentialsPause(f.credentialsCooldownMs, f.passwordStrikes) },
+    };
   if (!error.transient) return { outcome: 'throw' };
   const ridable =
     stored !== undefined &&
@@ -147,6 +155,18 @@ export function afterFailedRefresh(f: Failure, limits: Limits): FailureOutcome {
         outcome: 'throw',
         pause: { reason: 'fault', ms: Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(retries, 20)) },
       };
+}
+
+/** Longest cool-down after rejected passwords in a row (unless `credentialsCooldownMs` is longer). */
+const MAX_CREDENTIALS_PAUSE_MS = 3_600_000;
+
+/**
+ * The cool-down after a rejected password: `cooldownMs`, doubled for each earlier rejection in a
+ * row, up to an hour. With the default minute, tries come at 0, 1, 3, 7, 15, 31… minutes: at most
+ * 4 in any 15 minutes, under Zenoti's default lockout of 5.
+ */
+export function credentialsPause(cooldownMs: number, strikes: number): number {
+  return Math.min(cooldownMs * 2 ** Math.min(strikes, 20), Math.max(cooldownMs, MAX_CREDENTIALS_PAUSE_MS));
 }
 
 /**

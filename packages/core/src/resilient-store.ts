@@ -1,6 +1,6 @@
 import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
-import type { MaybePromise, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
+import type { MaybePromise, TokenGuard, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
@@ -69,6 +69,23 @@ export class ResilientStore {
     const state = this.#state.peek(key);
     if (state) state.lastSeen = undefined;
     await this.#attempt(() => this.#store.delete(key, ifVersion), 'delete failed');
+  }
+
+  /** The guard shared under `key` (`TokenGuard`); `undefined` when there is none, the store keeps none, or it failed. */
+  async readGuard(key: string): Promise<TokenGuard | undefined> {
+    if (!this.#store.getGuard) return undefined;
+    try {
+      return (await this.#store.getGuard(key)) ?? undefined;
+    } catch {
+      this.#warn('guard read failed; this process keeps its own pauses');
+      return undefined;
+    }
+  }
+
+  /** Shares `guard` under `key` for `ttlMs` (`undefined` lifts it), where the store can. */
+  async writeGuard(key: string, guard: TokenGuard | undefined, ttlMs: number): Promise<void> {
+    const store = this.#store;
+    if (store.setGuard) await this.#attempt(() => store.setGuard?.(key, guard, ttlMs), 'guard write failed');
   }
 
   /**

@@ -31,6 +31,9 @@ export interface LoginResult {
 /** 401s on a token obtained within this long after a 401-triggered refresh are not taken as token death. */
 const UNAUTHORIZED_REFRESH_GUARD_MS = 30_000;
 
+/** A token rejected closer than this to its expiry may just have met a clock a little ahead. */
+const CLOCK_MARGIN_MS = 10_000;
+
 /**
  * Where sessions start and end: `login()`, `logout()` and `revoke()`, and the 401 that proves a
  * token dead. Starting or ending a session fences refreshes that began before: they do not store.
@@ -42,6 +45,8 @@ export class Sessions {
   readonly #store: ResilientStore;
   readonly #state: StoreState;
   readonly #cycle: TokenCycle;
+  /** Whether the fleet-hazard warning was given (once per engine). */
+  #warnedOfOtherClient = false;
 
   constructor({ o, events, client, store, state }: EngineParts, cycle: TokenCycle) {
     this.#o = o;
@@ -123,6 +128,23 @@ export class Sessions {
     state.lastUnauthorizedAt = now;
     this.#state.epoch++;
     emitTokenEvent(this.#events, principal, token.credential, { reason: 'unauthorized' });
+    if (this.#state.accepted.has(acceptedId(token.credential))) this.#warnOfOtherClient(current, now);
     return true;
+  }
+
+  /**
+   * The fleet hazard: Zenoti rejected a token it had accepted, long before its expiry, and it is
+   * still the stored one, so nobody that shares this store refreshed, revoked or logged it out.
+   * Most likely another client signs in or refreshes with the same credentials: each of its
+   * refreshes kills this one's tokens (and this one's kill its). Said once per engine.
+   */
+  #warnOfOtherClient(set: TokenSet, now: number): void {
+    const leftMs = set.accessTokenExpiresAt - now;
+    if (this.#warnedOfOtherClient || leftMs < CLOCK_MARGIN_MS) return;
+    this.#warnedOfOtherClient = true;
+    this.#events.emit({
+      type: 'warning',
+      message: `[@zenoti-auth/core] Zenoti rejected a token that had worked and had ${Math.round(leftMs / 1_000)} s left, and nothing sharing this token store replaced or revoked it: another client (a process, an isolate or a server) is probably using the same credentials, and each refresh kills the other's tokens. Give them one shared token store (e.g. RedisTokenStore from @zenoti-auth/redis).`,
+    });
   }
 }

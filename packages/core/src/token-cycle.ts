@@ -5,9 +5,10 @@ import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
 import { afterFailedRefresh, decide, isAlive, isFresh, type Limits } from './refresh-policy.ts';
 import type { ResilientStore } from './resilient-store.ts';
+import { activePause, SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
 import { raceAbort, sleep } from './time.ts';
 import type { GrantBody, TokenClient } from './token-client.ts';
-import type { TokenSet } from './types.ts';
+import type { TokenGuard, TokenSet } from './types.ts';
 
 /** How often a caller polls the store while another request refreshes (`shareInFlight: false`). */
 const POLL_MS = 20;
@@ -36,6 +37,7 @@ export class TokenCycle {
   readonly #state: StoreState;
   readonly #limits: Limits;
   readonly #deviceId: () => string;
+  readonly #guards: SharedGuards;
 
   constructor({ o, events, client, store, state }: EngineParts, deviceId: () => string) {
     this.#o = o;
@@ -44,6 +46,7 @@ export class TokenCycle {
     this.#store = store;
     this.#state = state;
     this.#deviceId = deviceId;
+    this.#guards = new SharedGuards(store, state, o.now);
     this.#limits = {
       refreshWindowMs: o.refreshWindowMs,
       deadlineMs: o.retry.deadlineMs,
@@ -112,17 +115,26 @@ export class TokenCycle {
       AbortSignal.timeout(this.#o.retry.deadlineMs),
     );
     let current: TokenSet | undefined;
+    let guard: TokenGuard | undefined;
     try {
       // Another process (or the previous lock holder) may have renewed it meanwhile.
       current = await this.#store.read(key);
       const now = this.#o.now();
       const rejected = this.#state.peek(key)?.rejectedToken;
       if (current && isFresh(current, now, this.#o.refreshWindowMs, rejected)) return current;
+      // Or met a rejected password, a refused refresh token or a Retry-After: the fleet meets each once.
+      guard = await this.#guards.read(key);
+      const sharedPause = activePause(guard, now);
+      if (sharedPause?.reason === 'rate-limit' && current && isAlive(current, now, rejected))
+        return this.#rideOut(key, current, 'the token endpoint asked to wait', sharedPause.until - now);
+      const paused = this.#guards.adoptPause(key, guard);
+      if (paused) throw paused;
+      current = withoutRefusedRefresh(current, guard);
       // The lock is still held elsewhere after our wait: a live token serves meanwhile rather
       // than a second refresh with the same single-use refresh token.
       if (lock === 'held elsewhere' && current && isAlive(current, now, rejected))
         return this.#rideOut(key, current, 'the refresh lock is still held elsewhere', 0);
-      let [set, grant] = await this.#obtain(key, principal, current);
+      let [set, grant] = await this.#obtain(key, principal, current, guard);
       if ((this.#state.peek(key)?.session ?? -1) > started) {
         // A login(), logout() or revoke() came meanwhile: its answer stands, not this older
         // session's refresh. The service user signs in again, as its next call would.
@@ -133,19 +145,27 @@ export class TokenCycle {
         )
           return latest;
         if (principal !== undefined) throw sessionEnded();
-        [set, grant] = await this.#obtain(key, principal, undefined);
+        [set, grant] = await this.#obtain(key, principal, undefined, guard);
       }
       return await this.save(key, set, grant, principal);
     } catch (error) {
-      return await this.#failed(key, principal, error, current);
+      return await this.#failed(key, principal, error, current, guard);
     } finally {
       await this.#store.unlock(typeof lock === 'object' ? lock : undefined);
     }
   }
 
   /** A refresh failed: serve what may be served, or throw, as `afterFailedRefresh` decides. */
-  async #failed(key: string, principal: string | undefined, error: unknown, replaced: TokenSet | undefined) {
+  async #failed(
+    key: string,
+    principal: string | undefined,
+    error: unknown,
+    replaced: TokenSet | undefined,
+    guard: TokenGuard | undefined,
+  ) {
     const state = this.#state.change(key);
+    // A pause another process shared, adopted above: nothing new happened here.
+    if (state.pause?.error === error) throw error;
     state.ride = undefined;
     if (!isZenotiAuthError(error)) throw error;
     this.#events.emit({ type: 'error', principal, error });
@@ -158,6 +178,7 @@ export class TokenCycle {
         rejectedToken: state.rejectedToken,
         now: this.#o.now(),
         credentialsCooldownMs: this.#o.credentialsCooldownMs,
+        passwordStrikes: this.#guards.strikes(key, guard),
         retry: this.#o.retry,
       },
       this.#limits,
@@ -169,8 +190,17 @@ export class TokenCycle {
         return this.#rideOut(key, stored as TokenSet, `refresh failed (${error.code})`, outcome.pauseMs);
       case 'throw':
         if (outcome.pause) {
-          state.pause = { reason: outcome.pause.reason, until: this.#o.now() + outcome.pause.ms, error };
+          const { reason, ms } = outcome.pause;
+          const until = this.#o.now() + ms;
+          state.pause = { reason, until, error };
           this.#state.epoch++;
+          if (reason !== 'fault')
+            await this.#guards.sharePause(key, guard, {
+              reason,
+              until,
+              status: error.status,
+              message: error.message,
+            });
         }
         throw error;
     }
@@ -191,6 +221,7 @@ export class TokenCycle {
     key: string,
     principal: string | undefined,
     current: TokenSet | undefined,
+    guard: TokenGuard | undefined,
   ): Promise<[TokenSet, 'password' | 'refresh']> {
     const refreshToken = current?.refreshToken;
     if (refreshToken && !((current.refreshTokenExpiresAt ?? Number.POSITIVE_INFINITY) <= this.#o.now())) {
@@ -205,6 +236,7 @@ export class TokenCycle {
           throw error;
         // The single-use refresh token is spent or dead: forget it so nobody sends it again.
         await this.forget(key, current.version);
+        await this.#guards.shareRefusedRefresh(key, guard, current.version);
         emitTokenEvent(this.#events, principal, current, { reason: 'refresh-rejected' });
       }
     }
@@ -224,9 +256,11 @@ export class TokenCycle {
     const until = Math.max(set.refreshTokenExpiresAt ?? 0, set.accessTokenExpiresAt);
     await this.#store.write(key, set, Math.max(1_000, until - this.#o.now()));
     const state = this.#state.change(key);
+    const hadPause = state.pause !== undefined;
     state.rejectedToken = undefined;
     state.ride = undefined;
     state.pause = undefined;
+    await this.#guards.lift(key, grant, hadPause);
     emitTokenEvent(this.#events, principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
     return set;
   }

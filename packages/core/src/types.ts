@@ -35,6 +35,26 @@ export interface TokenStoreLock {
 }
 
 /**
+ * What every process that shares a store must respect under one token key, so that a fleet acts as
+ * one client toward Zenoti's lockout and rate limit: one attempt per pause, not one per process.
+ * Holds no secret (JSON-safe); times are on the engine clock (`options.now`).
+ */
+export interface TokenGuard {
+  /** No token call under the key before `until`: Zenoti rejected the password, or its token endpoint asked to wait. */
+  pause?: {
+    reason: 'credentials' | 'rate-limit';
+    until: number;
+    /** The error callers meet meanwhile: Zenoti's status and a safe message. */
+    status?: number | undefined;
+    message: string;
+  };
+  /** Passwords rejected in a row under the key: each one doubles the next cool-down. */
+  passwordStrikes?: number;
+  /** Zenoti refused the refresh token of the set with this version (or an older one): never send it again. */
+  refusedRefreshVersion?: number;
+}
+
+/**
  * Where token sets live. Keys are namespaced by credential identity and never contain a secret.
  *
  * Implementations must make `set` monotonic: when the stored set has a higher `version`
@@ -59,6 +79,13 @@ export interface TokenStore {
    * hot path uses it to spare a clock read, which costs ~100 ns on some virtual machines.
    */
   peek?(key: string): TokenSet | undefined;
+  /**
+   * Optional, for stores shared by processes (an in-process store shares through the engine's own
+   * state): the guard recorded under `key` (see `TokenGuard`). May throw when the service is down.
+   */
+  getGuard?(key: string): MaybePromise<TokenGuard | undefined>;
+  /** Records `guard` under `key` for `ttlMs`, replacing the one there; `undefined` deletes it. */
+  setGuard?(key: string, guard: TokenGuard | undefined, ttlMs: number): MaybePromise<void>;
   /** `true` for stores that live in this process (the engine needs no local fallback copy). */
   readonly local?: boolean;
 }

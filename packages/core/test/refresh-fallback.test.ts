@@ -83,4 +83,21 @@ describe('password changed at Zenoti', () => {
     await expect(auth.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED' });
     expect(z.control.counters().token.total).toBe(afterBurst + 1);
   });
+
+  it('doubles the cool-down with each rejection in a row: a stale password never locks the account', async () => {
+    const clock = new TestClock();
+    // The mock's default lockout, Zenoti's: 5 rejected passwords within 15 minutes.
+    const z = await zenoti({ now: clock.now });
+    z.control.setPassword(D.accountName, D.employee.username, 'a-new-password');
+    const auth = new ZenotiAuth(serviceUser(z.url, { now: clock.now }));
+    // A caller every 10 s for an hour.
+    for (let second = 0; second < 3_600; second += 10) {
+      await expect(auth.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED' });
+      clock.advance(10_000);
+    }
+    // Tries at 0, 1, 3, 7, 15 and 31 minutes; a fixed one-minute cool-down would have made 60.
+    expect(z.control.counters().token.password.rejected).toBe(6);
+    expect(z.control.counters().token.lockouts).toBe(0);
+    expect(z.control.lockoutStatus(D.accountName, D.employee.username).locked).toBe(false);
+  });
 });

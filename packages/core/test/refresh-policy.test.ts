@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ZenotiAuthError } from '../src/errors.ts';
 import type { KeyState } from '../src/key-state.ts';
-import { afterFailedRefresh, type Decision, decide, type Limits, ridePause } from '../src/refresh-policy.ts';
+import {
+  afterFailedRefresh,
+  credentialsPause,
+  type Decision,
+  decide,
+  type Limits,
+  ridePause,
+} from '../src/refresh-policy.ts';
 import type { TokenSet } from '../src/types.ts';
 
 // The rules of the token cycle as a table: a reader learns them here, no HTTP involved.
@@ -283,6 +290,7 @@ describe('afterFailedRefresh: what a failed refresh means', () => {
         rejectedToken: undefined,
         now: minute * MIN,
         credentialsCooldownMs: 60_000,
+        passwordStrikes: 0,
         retry,
       },
       shared,
@@ -300,6 +308,7 @@ describe('afterFailedRefresh: what a failed refresh means', () => {
         rejectedToken: undefined,
         now: 56 * MIN,
         credentialsCooldownMs: 60_000,
+        passwordStrikes: 0,
         retry,
       },
       shared,
@@ -311,5 +320,39 @@ describe('afterFailedRefresh: what a failed refresh means', () => {
     expect(ridePause(token, 56 * MIN, 30_000)).toBe(30_000);
     expect(ridePause(token, 59.5 * MIN, 30_000)).toBe(15_000);
     expect(ridePause(token, 56 * MIN, 30_000, 10 * MIN)).toBe(4 * MIN);
+  });
+});
+
+describe('credentialsPause: the cool-down after passwords rejected in a row', () => {
+  it('doubles with each rejection in a row, up to an hour, or the configured cool-down if longer', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((strikes) => credentialsPause(60_000, strikes) / MIN)).toEqual([
+      1, 2, 4, 8, 16, 32, 60, 60,
+    ]);
+    expect(credentialsPause(2 * 3_600_000, 3)).toBe(2 * 3_600_000);
+  });
+
+  it('keeps a stale password under Zenoti’s default lockout of 5 rejections in 15 minutes', () => {
+    const tries = [0];
+    for (let strikes = 0; tries.length < 10; strikes++)
+      tries.push((tries.at(-1) as number) + credentialsPause(60_000, strikes));
+    const most = Math.max(...tries.map((t) => tries.filter((u) => u >= t && u < t + 15 * MIN).length));
+    expect(most).toBe(4);
+  });
+
+  it('is what a rejected password after earlier strikes pauses for', () => {
+    const result = afterFailedRefresh(
+      {
+        error: rejectedPassword,
+        replaced: token,
+        stored: token,
+        rejectedToken: undefined,
+        now: 56 * MIN,
+        credentialsCooldownMs: 60_000,
+        passwordStrikes: 2,
+        retry,
+      },
+      shared,
+    );
+    expect(result).toEqual({ outcome: 'throw', pause: { reason: 'credentials', ms: 4 * MIN } });
   });
 });

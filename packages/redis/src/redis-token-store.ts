@@ -1,7 +1,8 @@
-import type { TokenSet, TokenStore, TokenStoreLockOptions } from '@zenoti-auth/core';
+import type { TokenGuard, TokenSet, TokenStore, TokenStoreLockOptions } from '@zenoti-auth/core';
 import { ignore, type Send, sender } from './client.ts';
 import { decode, encode } from './codec.ts';
 import { storeError, TAG } from './errors.ts';
+import { parseGuard } from './guard.ts';
 import { locker, type RedisTokenStoreLock, type TakeLock } from './lock.ts';
 import { type RedisTokenStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './options.ts';
 import { type ReleaseChannel, releaseChannel } from './release-channel.ts';
@@ -129,6 +130,31 @@ export class RedisTokenStore implements TokenStore {
     } finally {
       this.#reads.delete(redisKey);
     }
+  }
+
+  /**
+   * The guard of `key` (a rejected password, a refused refresh token, a Retry-After) that every
+   * process of the fleet honours, under `prefix + key + ":guard"`. An unreadable one is absent + warning.
+   */
+  async getGuard(key: string): Promise<TokenGuard | undefined> {
+    const redisKey = this.#guardKey(key);
+    const raw = await this.#send(['GET', redisKey]);
+    if (typeof raw !== 'string') return undefined;
+    const guard = parseGuard(raw);
+    if (typeof guard !== 'string') return guard;
+    this.#warn(`${TAG}The guard under "${redisKey}" ${guard}; treated as absent.`);
+    return undefined;
+  }
+
+  /** Stores the guard of `key` for `ttlMs` (plain JSON: it holds no secret); `undefined` deletes it. */
+  async setGuard(key: string, guard: TokenGuard | undefined, ttlMs: number): Promise<void> {
+    const redisKey = this.#guardKey(key);
+    const ttl = Number.isFinite(ttlMs) ? Math.max(1, Math.ceil(ttlMs)) : 1;
+    await this.#send(guard ? ['SET', redisKey, JSON.stringify(guard), 'PX', `${ttl}`] : ['DEL', redisKey]);
+  }
+
+  #guardKey(key: string): string {
+    return `${this.redisKey(key)}:guard`;
   }
 
   /** Takes the cross-process lock: see `locker` in `lock.ts`. */

@@ -1,10 +1,12 @@
-import type { TokenSet, TokenStore, TokenStoreLock } from '@zenoti-auth/core';
+import type { TokenGuard, TokenSet, TokenStore, TokenStoreLock } from '@zenoti-auth/core';
 import { describe, expect, it } from 'vitest';
 import { sleep } from './support.ts';
 
 export interface ContractOptions {
   /** Whether the store implements the cross-process lock. */
   lock: boolean;
+  /** Whether the store shares guards (`getGuard`/`setGuard`: a fleet's pauses). */
+  guards: boolean;
 }
 
 let serial = 0;
@@ -100,6 +102,31 @@ export function storeContract(
       expect(await store.get(a)).toBeUndefined();
       expect(await store.get(b)).toBeDefined();
     });
+
+    if (options.guards) {
+      it('shares a guard: given back as stored, replaced, deleted, forgotten after its TTL, apart from the set', async () => {
+        const store = await makeStore();
+        const k = key();
+        const guard: TokenGuard = {
+          pause: { reason: 'credentials', until: Date.now() + 60_000, status: 401, message: 'rejected' },
+          passwordStrikes: 2,
+          refusedRefreshVersion: 4,
+        };
+        expect(await store.getGuard?.(k)).toBeUndefined();
+        await store.set(k, tokenSet(5), 60_000);
+        await store.setGuard?.(k, guard, 60_000);
+        expect(await store.getGuard?.(k)).toEqual(guard);
+        expect((await store.get(k))?.version).toBe(5);
+        await store.setGuard?.(k, { refusedRefreshVersion: 5 }, 150);
+        expect(await store.getGuard?.(k)).toEqual({ refusedRefreshVersion: 5 });
+        await sleep(400);
+        expect(await store.getGuard?.(k)).toBeUndefined();
+        await store.setGuard?.(k, guard, 60_000);
+        await store.setGuard?.(k, undefined, 0);
+        expect(await store.getGuard?.(k)).toBeUndefined();
+        expect((await store.get(k))?.version).toBe(5);
+      });
+    }
 
     if (options.lock) {
       it('lets one holder at a time have the lock; a waiter gets it after the release', async () => {
