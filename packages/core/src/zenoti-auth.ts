@@ -6,6 +6,7 @@ import { acceptedId, type StoreState, storeStateOf } from './key-state.ts';
 import { defaultTokenStore } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { RateLimits } from './rate-limits.ts';
+import { isolateStoreWarning } from './runtime.ts';
 import { ResilientStore } from './resilient-store.ts';
 import { ServiceUserHeader } from './service-user-header.ts';
 import { type LoginInput, type LoginResult, Sessions } from './sessions.ts';
@@ -81,6 +82,8 @@ export class ZenotiAuth {
       this.#apiKeyHeader = formatAuthorization('apikey', o.apiKey);
       this.#apiKeyPromise = Promise.resolve(this.#apiKeyHeader);
     }
+    const message = isolateStoreWarning(o.apiKey === undefined, store.local);
+    if (message) this.#events.emit({ type: 'warning', message });
     Object.defineProperty(this, BRAND, { value: true });
   }
 

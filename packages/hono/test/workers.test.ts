@@ -130,6 +130,22 @@ describe('a plain @zenoti-auth/core engine on Cloudflare Workers (workerd)', () 
     }
   });
 
+  it('warns once per isolate that an in-isolate store in token mode makes isolates kill each other’s tokens', async () => {
+    const z = await zenoti();
+    const worker = await startWorkerd(bindings(z.url));
+    try {
+      // Two engines of one isolate: the Hono middleware's and a plain core one.
+      expect((await fetch(`${worker.url}/centers`)).status).toBe(200);
+      expect((await fetch(`${worker.url}/plain/centers`)).status).toBe(200);
+      const warnings = (await (await fetch(`${worker.url}/warnings`)).json()) as string[];
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/each isolate has its own memory.*DurableObjectTokenStore/);
+      expect(warnings[0]).not.toContain(D.employee.password);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it(`serves ${ROUNDS} rounds of ${CONCURRENT} concurrent requests across token expiries with one token call per expiry`, async () => {
     const z = await zenoti({ accessTokenTtlMs: TTL_MS });
     const worker = await startWorkerd(bindings(z.url));

@@ -20,6 +20,11 @@ type Bindings = {
 type AppEnv = ZenotiAuthEnv & { Bindings: Bindings };
 
 const engineIds = new WeakMap<ZenotiAuth, number>();
+/** The `warning` events of every engine of this isolate, for GET /warnings. */
+const warnings: string[] = [];
+const onEvent: ZenotiAuthOptions['onEvent'] = (event) => {
+  if (event.type === 'warning') warnings.push(event.message);
+};
 let engines = 0;
 
 const app = new Hono<AppEnv>();
@@ -30,10 +35,13 @@ function optionsOf(env: Bindings): ZenotiAuthOptions {
     baseUrl: env.ZENOTI_BASE_URL,
     app: { accountName: env.ZENOTI_ACCOUNT_NAME, appId: env.ZENOTI_APP_ID, appSecret: env.ZENOTI_APP_SECRET },
     user: { username: env.ZENOTI_USERNAME, password: env.ZENOTI_PASSWORD },
+    onEvent,
     ...(env.SHARE_IN_FLIGHT === 'true' ? { shareInFlight: true } : {}),
     ...(env.ZENOTI_DEADLINE_MS ? { retry: { deadlineMs: Number(env.ZENOTI_DEADLINE_MS) } } : {}),
   };
 }
+
+app.get('/warnings', (c) => c.json(warnings));
 
 app.get('/health', (c) => c.json({ ok: true, userAgent: navigator.userAgent }));
 
