@@ -4,6 +4,10 @@ export type ZenotiAuthErrorCode =
   | 'INVALID_OPTIONS'
   /** Zenoti refused the app credentials or the user's password. Final until the credentials change. */
   | 'CREDENTIALS_REJECTED'
+  /** Zenoti's login policy refused the sign-in (`allowlogin: false`, e.g. a 2FA or password-change step). Final until the policy or the user changes. */
+  | 'LOGIN_BLOCKED'
+  /** Zenoti locked the account after too many wrong passwords. Final until it unlocks (by time, or by an administrator). */
+  | 'ACCOUNT_LOCKED'
   /** An end user's session is gone (never logged in, logged out, or its refresh token was refused). */
   | 'LOGIN_REQUIRED'
   /** The token endpoint failed (5xx, 4xx other than 401/429) and retries did not help. */

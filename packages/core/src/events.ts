@@ -45,13 +45,33 @@ export interface RateLimitEvent {
   waitedMs?: number | undefined;
 }
 
+/**
+ * Zenoti's login policy reminded that the user's password expires soon (`passwordexpiryreminder`),
+ * once per token that said so: rotate it before the service user is locked out.
+ */
+export interface PasswordExpiringEvent {
+  type: 'passwordExpiring';
+  /** `undefined` for the app's own (service user) token. */
+  principal: string | undefined;
+  /** Zenoti's id of the user, when the policy evaluation carried it. */
+  userId: string | undefined;
+  /** Fingerprint of the access token that came with the reminder. */
+  tokenId: string;
+}
+
 /** Something degraded but the engine carried on (e.g. a shared store was unreachable). */
 export interface WarningEvent {
   type: 'warning';
   message: string;
 }
 
-export type ZenotiAuthEvent = TokenEvent | InvalidatedEvent | ErrorEvent | RateLimitEvent | WarningEvent;
+export type ZenotiAuthEvent =
+  | TokenEvent
+  | InvalidatedEvent
+  | ErrorEvent
+  | RateLimitEvent
+  | PasswordExpiringEvent
+  | WarningEvent;
 export type ZenotiAuthEventType = ZenotiAuthEvent['type'];
 export type ZenotiAuthEventOf<T extends ZenotiAuthEventType> = Extract<ZenotiAuthEvent, { type: T }>;
 export type ZenotiAuthListener<T extends ZenotiAuthEventType> = (event: ZenotiAuthEventOf<T>) => void;
@@ -93,7 +113,8 @@ export class Emitter {
 
 /**
  * Emits `token` (with `grant`) or `invalidated` (with `reason`) about `token`, which the event
- * carries only as a fingerprint (`tokenId`).
+ * carries only as a fingerprint (`tokenId`); for a new token whose login policy reminds of the
+ * password's expiry, `passwordExpiring` as well.
  */
 export function emitTokenEvent(
   events: Emitter,
@@ -104,4 +125,7 @@ export function emitTokenEvent(
   const tokenId = redact(typeof token === 'string' ? token : token.accessToken);
   const type = 'grant' in rest ? 'token' : 'invalidated';
   events.emit({ type, principal, tokenId, ...rest } as TokenEvent | InvalidatedEvent);
+  const policy = typeof token === 'string' ? undefined : token.loginPolicy;
+  if (type === 'token' && policy?.passwordExpiryReminder)
+    events.emit({ type: 'passwordExpiring', principal, userId: policy.userId, tokenId });
 }

@@ -9,6 +9,7 @@ export {
 export type {
   ErrorEvent,
   InvalidatedEvent,
+  PasswordExpiringEvent,
   RateLimitEvent,
   TokenEvent,
   WarningEvent,
@@ -26,6 +27,7 @@ export {
   redactAuthorization,
   type ZenotiScheme,
 } from './header.ts';
+export type { LoginPolicy } from './login-policy.ts';
 export { defaultTokenStore, MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.ts';
 export {
   type ApiKeyOptions,
@@ -47,6 +49,7 @@ export {
 } from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
 export { parseZenotiDate } from './time.ts';
+export { FINAL_TOKEN_ERROR_CODES } from './token-failure.ts';
 export type {
   MaybePromise,
   TokenGuard,

@@ -11,8 +11,10 @@ export interface Flight {
 
 /** Why token calls under a key are paused, and what callers meet meanwhile. */
 export type PauseReason =
-  /** Zenoti rejected the password: callers fail with that error (`credentialsCooldownMs`). */
+  /** Zenoti rejected the password, or its login policy the sign-in: callers fail with that error (`credentialsCooldownMs`). */
   | 'credentials'
+  /** Zenoti locked the account: callers fail with `ACCOUNT_LOCKED` for a long while. */
+  | 'locked'
   /** A 429 with no live token: callers fail fast with `RATE_LIMITED` until Retry-After is over. */
   | 'rate-limit'
   /** A fault (5xx, timeout) with no live token: the next refresh waits, callers join it. */

@@ -89,10 +89,16 @@ interface CommonOptions {
   onEvent?: (event: ZenotiAuthEvent) => void;
 }
 
+/** Reads the current API key, e.g. from a secrets manager. */
+export type ApiKeyProvider = () => string | Promise<string>;
+
 /** Authenticate with an API key: `Authorization: apikey <key>`. */
 export interface ApiKeyOptions extends CommonOptions {
-  /** The API key (secret). */
-  apiKey: string;
+  /**
+   * The API key (secret), or a provider of it: read once and cached; after a 401 with the current
+   * key it is asked once for a newer one (key rotation without a restart).
+   */
+  apiKey: string | ApiKeyProvider;
   app?: never;
   user?: never;
 }
@@ -109,7 +115,7 @@ export type ZenotiAuthOptions = ApiKeyOptions | AppOptions;
 
 /** Options after validation, with defaults applied. Internal. */
 export interface ResolvedOptions {
-  apiKey: string | undefined;
+  apiKey: string | ApiKeyProvider | undefined;
   app: Required<Omit<ZenotiApp, 'deviceId'>> & { deviceId: string | undefined };
   user: ZenotiUser | undefined;
   baseUrl: string;

@@ -15,9 +15,10 @@ import type { TokenSet } from './types.ts';
  *    promise dies with the request that made it (`shareInFlight: false`, Cloudflare Workers),
  *    callers poll the store for its result instead; a flight older than the retry deadline is
  *    taken as lost, and the next caller refreshes.
- * 4. A pause stops token calls: after a rejected password (callers get that error; the cool-down
+ * 4. A pause stops token calls: after a rejected password or a sign-in the login policy blocked
+ *    (callers get that error; the cool-down
  *    doubles with each rejection in a row, up to an hour, so Zenoti's lockout after 5 is never
- *    reached), after a 429 with no live token (callers fail fast with `RATE_LIMITED`), or after a
+ *    reached), for 15 minutes after Zenoti locked the account, after a 429 with no live token (callers fail fast with `RATE_LIMITED`), or after a
  *    fault with no live token (the next refresh waits for the pause to end, and callers join it).
  *    With a store shared by processes, the first two are shared (`shared-guards.ts`): the fleet
  *    meets them once, not once per process.
@@ -87,7 +88,8 @@ export interface Situation {
 export function decide({ set, state, now, realNow }: Situation, limits: Limits): Decision {
   const pause = state?.pause;
   const paused = pause !== undefined && pause.until > now;
-  if (paused && pause.reason === 'credentials') return { action: 'fail', error: pause.error };
+  if (paused && pause.reason !== 'rate-limit' && pause.reason !== 'fault')
+    return { action: 'fail', error: pause.error };
   const rejected = state?.rejectedToken;
   if (set && isFresh(set, now, limits.refreshWindowMs, rejected)) return { action: 'serve' };
   const flight = state?.flight;
@@ -135,7 +137,15 @@ export function afterFailedRefresh(f: Failure, limits: Limits): FailureOutcome {
   const { error, stored, now } = f;
   if (stored && isFresh(stored, now, limits.refreshWindowMs, f.rejectedToken))
     return { outcome: 'serve the stored set' };
-  if (error.code === 'CREDENTIALS_REJECTED' && f.credentialsCooldownMs > 0)
+  if (error.code === 'ACCOUNT_LOCKED')
+    return {
+      outcome: 'throw',
+      pause: { reason: 'locked', ms: Math.max(LOCKED_PAUSE_MS, f.credentialsCooldownMs) },
+    };
+  if (
+    (error.code === 'CREDENTIALS_REJECTED' || error.code === 'LOGIN_BLOCKED') &&
+    f.credentialsCooldownMs > 0
+  )
     return {
       outcome: 'throw',
       pause: { reason: 'credentials', ms: credentialsPause(f.credentialsCooldownMs, f.passwordStrikes) },
@@ -156,6 +166,12 @@ export function afterFailedRefresh(f: Failure, limits: Limits): FailureOutcome {
         pause: { reason: 'fault', ms: Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(retries, 20)) },
       };
 }
+
+/**
+ * How long a locked account is left alone: Zenoti's default unlock time (15 minutes), since another
+ * try cannot succeed before it, and every try may count as one more failed sign-in.
+ */
+const LOCKED_PAUSE_MS = 900_000;
 
 /** Longest cool-down after rejected passwords in a row (unless `credentialsCooldownMs` is longer). */
 const MAX_CREDENTIALS_PAUSE_MS = 3_600_000;

@@ -68,7 +68,8 @@ export class ServiceUserHeader {
     const now = this.#now();
     const keyState = this.#state.peek(key);
     const pause = keyState?.pause;
-    if (pause?.reason === 'credentials' && pause.until > now) return undefined;
+    if ((pause?.reason === 'credentials' || pause?.reason === 'locked') && pause.until > now)
+      return undefined;
     if (!isFresh(set, now, this.#refreshWindowMs, keyState?.rejectedToken)) return undefined;
     this.headerOf(set);
     return this.#memo;

@@ -3,6 +3,7 @@ import { isZenotiAuthError } from './errors.ts';
 import { type Emitter, emitTokenEvent } from './events.ts';
 import { parseAuthorization } from './header.ts';
 import { acceptedId, type StoreState } from './key-state.ts';
+import type { LoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { ResilientStore } from './resilient-store.ts';
 import { raceAbort } from './time.ts';
@@ -24,6 +25,8 @@ export interface LoginResult {
   principal: string;
   /** Zenoti's `user_type`: `Guest` or `Employee`. */
   userType: string | undefined;
+  /** Zenoti's login policy evaluation of the sign-in (e.g. `passwordExpiryReminder`), when it sent one. */
+  loginPolicy: LoginPolicy | undefined;
   /** When the access token expires (it is refreshed automatically until the refresh token ends). */
   expiresAt: Date;
 }

@@ -14,9 +14,9 @@ export function activePause(guard: TokenGuard | undefined, now: number): TokenGu
 
 /** The error callers meet during a shared pause. */
 export function pauseError(pause: NonNullable<TokenGuard['pause']>, now: number): ZenotiAuthError {
-  return pause.reason === 'credentials'
-    ? new ZenotiAuthError('CREDENTIALS_REJECTED', pause.message, { status: pause.status })
-    : rateLimited(pause.until - now, 'Zenoti rate limit reached at the token endpoint');
+  return pause.reason === 'rate-limit'
+    ? rateLimited(pause.until - now, 'Zenoti rate limit reached at the token endpoint')
+    : new ZenotiAuthError(pause.code ?? 'CREDENTIALS_REJECTED', pause.message, { status: pause.status });
 }
 
 /** `set`, without its refresh token when the guard says Zenoti refused it. */

@@ -1,8 +1,10 @@
 import { safeCause, ZenotiAuthError } from './errors.ts';
+import { loginBlocked, readLoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { MAX_TOKEN_RESPONSE_BYTES, readTextWithin } from './read-body.ts';
 import { sleep } from './time.ts';
+import { tokenFailure } from './token-failure.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
 
@@ -107,29 +109,21 @@ export class TokenClient {
           await sleep(waitMs);
           continue;
         }
-        const { error, message } = upstreamError(body, [app.appSecret, ...Object.values(grant)]);
-        const ok = status > 199 && status < 300;
-        if (ok && !error) {
-          return parseTokenResponse(body, status, now(), response.headers.get('date'), previousVersion);
+        // Zenoti may answer 200 with an error object: then it is a failure like any other.
+        if (status > 199 && status < 300 && !upstreamError(body).error) {
+          const policy = readLoginPolicy(body);
+          const blocked = loginBlocked(body, policy, app.accountName);
+          if (blocked) throw blocked;
+          const set = parseTokenResponse(body, status, now(), response.headers.get('date'), previousVersion);
+          if (policy) set.loginPolicy = policy;
+          return set;
         }
-        // Zenoti may answer 200 with an error object: its code counts.
-        const code = error?.code ?? error?.StatusCode;
-        const effective = ok ? (typeof code === 'number' ? code : 400) : status;
-        const said = message ? ` Zenoti said: "${message}"` : '';
-        if (effective === 401)
-          throw new ZenotiAuthError(
-            'CREDENTIALS_REJECTED',
-            `Zenoti rejected the ${grant.grant_type === 'password' ? `user credentials of account "${app.accountName}"` : 'refresh token'}.${said}`,
-            { status },
-          );
-        // Only 500, 502, 503 and 504 are worth another attempt: they are transient, the rest final.
-        const retryable = effective > 499 && effective < 505 && effective !== 501;
-        failure = new ZenotiAuthError(
-          'TOKEN_ENDPOINT',
-          `Token endpoint answered HTTP ${status}${status > 299 && status < 400 ? ' (a redirect: not followed)' : ''}.${said}`,
-          { status, transient: retryable },
-        );
-        if (!retryable) throw failure;
+        failure = tokenFailure(status, body, {
+          grantType: grant.grant_type,
+          accountName: app.accountName,
+          secrets: [app.appSecret, ...Object.values(grant)],
+        });
+        if (!failure.transient) throw failure;
       }
       if (faults++ >= retry.retries) throw failure;
       const delay = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (faults - 1)) * Math.random();
@@ -138,33 +132,35 @@ export class TokenClient {
     }
   }
 
-  /** Revokes the sessions of the token's user at Zenoti. 401 counts as already revoked. */
+  /**
+   * Revokes the sessions of the token's user at Zenoti. Any 2xx counts as revoked: Zenoti documents
+   * no body, and its own example asks for `text/plain`; only a JSON body that reports an error says
+   * otherwise. A 401 counts as already revoked.
+   */
   async revoke(accessToken: string): Promise<boolean> {
     const attempt = await this.#exchange(
       '/v1/tokens/sessions/revoke',
-      { method: 'DELETE', headers: { accept: 'application/json', authorization: `bearer ${accessToken}` } },
+      {
+        method: 'DELETE',
+        headers: { accept: 'text/plain, application/json', authorization: `bearer ${accessToken}` },
+      },
       this.#o.timeoutMs,
     );
     if (attempt instanceof ZenotiAuthError) throw attempt;
     const { status } = attempt.response;
-    const body = attempt.body as Record<string, unknown>;
     if (status === 401) return true; // the token was dead already
-    if (status < 200 || status > 299)
-      throw new ZenotiAuthError('TOKEN_ENDPOINT', `Revoke answered HTTP ${status}.`, {
-        status,
-      });
-    // Zenoti documents no revoke body: accept an empty one or a JSON object reporting no error, and
-    // nothing else — an HTML page or a broken body is no proof that the session ended.
-    if (
-      attempt.text.trim() === '' ||
+    const body = attempt.body;
+    const failed =
+      status < 200 ||
+      status > 299 ||
       (isRecord(body) &&
-        (body.error ?? body.Error) == null &&
-        [true, undefined].includes(body.success as never) &&
-        body.Success !== false)
-    )
-      return true;
-    throw new ZenotiAuthError('INVALID_RESPONSE', `Revoke answered HTTP ${status} with an unreadable body.`, {
-      status,
-    });
+        ((body.error ?? body.Error) != null || body.success === false || body.Success === false));
+    if (failed)
+      throw new ZenotiAuthError(
+        'TOKEN_ENDPOINT',
+        `Revoke answered HTTP ${status}${status < 300 ? ' with an error in its body' : ''}.`,
+        { status },
+      );
+    return true;
   }
 }

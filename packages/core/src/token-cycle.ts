@@ -198,6 +198,7 @@ export class TokenCycle {
             await this.#guards.sharePause(key, guard, {
               reason,
               until,
+              code: reason === 'rate-limit' ? undefined : (error.code as 'CREDENTIALS_REJECTED'),
               status: error.status,
               message: error.message,
             });

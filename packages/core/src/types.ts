@@ -1,3 +1,5 @@
+import type { LoginPolicy } from './login-policy.ts';
+
 /** A token set as zenoti-auth keeps it. Stores persist it as-is (JSON-safe). */
 export interface TokenSet {
   /** The opaque access token (secret). */
@@ -14,6 +16,8 @@ export interface TokenSet {
   userType?: string;
   /** When this set was obtained, ms since epoch. */
   obtainedAt: number;
+  /** Zenoti's login policy evaluation of the sign-in or refresh that gave this set, when it sent one. */
+  loginPolicy?: LoginPolicy;
   /** Grows by one with each new set under a key, so a slow writer cannot replace a newer set. */
   version: number;
 }
@@ -42,7 +46,10 @@ export interface TokenStoreLock {
 export interface TokenGuard {
   /** No token call under the key before `until`: Zenoti rejected the password, or its token endpoint asked to wait. */
   pause?: {
-    reason: 'credentials' | 'rate-limit';
+    /** `credentials`: a rejected password or a blocked sign-in; `locked`: the account is locked. */
+    reason: 'credentials' | 'locked' | 'rate-limit';
+    /** The code callers meet. @default 'CREDENTIALS_REJECTED' (`RATE_LIMITED` for `rate-limit`) */
+    code?: 'CREDENTIALS_REJECTED' | 'LOGIN_BLOCKED' | 'ACCOUNT_LOCKED' | undefined;
     until: number;
     /** The error callers meet meanwhile: Zenoti's status and a safe message. */
     status?: number | undefined;

@@ -1,7 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import { invalidOption } from './errors.ts';
 import { isHeaderSafe } from './header.ts';
-import type { ResolvedOptions } from './options.ts';
+import type { ApiKeyProvider, ResolvedOptions } from './options.ts';
 import type { RateBudget } from './rate-budget.ts';
 import { isRecord } from './token-response.ts';
 
@@ -46,7 +46,7 @@ export function hasControlCharacter(value: string): boolean {
  * header-safe); `loose`: any non-empty text (passwords: spaces and non-ASCII letters are legal,
  * they go in a JSON body, never in a header).
  */
-function string(value: unknown, field: string, how?: 'strict' | 'loose'): string {
+export function string(value: unknown, field: string, how?: 'strict' | 'loose'): string {
   if (typeof value !== 'string' || (how === 'loose' ? value === '' : value.trim() === ''))
     fail(
       field,
@@ -196,7 +196,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   }
 
   return {
-    apiKey: hasKey ? string(o.apiKey, 'apiKey', 'strict') : undefined,
+    apiKey: !hasKey
+      ? undefined
+      : typeof o.apiKey === 'function'
+        ? (o.apiKey as ApiKeyProvider)
+        : string(o.apiKey, 'apiKey', 'strict'),
     app: {
       accountName: a ? string(a.accountName, 'app.accountName') : '',
       appId: a ? string(a.appId, 'app.appId') : '',

@@ -1,13 +1,14 @@
+import { ApiKey } from './api-key.ts';
 import { ZenotiAuthError } from './errors.ts';
 import { Emitter, type ZenotiAuthEventType, type ZenotiAuthListener } from './events.ts';
-import { formatAuthorization, parseAuthorization } from './header.ts';
+import { parseAuthorization } from './header.ts';
 import { TokenKeys } from './identity.ts';
 import { acceptedId, type StoreState, storeStateOf } from './key-state.ts';
 import { defaultTokenStore } from './memory-store.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
 import { RateLimits } from './rate-limits.ts';
-import { isolateStoreWarning } from './runtime.ts';
 import { ResilientStore } from './resilient-store.ts';
+import { isolateStoreWarning } from './runtime.ts';
 import { ServiceUserHeader } from './service-user-header.ts';
 import { type LoginInput, type LoginResult, Sessions } from './sessions.ts';
 import { TokenClient } from './token-client.ts';
@@ -56,8 +57,7 @@ export class ZenotiAuth {
   readonly #sessions: Sessions;
   readonly #serviceUser: ServiceUserHeader;
   readonly #limits: RateLimits;
-  readonly #apiKeyHeader: string | undefined;
-  readonly #apiKeyPromise: Promise<string> | undefined;
+  readonly #apiKey: ApiKey | undefined;
 
   constructor(options: ZenotiAuthOptions) {
     const o = resolveOptions(options);
@@ -78,10 +78,7 @@ export class ZenotiAuth {
     this.#cycle = new TokenCycle(parts, () => this.#keys.deviceId);
     this.#sessions = new Sessions(parts, this.#cycle);
     this.#serviceUser = new ServiceUserHeader(store, this.#state, o.now, o.refreshWindowMs);
-    if (o.apiKey !== undefined) {
-      this.#apiKeyHeader = formatAuthorization('apikey', o.apiKey);
-      this.#apiKeyPromise = Promise.resolve(this.#apiKeyHeader);
-    }
+    if (o.apiKey !== undefined) this.#apiKey = new ApiKey(o.apiKey, o.credentialsCooldownMs);
     const message = isolateStoreWarning(o.apiKey === undefined, store.local);
     if (message) this.#events.emit({ type: 'warning', message });
     Object.defineProperty(this, BRAND, { value: true });
@@ -89,7 +86,7 @@ export class ZenotiAuth {
 
   /** `'apiKey'` or `'token'`. */
   get mode(): 'apiKey' | 'token' {
-    return this.#apiKeyHeader === undefined ? 'token' : 'apiKey';
+    return this.#apiKey === undefined ? 'token' : 'apiKey';
   }
 
   /** The Zenoti base URL, without a trailing slash. */
@@ -100,7 +97,7 @@ export class ZenotiAuth {
   /** The `Authorization` value to send: `"apikey …"` or `"bearer …"`. */
   authorization(options?: AuthorizationOptions): Promise<string> {
     const ready =
-      this.#apiKeyPromise ??
+      this.#apiKey?.header() ??
       (options?.principal === undefined
         ? this.#serviceUser.ready(this.#keys.serviceUser)?.promise
         : undefined);
@@ -114,7 +111,7 @@ export class ZenotiAuth {
    */
   peekAuthorization(options?: { principal?: string | undefined }): string | undefined {
     return (
-      this.#apiKeyHeader ??
+      this.#apiKey?.ready ??
       (options?.principal === undefined ? this.#serviceUser.ready(this.#keys.serviceUser)?.header : undefined)
     );
   }
@@ -126,21 +123,22 @@ export class ZenotiAuth {
 
   /**
    * Marks a token as rejected after a 401 — only if it is still the current one (compare-and-delete),
-   * so a burst of 401s for one token causes one refresh. Returns whether it was marked.
+   * so a burst of 401s for one token causes one refresh. Returns whether it was marked. For an API
+   * key from a provider: whether the provider has a newer key now (see `ApiKey.renew`).
    */
   async invalidate(
     rejectedHeaderValue: string,
     options?: { principal?: string | undefined },
   ): Promise<boolean> {
-    if (this.#apiKeyHeader !== undefined || parseAuthorization(rejectedHeaderValue)?.scheme !== 'bearer')
-      return false;
+    if (this.#apiKey) return this.#apiKey.renew(rejectedHeaderValue);
+    if (parseAuthorization(rejectedHeaderValue)?.scheme !== 'bearer') return false;
     const key = await this.#keys.of(options?.principal);
     return this.#sessions.invalidate(key, options?.principal, rejectedHeaderValue);
   }
 
   /** Tells the engine that Zenoti accepted a request sent with this header (adapters call this). */
   accepted(headerValue: string): void {
-    if (this.#apiKeyHeader !== undefined) return;
+    if (this.#apiKey) return;
     // The usual case, the current token: its id is at hand, and recording it costs one lookup.
     const id = this.#serviceUser.idOf(headerValue) ?? parseAuthorization(headerValue)?.credential;
     if (id !== undefined) this.#state.accept(acceptedId(id));
@@ -191,7 +189,7 @@ export class ZenotiAuth {
 
   /** Signs an end user in (guest or therapist apps). Their password is used once and never stored. */
   async login(input: LoginInput): Promise<LoginResult> {
-    if (this.#apiKeyHeader) throw invalidInput('login() needs "app" credentials, not an API key.', 'app');
+    if (this.#apiKey) throw invalidInput('login() needs "app" credentials, not an API key.', 'app');
     for (const field of ['username', 'password', 'principal'] as const) {
       const value = input?.[field];
       if (
@@ -205,7 +203,12 @@ export class ZenotiAuth {
     const principal = input.principal ?? crypto.randomUUID();
     const key = await this.#keys.of(principal);
     const set = await this.#sessions.login(key, principal, input, input.signal);
-    return { principal, userType: set.userType, expiresAt: new Date(set.accessTokenExpiresAt) };
+    return {
+      principal,
+      userType: set.userType,
+      expiresAt: new Date(set.accessTokenExpiresAt),
+      loginPolicy: set.loginPolicy,
+    };
   }
 
   /** Revokes an end user's session at Zenoti and forgets it. `revoked` is false if Zenoti could not be told. */
@@ -222,7 +225,7 @@ export class ZenotiAuth {
 
   async #end(principal: string | undefined, reason: 'logout' | 'revoke'): Promise<{ revoked: boolean }> {
     // With an API key, or no service user, there is no app-own token to revoke.
-    if (this.#apiKeyHeader || (principal ?? this.#o.user) === undefined) return { revoked: false };
+    if (this.#apiKey || (principal ?? this.#o.user) === undefined) return { revoked: false };
     return this.#sessions.end(await this.#keys.of(principal), principal, reason);
   }
 
@@ -243,7 +246,7 @@ export class ZenotiAuth {
       type: 'ZenotiAuth',
       mode: this.mode,
       baseUrl,
-      ...(this.#apiKeyHeader ? {} : { accountName: app.accountName, appId: app.appId }),
+      ...(this.#apiKey ? {} : { accountName: app.accountName, appId: app.appId }),
     };
   }
 

@@ -5,6 +5,8 @@ import { ERROR_ANSWERS, httpAnswerOf } from '../src/http.ts';
 const CODES: ZenotiAuthErrorCode[] = [
   'INVALID_OPTIONS',
   'CREDENTIALS_REJECTED',
+  'LOGIN_BLOCKED',
+  'ACCOUNT_LOCKED',
   'LOGIN_REQUIRED',
   'TOKEN_ENDPOINT',
   'INVALID_RESPONSE',
@@ -25,6 +27,8 @@ describe('@zenoti-auth/core/http: one answer per error code', () => {
     ['LOGIN_REQUIRED', 401],
     ['RATE_LIMITED', 429],
     ['CREDENTIALS_REJECTED', 502],
+    ['LOGIN_BLOCKED', 502],
+    ['ACCOUNT_LOCKED', 502],
     ['UNAUTHORIZED', 502],
     ['TOKEN_ENDPOINT', 502],
     ['INVALID_RESPONSE', 502],
@@ -54,6 +58,17 @@ describe('@zenoti-auth/core/http: one answer per error code', () => {
     const rejected = new ZenotiAuthError('CREDENTIALS_REJECTED', 'x');
     expect(httpAnswerOf(rejected, { endUser: true })).toMatchObject({ status: 401 });
     expect(httpAnswerOf(rejected)).toMatchObject({ status: 502 });
+  });
+
+  it('tells an end user of their own blocked (403) or locked (423) sign-in; a service’s is 502', () => {
+    for (const [code, status] of [
+      ['LOGIN_BLOCKED', 403],
+      ['ACCOUNT_LOCKED', 423],
+    ] as const) {
+      const error = new ZenotiAuthError(code, 'x');
+      expect(httpAnswerOf(error, { endUser: true })).toMatchObject({ status });
+      expect(httpAnswerOf(error)).toMatchObject({ status: 502 });
+    }
   });
 
   it('answers a code it does not know (a newer core) with a generic 500', () => {

@@ -25,7 +25,9 @@ describe('malformed token responses', () => {
     ['a body that is not JSON', 'not json at all', 'application/json', 'INVALID_RESPONSE'],
     ['an HTML page', '<html><body>Service Unavailable</body></html>', 'text/html', 'INVALID_RESPONSE'],
     ['truncated JSON', body(good).slice(0, 40), 'application/json', 'INVALID_RESPONSE'],
-    ['no credentials', body(null), 'application/json', 'INVALID_RESPONSE'],
+    ['no credentials field', JSON.stringify({ error: null }), 'application/json', 'INVALID_RESPONSE'],
+    // Zenoti's face of a login policy that refuses the sign-in (password policy, 2FA).
+    ['credentials: null and no error', body(null), 'application/json', 'LOGIN_BLOCKED'],
     [
       'a missing access token',
       body({ ...good, access_token: undefined }),
@@ -61,6 +63,12 @@ describe('malformed token responses', () => {
       body(null, { code: 500, message: 'Unable to generate token' }),
       'application/json',
       'TOKEN_ENDPOINT',
+    ],
+    [
+      '200 with error code 4023 (the app credentials are wrong)',
+      body(null, { code: 4023, message: 'Unable to generate token' }),
+      'application/json',
+      'CREDENTIALS_REJECTED',
     ],
     [
       '200 with a 401 error inside',

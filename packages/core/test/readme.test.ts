@@ -40,3 +40,20 @@ describe('the README documents the options', () => {
     expect(table.get('shareInFlight')).toContain(`\`${DEFAULTS.shareInFlight}\``);
   });
 });
+
+describe('the README documents what Zenoti leaves open', () => {
+  it('lists every error code, and the token endpoint’s final error codes', async () => {
+    const { ERROR_ANSWERS } = await import('../src/http.ts');
+    const { FINAL_TOKEN_ERROR_CODES } = await import('../src/index.ts');
+    const errors = readme.slice(readme.indexOf('## Errors'), readme.indexOf('## Events'));
+    for (const code of Object.keys(ERROR_ANSWERS)) expect(errors, code).toContain(`| \`${code}\``);
+    for (const code of Object.keys(FINAL_TOKEN_ERROR_CODES)) expect(errors, code).toContain(code);
+  });
+
+  it('says only api.zenoti.com is confirmed, and how to reach other hosts', () => {
+    const regions = readme.slice(readme.indexOf('### Regions'), readme.indexOf('## How tokens'));
+    expect(regions).toContain('Only `https://api.zenoti.com` is confirmed by Zenoti');
+    expect(regions).toContain('must be confirmed with Zenoti');
+    expect(regions).toContain('`allowedOrigins`');
+  });
+});

@@ -19,9 +19,10 @@ export function parseGuard(raw: string): TokenGuard | string {
   if (refusedRefreshVersion !== undefined && !isWhole(refusedRefreshVersion))
     return 'has a bad "refusedRefreshVersion"';
   if (pause !== undefined) {
-    const { reason, until, status, message } = (pause ?? {}) as Record<string, unknown>;
+    const { reason, code, until, status, message } = (pause ?? {}) as Record<string, unknown>;
     if (
-      (reason !== 'credentials' && reason !== 'rate-limit') ||
+      !['credentials', 'locked', 'rate-limit'].includes(reason as string) ||
+      ![undefined, 'CREDENTIALS_REJECTED', 'LOGIN_BLOCKED', 'ACCOUNT_LOCKED'].includes(code as string) ||
       typeof until !== 'number' ||
       !Number.isFinite(until) ||
       typeof message !== 'string' ||
