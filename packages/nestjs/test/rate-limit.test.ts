@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Logger, type LoggerService, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import {
   MemoryRateBudget,
@@ -9,6 +9,7 @@ import {
   type ZenotiAuthEvent,
 } from '@zenoti-auth/core';
 import { ZenotiAuthModule } from '@zenoti-auth/nestjs';
+import { ZenotiAuthExceptionFilter } from '@zenoti-auth/nestjs/errors';
 import { ZenotiHttpModule, ZenotiHttpService } from '@zenoti-auth/nestjs/http';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,27 +53,30 @@ class CentersController {
   }
 }
 
+/** A Nest app (platform-express) serving `GET /centers` through ZenotiHttpService; its URL. */
+async function centersApp(options: ReturnType<typeof keyOptions>, logger: LoggerService): Promise<string> {
+  @Module({
+    imports: [ZenotiAuthModule.forRoot({ ...options, isGlobal: true }), ZenotiHttpModule.register()],
+    controllers: [CentersController],
+    providers: [{ provide: APP_FILTER, useClass: ZenotiAuthExceptionFilter }],
+  })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, { logger });
+  await app.listen(0, '127.0.0.1');
+  closeAfterTest(app);
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
 describe('ZenotiHttpService with a rate budget (real Nest app, real HTTP)', () => {
   it("paces a burst beyond Zenoti's window limit: every answer 200, none 429 at Zenoti; events report the queue", async () => {
     const mock = await zenoti({ rateLimit: { limit: 4, windowSeconds: 1 } });
     const events: ZenotiAuthEvent[] = [];
     const budget = new MemoryRateBudget({ limit: 4, intervalMs: 1_000 });
-    @Module({
-      imports: [
-        ZenotiAuthModule.forRoot({
-          ...keyOptions(mock.url, { budget }, (e) => events.push(e)),
-          isGlobal: true,
-        }),
-        ZenotiHttpModule.register(),
-      ],
-      controllers: [CentersController],
-    })
-    class AppModule {}
     const logger = new CapturingLogger();
-    const app = await NestFactory.create(AppModule, { logger });
-    await app.listen(0, '127.0.0.1');
-    closeAfterTest(app);
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const url = await centersApp(
+      keyOptions(mock.url, { budget }, (e) => events.push(e)),
+      logger,
+    );
 
     const started = Date.now();
     const statuses = await Promise.all(
@@ -94,6 +98,18 @@ describe('ZenotiHttpService with a rate budget (real Nest app, real HTTP)', () =
     expect(rateLines.filter((line) => line.includes('for a permit'))).toHaveLength(6);
     expect(rateLines.length).toBeGreaterThan(6);
     expect(rateLines.every((line) => line.startsWith('debug ZenotiAuth rate limit: '))).toBe(true);
+  });
+
+  it('a wait past maxWaitMs is answered 429 RATE_LIMITED with Retry-After (ZenotiAuthExceptionFilter); nothing is sent', async () => {
+    const mock = await zenoti();
+    const budget = new MemoryRateBudget({ limit: 1, intervalMs: 60_000 });
+    const url = await centersApp(keyOptions(mock.url, { budget, maxWaitMs: 1_000 }), new CapturingLogger());
+    expect((await fetch(`${url}/centers`)).status).toBe(200);
+    const res = await fetch(`${url}/centers`);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(58);
+    expect(await res.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(mock.control.counters().resources.total).toBe(1);
   });
 });
 
