@@ -1,5 +1,5 @@
 import type { ZenotiAuth } from '@zenoti-auth/core';
-import type { InternalAxiosRequestConfig } from 'axios';
+import { getAdapter, type InternalAxiosRequestConfig } from 'axios';
 import { toAxiosError } from './errors.ts';
 import type { OriginPolicy } from './origin-policy.ts';
 import type { OurCredentials } from './our-credentials.ts';
@@ -7,17 +7,40 @@ import { guardRedirects, type RedirectGuards, stripAuthorization } from './redir
 
 type Config = InternalAxiosRequestConfig;
 
+/** The request's own AbortSignal (axios also takes look-alikes, which core cannot listen to). */
+const signalOf = (config: Config): AbortSignal | undefined =>
+  config.signal instanceof AbortSignal ? config.signal : undefined;
+
 /** The credential for `config`'s principal, waiting for it if need be (the request's signal aborts the wait). */
 export function credentialFor(auth: ZenotiAuth, config: Config): Promise<string> {
-  return auth.authorization({
-    principal: config.zenoti?.principal,
-    signal: config.signal instanceof AbortSignal ? config.signal : undefined,
-  });
+  return auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+}
+
+/**
+ * Holds the request for `config` back until `permit` (of the rate budget) is granted. The wait is
+ * in its adapter, the last step before the request goes: so the interceptor stays synchronous on
+ * the API-key path (axios cannot await an interceptor registered `synchronous`). A refused permit
+ * (`RATE_LIMITED`, or `ABORTED` by the request's signal) fails the request, which is never sent.
+ */
+function afterPermit(config: Config, permit: Promise<void>, ours: OurCredentials): void {
+  const adapter = config.adapter; // axios merges it from the instance's defaults
+  // Handled now: another interceptor may keep the request from its adapter a while, or for good.
+  permit.catch(() => undefined);
+  config.adapter = (request) => {
+    // Its own adapter back: a retry after a 401 (this config, through the interceptor again) waits
+    // for a permit of its own.
+    Object.assign(request, { adapter });
+    return permit.then(
+      () => getAdapter(adapter, request)(request),
+      (error: unknown) => ours.reject(toAxiosError(error, request), request),
+    );
+  };
 }
 
 /**
  * The request interceptor: sets `Authorization` on requests to allowed origins (unless
- * `zenoti.skip`), and on no other. This runs before every request: it does as little as it can.
+ * `zenoti.skip`), and on no other; those requests then take a permit of the rate budget, if there
+ * is one (see `afterPermit`). This runs before every request: it does as little as it can.
  */
 export function authorizeRequests(
   auth: ZenotiAuth,
@@ -34,6 +57,9 @@ export function authorizeRequests(
     config.headers.Authorization = header;
     ours.remember(header);
     guardRedirects(config, auth, guards);
+    // `undefined` (no budget, or a permit left): the request may go at once.
+    const permit = auth.permit({ signal: signalOf(config) });
+    if (permit) afterPermit(config, permit, ours);
     return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
   };
 

@@ -15,10 +15,13 @@ import { assertAxiosInstance } from './validate.ts';
  * fresh one (not when the body is a stream, which cannot be sent twice). Every error and response it
  * passes on shows its credentials only as fingerprints (`bearer …ab68`) and leads to no live request,
  * socket or agent (see `our-credentials.ts`). Token caching, single-flight refresh and cool-downs are core's: this adds no token logic.
+ * With a rate budget (`rateLimit.budget`), every request it authenticates (the retry too) waits for
+ * a permit before it goes, and what Zenoti's answers say of the rate limit goes to the budget.
  *
  * This file only wires the parts together: where credentials may go (`origin-policy.ts`), the
- * request path (`authorize-request.ts`), what an answer means and the retry (`retry-on-401.ts`),
- * and which credentials are ours and how they are redacted on the way out (`our-credentials.ts`).
+ * request path and its permit (`authorize-request.ts`), what an answer means and the retry
+ * (`retry-on-401.ts`, with `rate-headers.ts` for the rate limit), and which credentials are ours
+ * and how they are redacted on the way out (`our-credentials.ts`).
  *
  * @param instance the axios instance (or the default `axios`) to authenticate.
  * @param authOrOptions a `ZenotiAuth` from `@zenoti-auth/core`, or its options.

@@ -4,6 +4,7 @@ import { credentialFor } from './authorize-request.ts';
 import { toAxiosError } from './errors.ts';
 import type { OriginPolicy } from './origin-policy.ts';
 import type { OurCredentials } from './our-credentials.ts';
+import { observeRateLimit } from './rate-headers.ts';
 import { isStream } from './streams.ts';
 
 /**
@@ -19,8 +20,10 @@ export type Settle = (
 
 /**
  * The rules:
- * - An answer says something of our credential only when it was sent with one and came from an
- *   allowed origin (a redirect may have left it: a foreign 401 invalidates nothing).
+ * - An answer says something of our credential and the rate budget only when it was sent with our
+ *   credential and came from an allowed origin (a redirect may have left it: a foreign 401
+ *   invalidates nothing; a call with the caller's own credential may count against another budget).
+ * - Its rate-limit headers go to core (`observeRateLimit`): a 429 pauses the budget.
  * - Any status but 401 and 429 tells core the credential was accepted; a 429 tells nothing.
  * - A 401 lets core invalidate the credential (compare-and-delete: a burst of 401s costs one
  *   refresh), then the request is sent once more with the newer credential — see `retry`.
@@ -72,6 +75,7 @@ export function retryOn401(
 
   return (response, header, error) => {
     if (header === undefined || !origins.fromAllowed(response)) return undefined;
+    observeRateLimit(auth, response);
     if (response.status === 401) return retry(response, header, error);
     if (response.status !== 429) auth.accepted(header);
     return undefined;

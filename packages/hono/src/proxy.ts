@@ -45,7 +45,8 @@ function rawTarget(env: unknown): string | undefined {
  * Bodies stream both ways; Zenoti's status, content type, caching and rate-limit headers
  * (`RateLimit-*`, `Organization-RateLimit-Limit`, `Retry-After`) come back, `Set-Cookie` never,
  * with `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox` (a body that is
- * not JSON also gets `Content-Disposition: attachment`).
+ * not JSON also gets `Content-Disposition: attachment`). With a rate budget (`rateLimit.budget`)
+ * each forwarded call waits for its permit; a client that disconnects ends its own wait.
  *
  * @example
  * ```ts

@@ -9,7 +9,9 @@ export interface ZenotiContext {
   /**
    * `fetch` for Zenoti with this request's credential: paths are relative to `baseUrl`
    * (`c.var.zenoti.fetch('/v1/centers')`). A `ZenotiAuthError` is thrown as an `HTTPException`
-   * (see `toHTTPException`) whose `cause` is the original error.
+   * (see `toHTTPException`) whose `cause` is the original error. With a rate budget
+   * (`rateLimit.budget`) each call waits for its permit first: pass `signal: c.req.raw.signal` so
+   * that a client who leaves ends its own wait.
    */
   fetch(input: string | URL | Request, init?: ZenotiRequestInit): Promise<Response>;
   /** The `Authorization` value (`apikey …` / `bearer …`) for your own HTTP client; errors as `fetch`. */

@@ -13,7 +13,9 @@ export interface ZenotiAuthModuleSettings {
   /**
    * Log the engine's events (token obtained, invalidated, errors, warnings, rate limits) with
    * Nest's `Logger` under the context `ZenotiAuth` (`ZenotiAuth:<name>` for a named configuration).
-   * Events never carry a secret. The listeners are removed on shutdown.
+   * Rate-limit reports and waits for a permit, which come with every call, log at `debug`; a 429
+   * at `log` while it is waited out, at `warn` when it fails the call. Events never carry a
+   * secret. The listeners are removed on shutdown.
    * @default false
    */
   logEvents?: boolean;

@@ -1,10 +1,29 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ZenotiAuth, ZenotiAuthEvent, ZenotiAuthEventType } from '@zenoti-auth/core';
+import type { ZenotiAuth, ZenotiAuthEvent, ZenotiAuthEventOf, ZenotiAuthEventType } from '@zenoti-auth/core';
 import type { ZenotiAuthModuleSettings } from './zenoti-auth.interfaces.ts';
 
 const LOGGED: readonly ZenotiAuthEventType[] = ['token', 'invalidated', 'error', 'warning', 'rateLimit'];
 
 const who = (principal: string | undefined): string => (principal === undefined ? 'app' : 'end user');
+
+/**
+ * A rate-limit event: a 429 (Zenoti refused a call) at LOG while the engine waits it out, at WARN
+ * when the call fails with it; anything else at DEBUG, since it comes with every call while Zenoti
+ * reports its budget or a rate budget paces the calls.
+ */
+function logRateLimit(logger: Logger, event: ZenotiAuthEventOf<'rateLimit'>): void {
+  const { retryAfterMs, waitedMs } = event;
+  if (retryAfterMs !== undefined)
+    logger[event.retrying ? 'log' : 'warn'](
+      `rate limit: Zenoti answered 429, retry after ${retryAfterMs} ms${event.retrying ? ' (waiting)' : ''}`,
+    );
+  else if (waitedMs !== undefined)
+    logger.debug(`rate limit: waited ${waitedMs} ms for a permit, ${event.queued ?? 0} calls still waiting`);
+  else
+    logger.debug(
+      `rate limit: ${event.remaining ?? '?'} calls left${event.resetSeconds === undefined ? '' : `, window resets in ${event.resetSeconds} s`}`,
+    );
+}
 
 /** One log line per event; events carry fingerprints only, never a secret. */
 function logEvent(logger: Logger, event: ZenotiAuthEvent): void {
@@ -24,9 +43,7 @@ function logEvent(logger: Logger, event: ZenotiAuthEvent): void {
       logger.warn(event.message);
       break;
     case 'rateLimit':
-      logger[event.retrying || event.retryAfterMs === undefined ? 'log' : 'warn'](
-        `rate limit: ${event.remaining ?? '?'} calls left${event.retryAfterMs === undefined ? '' : `, retry after ${event.retryAfterMs} ms`}`,
-      );
+      logRateLimit(logger, event);
       break;
   }
 }

@@ -7,8 +7,10 @@ import type { AxiosInstance } from 'axios';
 /**
  * `@nestjs/axios`'s `HttpService` for Zenoti: its axios instance (`axiosRef`) has `baseURL` set to the
  * engine's base URL and `@zenoti-auth/axios`'s interceptor installed, so every call is authenticated,
- * retried once after a 401 and redacted on error. Per call: `{ zenoti: { principal } }` or
- * `{ zenoti: { skip: true } }`. The interceptor is removed on application shutdown.
+ * retried once after a 401 and redacted on error; with a rate budget (`rateLimit.budget` of the
+ * `ZenotiAuthModule` options) every call waits for its permit first. Per call:
+ * `{ zenoti: { principal } }` or `{ zenoti: { skip: true } }`. The interceptor is removed on
+ * application shutdown.
  *
  * Provided by `ZenotiHttpModule.register()`; inject it by class, or with `@InjectZenotiHttpService(name)`.
  */
