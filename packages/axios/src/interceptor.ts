@@ -47,10 +47,11 @@ export function zenotiAuthInterceptor(
   const ours = ourCredentials(origins);
   const settle = retryOn401(instance, auth, origins, ours);
 
-  // With an API key the header is always ready, so the request interceptor never returns a promise:
-  // axios may then run the request interceptors synchronously. A token may have to be awaited: async then.
+  // With an API key at hand the header is always ready, so the request interceptor never returns a
+  // promise: axios may then run the request interceptors synchronously. A token, or a key its
+  // provider has not given yet, may have to be awaited: async then.
   const requestId = instance.interceptors.request.use(authorizeRequests(auth, origins, ours), undefined, {
-    synchronous: auth.mode === 'apiKey',
+    synchronous: auth.mode === 'apiKey' && auth.peekAuthorization() !== undefined,
   });
   const responseId = instance.interceptors.response.use(
     (response) => {
