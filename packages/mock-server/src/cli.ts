@@ -6,10 +6,12 @@ import { parseDuration } from './duration.ts';
 import { validateSeed } from './seed.ts';
 import { type RunningMockZenoti, startMockZenoti } from './server.ts';
 import type {
+  BadAppAnswer,
   LockoutOptions,
   MockSeed,
   RateLimitMode,
   RateLimitOptions,
+  RevokeAnswer,
   StartMockZenotiOptions,
 } from './types.ts';
 
@@ -29,6 +31,11 @@ Usage: zenoti-mock [options]
                         bucket: continuous refill                    (default window)
   --lockout <spec>      attempts[/window[/unlockAfter]] rejected passwords that lock a
                         login, e.g. 5/15m/15m, or "off"               (default 5/15m/15m)
+  --api-key-grace <dur> how long a rotated API key keeps working      (default 7d)
+  --revoke-answer <a>   a successful revoke answers json, text (text/plain "true"),
+                        empty (200, no body) or no-content (204)     (default json)
+  --bad-app-answer <a>  a wrong app secret or app id gets 401 ("Invalid account.")
+                        or 500-4023 (500, code 4023)                 (default 401)
   --strict-scheme       accept only the lower-case "apikey " / "bearer " scheme words
   --control             enable the HTTP control routes under /__mock
   --quiet               no request log (by default one line per request, never a secret)
@@ -93,6 +100,11 @@ function parseLockout(value: string): LockoutOptions | false {
   };
 }
 
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (allowed.includes(value as T)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}
+
 function readSeed(path: string): MockSeed {
   let text: string;
   try {
@@ -154,6 +166,9 @@ async function main(): Promise<void> {
       'rate-limit': { type: 'string' },
       'rate-limit-mode': { type: 'string' },
       lockout: { type: 'string' },
+      'api-key-grace': { type: 'string' },
+      'revoke-answer': { type: 'string' },
+      'bad-app-answer': { type: 'string' },
       'strict-scheme': { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -183,6 +198,20 @@ async function main(): Promise<void> {
   const mode = parseMode(values['rate-limit-mode']);
   options.rateLimit = parseRateLimit(values['rate-limit'] ?? '60/60', mode);
   if (values.lockout !== undefined) options.lockout = parseLockout(values.lockout);
+  if (values['api-key-grace'] !== undefined)
+    options.apiKeyRotationGraceMs = duration('--api-key-grace', values['api-key-grace']);
+  if (values['revoke-answer'] !== undefined)
+    options.revokeAnswer = oneOf<RevokeAnswer>('--revoke-answer', values['revoke-answer'], [
+      'json',
+      'text',
+      'empty',
+      'no-content',
+    ]);
+  if (values['bad-app-answer'] !== undefined)
+    options.badAppAnswer = oneOf<BadAppAnswer>('--bad-app-answer', values['bad-app-answer'], [
+      '401',
+      '500-4023',
+    ]);
 
   // Handlers go in before the URL is printed, so a signal sent as soon as it appears is handled.
   let mock: RunningMockZenoti | undefined;

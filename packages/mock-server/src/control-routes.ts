@@ -1,11 +1,14 @@
 import type { Context, Hono } from 'hono';
 import { errorResponse } from './responses.ts';
 import type {
+  BadAppAnswer,
   LockoutOptions,
+  LoginPolicy,
   MockControl,
   MockEndpoint,
   MockFault,
   RateLimitOptions,
+  RevokeAnswer,
   SeedUser,
 } from './types.ts';
 
@@ -74,6 +77,30 @@ export function registerControlRoutes(app: Hono, control: MockControl): void {
   app.delete(
     '/__mock/users',
     route((b) => control.removeUser(str(b, 'accountName'), str(b, 'username'))),
+  );
+  app.post(
+    '/__mock/users/login-policy',
+    // Body: `{ accountName, username, loginPolicy }`; `loginPolicy` false or null clears it.
+    route((b) => {
+      if (!('loginPolicy' in b)) {
+        throw new Error('zenoti-mock: "loginPolicy" must be a login policy object, false or null');
+      }
+      const policy = b.loginPolicy as LoginPolicy | false | null;
+      control.setLoginPolicy(str(b, 'accountName'), str(b, 'username'), policy);
+    }),
+  );
+  // Each body names the option it sets: `{ loginPolicyOnRefresh }`, `{ revokeAnswer }`, `{ badAppAnswer }`.
+  app.post(
+    '/__mock/login-policy-on-refresh',
+    route((b) => control.setLoginPolicyOnRefresh(b.loginPolicyOnRefresh as boolean)),
+  );
+  app.post(
+    '/__mock/revoke-answer',
+    route((b) => control.setRevokeAnswer(b.revokeAnswer as RevokeAnswer)),
+  );
+  app.post(
+    '/__mock/bad-app-answer',
+    route((b) => control.setBadAppAnswer(b.badAppAnswer as BadAppAnswer)),
   );
   app.post(
     '/__mock/api-keys/rotate',

@@ -1,15 +1,20 @@
+import { validateBadAppAnswer, validateRevokeAnswer } from './answer-styles.ts';
 import { userKeyOf } from './directory.ts';
 import { validateLockout } from './lockout.ts';
-import { checkMs } from './options.ts';
+import { validateLoginPolicy } from './login-policy.ts';
+import { checkBoolean, checkMs } from './options.ts';
 import { validateRateLimit } from './rate-limit.ts';
 import type { MockState } from './state.ts';
 import type {
+  BadAppAnswer,
   LockoutOptions,
   LockoutStatus,
+  LoginPolicy,
   MockControl,
   MockEndpoint,
   MockFault,
   RateLimitOptions,
+  RevokeAnswer,
   SeedUser,
 } from './types.ts';
 
@@ -35,6 +40,22 @@ export function createControl(state: MockState): MockControl {
       org.users.delete(user.username.toLowerCase());
       state.tokens.kill(userKeyOf(org.accountName, user.username));
       state.lockout.forget(userKeyOf(org.accountName, user.username));
+    },
+    setLoginPolicy(accountName: string, username: string, policy: LoginPolicy | false | null): void {
+      const { user } = state.directory.requireUser(accountName, username);
+      const valid = validateLoginPolicy(policy);
+      // A policy concerns the next logins (and refreshes): tokens already issued keep working.
+      if (valid === undefined) delete user.loginPolicy;
+      else user.loginPolicy = valid;
+    },
+    setLoginPolicyOnRefresh(on: boolean): void {
+      state.loginPolicyOnRefresh = checkBoolean('loginPolicyOnRefresh', on);
+    },
+    setRevokeAnswer(answer: RevokeAnswer): void {
+      state.revokeAnswer = validateRevokeAnswer(answer);
+    },
+    setBadAppAnswer(answer: BadAppAnswer): void {
+      state.badAppAnswer = validateBadAppAnswer(answer);
     },
     rotateApiKey: (accountName: string, oldKey: string): string =>
       state.directory.rotateKey(accountName, oldKey, state.now(), state.options.apiKeyRotationGraceMs),

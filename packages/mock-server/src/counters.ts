@@ -1,6 +1,6 @@
 import type { GrantCounters, MockCounters, RecordedRequest } from './types.ts';
 
-const grant = (): GrantCounters => ({ ok: 0, rejected: 0, invalid: 0 });
+const grant = (): GrantCounters => ({ ok: 0, rejected: 0, invalid: 0, blocked: 0 });
 
 function emptyCounters(): MockCounters {
   return {

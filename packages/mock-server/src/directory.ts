@@ -1,4 +1,5 @@
 import { newApiKey } from './ids.ts';
+import type { ResolvedLoginPolicy } from './login-policy.ts';
 import { validateUser } from './seed.ts';
 import type { MockSeed, SeedApp, SeedUser, UserType } from './types.ts';
 
@@ -8,6 +9,8 @@ export interface UserRecord {
   role: string;
   userType: UserType;
   guestId?: string;
+  /** The user's login policy; none answers with Zenoti's sample evaluation. */
+  loginPolicy?: ResolvedLoginPolicy;
 }
 
 export interface OrgRecord {

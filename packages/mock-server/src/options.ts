@@ -1,8 +1,9 @@
+import { validateBadAppAnswer, validateRevokeAnswer } from './answer-styles.ts';
 import { DEMO_SEED } from './demo-seed.ts';
 import { DEFAULT_LOCKOUT, validateLockout } from './lockout.ts';
 import { DEFAULT_RATE_LIMIT, type ResolvedRateLimit, validateRateLimit } from './rate-limit-options.ts';
 import { validateSeed } from './seed.ts';
-import type { LockoutOptions, MockSeed, MockZenotiOptions } from './types.ts';
+import type { BadAppAnswer, LockoutOptions, MockSeed, MockZenotiOptions, RevokeAnswer } from './types.ts';
 
 /** `MockZenotiOptions` checked, with every default filled in. */
 export interface ResolvedOptions {
@@ -16,6 +17,17 @@ export interface ResolvedOptions {
   controlRoutes: boolean;
   log: ((line: string) => void) | undefined;
   apiKeyRotationGraceMs: number;
+  revokeAnswer: RevokeAnswer;
+  badAppAnswer: BadAppAnswer;
+  loginPolicyOnRefresh: boolean;
+}
+
+/** Throws unless `value` is a boolean; names the option. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new Error(`zenoti-mock: ${name} must be true or false; got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 /** Throws unless `value` is a finite number ≥ `min`; names the option. */
@@ -56,5 +68,11 @@ export function resolveOptions(options: MockZenotiOptions): ResolvedOptions {
     log: log === true ? (line) => console.log(line) : log === false ? undefined : log,
     // A rotated API key keeps working this long (default 7 days); 0 retires it at once.
     apiKeyRotationGraceMs: checkMs('apiKeyRotationGraceMs', options.apiKeyRotationGraceMs ?? 604_800_000, 0),
+    // Today's JSON body unless told otherwise; Zenoti documents no body for a revoke.
+    revokeAnswer: validateRevokeAnswer(options.revokeAnswer ?? 'json'),
+    // "401 Invalid account" is the more often reported answer to bad app credentials.
+    badAppAnswer: validateBadAppAnswer(options.badAppAnswer ?? '401'),
+    // A refresh answers with the same envelope as a login, so it evaluates the policy too by default.
+    loginPolicyOnRefresh: checkBoolean('loginPolicyOnRefresh', options.loginPolicyOnRefresh ?? true),
   };
 }

@@ -1,3 +1,4 @@
+import { type ResolvedLoginPolicy, validateLoginPolicy } from './login-policy.ts';
 import type { MockSeed, SeedApp, SeedOrganization, SeedUser, UserType } from './types.ts';
 
 /** A seed problem, with the path of the offending field, e.g. `organizations[0].apps[1].appSecret`. */
@@ -43,11 +44,21 @@ function optionalArray(obj: Obj, key: string, path: string): unknown[] {
   return value;
 }
 
+/** A user as validated: defaults filled in, the login policy (if any) complete. */
+export type ValidUser = Required<Omit<SeedUser, 'guestId' | 'loginPolicy'>> & {
+  guestId?: string;
+  loginPolicy?: ResolvedLoginPolicy;
+};
+
+const failSeed = (path: string, problem: string): never => {
+  throw new SeedError(path, problem);
+};
+
 /** Validates one user and returns a normalised copy (defaults filled in). */
-export function validateUser(value: unknown, path = 'user'): Required<Omit<SeedUser, 'guestId'>> & SeedUser {
+export function validateUser(value: unknown, path = 'user'): ValidUser {
   if (!isObject(value)) throw new SeedError(path, 'must be an object');
   const userType = optionalUserType(value, path);
-  const user: Required<Omit<SeedUser, 'guestId'>> & SeedUser = {
+  const user: ValidUser = {
     username: requireString(value, 'username', path),
     password: requireString(value, 'password', path),
     role: optionalString(value, 'role', path) ?? (userType === 'Guest' ? 'Guest' : 'Administrator'),
@@ -55,6 +66,8 @@ export function validateUser(value: unknown, path = 'user'): Required<Omit<SeedU
   };
   const guestId = optionalString(value, 'guestId', path);
   if (guestId !== undefined) user.guestId = guestId;
+  const loginPolicy = validateLoginPolicy(value.loginPolicy ?? null, `${path}.loginPolicy`, failSeed);
+  if (loginPolicy !== undefined) user.loginPolicy = loginPolicy;
   return user;
 }
 

@@ -7,7 +7,7 @@ import { IssuedTokens } from './issued-tokens.ts';
 import { Lockout } from './lockout.ts';
 import { type ResolvedOptions, resolveOptions } from './options.ts';
 import { RateLimiter } from './rate-limit.ts';
-import type { MockZenotiOptions } from './types.ts';
+import type { BadAppAnswer, MockZenotiOptions, RevokeAnswer } from './types.ts';
 
 /** Everything the mock knows and remembers; the request handlers and `MockControl` share it. */
 export class MockState {
@@ -23,6 +23,9 @@ export class MockState {
   readonly requests = new RequestLog();
   accessTokenTtlMs: number;
   refreshTokenTtlMs: number;
+  revokeAnswer: RevokeAnswer;
+  badAppAnswer: BadAppAnswer;
+  loginPolicyOnRefresh: boolean;
   /** Aborted when the server closes: releases hanging and delayed requests. */
   readonly shutdown = new AbortController();
 
@@ -35,6 +38,9 @@ export class MockState {
     this.latency = new Latency(this.options.latencyMs);
     this.accessTokenTtlMs = this.options.accessTokenTtlMs;
     this.refreshTokenTtlMs = this.options.refreshTokenTtlMs;
+    this.revokeAnswer = this.options.revokeAnswer;
+    this.badAppAnswer = this.options.badAppAnswer;
+    this.loginPolicyOnRefresh = this.options.loginPolicyOnRefresh;
     // Every delayed or hanging request listens to this signal; hundreds at once are normal in a benchmark.
     setMaxListeners(0, this.shutdown.signal);
   }
@@ -52,6 +58,9 @@ export class MockState {
     this.latency.reset(this.options.latencyMs);
     this.accessTokenTtlMs = this.options.accessTokenTtlMs;
     this.refreshTokenTtlMs = this.options.refreshTokenTtlMs;
+    this.revokeAnswer = this.options.revokeAnswer;
+    this.badAppAnswer = this.options.badAppAnswer;
+    this.loginPolicyOnRefresh = this.options.loginPolicyOnRefresh;
     this.clock.reset();
     this.counters.reset();
     this.requests.clear();

@@ -1,17 +1,17 @@
 import type { Context, Hono } from 'hono';
+import { badAppAnswer, INVALID_ACCOUNT, revokedAnswer } from './answer-styles.ts';
 import { userKeyOf } from './directory.ts';
 import { authenticate, chargeRateLimit } from './guard.ts';
 import { accountOfToken, zenotiTimestamp } from './ids.ts';
 import type { TokenOwner, TokenPair } from './issued-tokens.ts';
 import { LOCKED_MESSAGE } from './lockout.ts';
+import { policyEvaluation, type ResolvedLoginPolicy } from './login-policy.ts';
 import { denied, tokenError } from './responses.ts';
 import type { MockState } from './state.ts';
 
 type Body = Record<string, unknown>;
 
-const INVALID_ACCOUNT = 'Invalid account.';
 const BAD_LOGIN = 'The username or password is incorrect.';
-const BAD_APP = 'Invalid app credentials.';
 const BAD_REFRESH = 'The refresh token is invalid or expired.';
 
 /** Reads a JSON or form-encoded body; a string is the 400 message when it cannot be read. */
@@ -56,7 +56,12 @@ function accountOfCall(state: MockState, body: Body): string | undefined {
   return undefined;
 }
 
-function success(c: Context, owner: TokenOwner, issued: TokenPair): Response {
+function success(
+  c: Context,
+  owner: TokenOwner,
+  issued: TokenPair,
+  policy: ResolvedLoginPolicy | undefined,
+): Response {
   return c.json(
     {
       credentials: {
@@ -69,17 +74,24 @@ function success(c: Context, owner: TokenOwner, issued: TokenPair): Response {
         app_id: owner.appId,
         user_type: owner.userType,
       },
-      login_policy_evaluation: {
-        allowlogin: true,
-        policyaction: 0,
-        policyactiondata: null,
-        userid: null,
-        passwordexpiryreminder: false,
-      },
+      login_policy_evaluation: policyEvaluation(policy),
       error: null,
     },
     200,
   );
+}
+
+/**
+ * A login the user's policy does not allow: no tokens, `credentials: null` and no error, as the
+ * `allowlogin: false` evaluation is the answer (Zenoti's password policies and 2FA surface this way).
+ */
+function blocked(c: Context, policy: ResolvedLoginPolicy): Response {
+  return c.json({ credentials: null, login_policy_evaluation: policyEvaluation(policy), error: null }, 200);
+}
+
+/** The login policy of a token's owner, if the user has one. */
+function policyOf(state: MockState, owner: TokenOwner): ResolvedLoginPolicy | undefined {
+  return state.directory.org(owner.accountName)?.users.get(owner.username.toLowerCase())?.loginPolicy;
 }
 
 /**
@@ -127,7 +139,7 @@ function passwordGrant(c: Context, state: MockState, body: Body): Response {
   const app = org.apps.get((app_id as string).toLowerCase());
   if (!app || app.appSecret !== app_secret) {
     counters.rejected++;
-    return tokenError(c, 401, BAD_APP);
+    return badAppAnswer(c, state.badAppAnswer);
   }
   const user = org.users.get((user_name as string).toLowerCase());
   // A guest app logs in only guests and an employee app only employees: anyone else is unknown to it.
@@ -140,6 +152,12 @@ function passwordGrant(c: Context, state: MockState, body: Body): Response {
     counters.rejected++;
     return tokenError(c, 401, refused);
   }
+  // The policy is evaluated once the password is known to be right (the lockout count is cleared).
+  const policy = user.loginPolicy;
+  if (policy && !policy.allowLogin) {
+    counters.blocked++;
+    return blocked(c, policy);
+  }
   const owner: TokenOwner = {
     accountName: org.accountName,
     username: user.username,
@@ -150,7 +168,7 @@ function passwordGrant(c: Context, state: MockState, body: Body): Response {
   };
   const issued = state.tokens.issue(owner, state.now(), state.accessTokenTtlMs, state.refreshTokenTtlMs);
   counters.ok++;
-  return success(c, owner, issued);
+  return success(c, owner, issued, policy);
 }
 
 function refreshGrant(c: Context, state: MockState, body: Body): Response {
@@ -161,7 +179,17 @@ function refreshGrant(c: Context, state: MockState, body: Body): Response {
     return tokenError(c, 400, problem);
   }
   const now = state.now();
-  const record = state.tokens.consumeRefresh(body.refresh_token as string, now);
+  const token = body.refresh_token as string;
+  // Assumed (Zenoti is silent): a refresh evaluates the user's login policy like a login, unless
+  // `loginPolicyOnRefresh` is off. A blocked refresh changes nothing: the refresh token stays usable.
+  const held = state.tokens.peekRefresh(token);
+  const policy =
+    held && now < held.expiresAt && state.loginPolicyOnRefresh ? policyOf(state, held) : undefined;
+  if (policy && !policy.allowLogin) {
+    counters.blocked++;
+    return blocked(c, policy);
+  }
+  const record = state.tokens.consumeRefresh(token, now);
   if (!record) {
     counters.rejected++;
     return tokenError(c, 401, BAD_REFRESH);
@@ -171,7 +199,7 @@ function refreshGrant(c: Context, state: MockState, body: Body): Response {
   // Zenoti: a refresh deactivates the existing access tokens (of this user, through this app).
   state.tokens.kill(owner.userKey, { appId: owner.appId, refresh: false, keepAccess: issued.accessToken });
   counters.ok++;
-  return success(c, owner, issued);
+  return success(c, owner, issued, policy);
 }
 
 /** `POST /v1/tokens` (password and refresh grants) and `DELETE /v1/tokens/sessions/revoke`. */
@@ -206,6 +234,6 @@ export function registerTokenRoutes(app: Hono, state: MockState): void {
     if (limited) return limited;
     state.tokens.kill(owner.userKey, { appId: owner.appId });
     counters.ok++;
-    return c.json({ success: true, error: null }, 200);
+    return revokedAnswer(c, state.revokeAnswer);
   });
 }

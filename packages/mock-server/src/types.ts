@@ -1,3 +1,7 @@
+import type { BadAppAnswer, LoginPolicy, RevokeAnswer } from './sign-in-types.ts';
+
+export type * from './sign-in-types.ts';
+
 /** Login user type of a Zenoti app and of the token it mints. */
 export type UserType = 'Employee' | 'Guest';
 
@@ -19,6 +23,8 @@ export interface SeedUser {
   userType?: UserType;
   /** For guests: the id of the guest record this login owns (a guest token reads only this record). */
   guestId?: string;
+  /** What the token answers' `login_policy_evaluation` says for this user. @default none (Zenoti's sample) */
+  loginPolicy?: LoginPolicy;
 }
 
 /** One Zenoti organisation (an `account_name`). */
@@ -113,6 +119,12 @@ export interface MockZenotiOptions {
   log?: boolean | ((line: string) => void);
   /** How long a rotated API key keeps working. @default 604_800_000 (7 days) */
   apiKeyRotationGraceMs?: number;
+  /** How a successful revoke is answered. @default 'json' */
+  revokeAnswer?: RevokeAnswer;
+  /** How a password grant with a wrong app secret or unknown app id is answered. @default '401' */
+  badAppAnswer?: BadAppAnswer;
+  /** Refresh grants evaluate the user's login policy too (`false`: they always allow). @default true */
+  loginPolicyOnRefresh?: boolean;
 }
 
 export interface StartMockZenotiOptions extends MockZenotiOptions {
@@ -143,6 +155,8 @@ export interface GrantCounters {
   rejected: number;
   /** 400: malformed request. */
   invalid: number;
+  /** 200 with `credentials: null`: the user's login policy says `allowLogin: false`. */
+  blocked: number;
 }
 
 export interface MockCounters {
@@ -193,6 +207,12 @@ export interface MockControl {
   addUser(accountName: string, user: SeedUser): void;
   /** Remove a user (an employee leaving); their tokens die. */
   removeUser(accountName: string, username: string): void;
+  /** Set (`false`/`null`: clear) the login policy the user's token answers carry. Their tokens live on. */
+  setLoginPolicy(accountName: string, username: string, policy: LoginPolicy | false | null): void;
+  /** Whether refresh grants evaluate the login policy too. */
+  setLoginPolicyOnRefresh(on: boolean): void;
+  setRevokeAnswer(answer: RevokeAnswer): void;
+  setBadAppAnswer(answer: BadAppAnswer): void;
   /** Issue a new key; the old one keeps working for `apiKeyRotationGraceMs`. Returns the new key. */
   rotateApiKey(accountName: string, oldKey: string): string;
   revokeApiKey(key: string): void;

@@ -189,6 +189,43 @@ describe('zenoti-mock CLI', () => {
     }
   });
 
+  it('applies --revoke-answer, --bad-app-answer and --api-key-grace', async () => {
+    const cli = startCli([
+      '--port',
+      '0',
+      '--revoke-answer',
+      'no-content',
+      '--bad-app-answer',
+      '500-4023',
+      '--api-key-grace',
+      '1s',
+      '--control',
+      '--quiet',
+    ]);
+    const url = await listeningUrl(cli);
+    const post = (body: unknown) => fetch(`${url}/v1/tokens`, { method: 'POST', body: JSON.stringify(body) });
+    const badApp = await post({ ...employeeGrant(), app_secret: 'nope' });
+    expect(badApp.status).toBe(500);
+    expect((await badApp.json()).error).toEqual({ code: 4023, message: 'Unable to generate token' });
+    const { credentials } = await (await post(employeeGrant())).json();
+    const revoked = await fetch(`${url}/v1/tokens/sessions/revoke`, {
+      method: 'DELETE',
+      headers: { authorization: `bearer ${credentials.access_token}` },
+    });
+    expect(revoked.status).toBe(204);
+
+    const controlPost = (path: string, body: unknown) =>
+      fetch(`${url}/__mock${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+    await controlPost('/api-keys/rotate', { accountName: D.accountName, key: D.apiKey });
+    const centers = () =>
+      fetch(`${url}/v1/centers`, { headers: { authorization: `apikey ${D.apiKey}` } }).then((r) => r.status);
+    expect(await centers()).toBe(200);
+    await controlPost('/clock/advance', { ms: 1_000 });
+    expect(await centers()).toBe(401);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exit).code).toBe(0);
+  });
+
   it('exits non-zero with a clear error for a missing --seed file', async () => {
     const cli = startCli(['--port', '0', '--seed', '/nonexistent/zenoti-seed.json']);
     const { code } = await cli.exit;
@@ -234,9 +271,21 @@ describe('zenoti-mock CLI', () => {
       ['--rate-limit', '5/10/2'],
       ['--rate-limit-mode', 'sliding'],
       ['--lockout', 'often'],
+      ['--revoke-answer', 'xml'],
+      ['--bad-app-answer', '403'],
+      ['--api-key-grace', 'a week'],
     ].map(startCli);
     const { stdout } = await help;
-    for (const flag of ['--rate-limit', '--rate-limit-mode', '--lockout']) expect(stdout).toContain(flag);
+    for (const flag of [
+      '--rate-limit',
+      '--rate-limit-mode',
+      '--lockout',
+      '--revoke-answer',
+      '--bad-app-answer',
+      '--api-key-grace',
+    ]) {
+      expect(stdout).toContain(flag);
+    }
     for (const cli of clis) {
       expect((await cli.exit).code).toBe(2);
       expect(cli.stderr()).toMatch(/^zenoti-mock: /);
@@ -244,5 +293,8 @@ describe('zenoti-mock CLI', () => {
     expect(clis[4]?.stderr()).toContain('needs --rate-limit-mode bucket');
     expect(clis[5]?.stderr()).toContain('--rate-limit-mode must be "window" or "bucket"');
     expect(clis[6]?.stderr()).toContain('--lockout must look like');
+    expect(clis[7]?.stderr()).toContain('--revoke-answer must be one of json, text, empty, no-content');
+    expect(clis[8]?.stderr()).toContain('--bad-app-answer must be one of 401, 500-4023');
+    expect(clis[9]?.stderr()).toContain('--api-key-grace: invalid duration');
   });
 });

@@ -39,8 +39,8 @@ describe('counters', () => {
     expect(mock.control.counters()).toEqual({
       token: {
         total: 7,
-        password: { ok: 1, rejected: 1, invalid: 1 },
-        refresh: { ok: 1, rejected: 1, invalid: 1 },
+        password: { ok: 1, rejected: 1, invalid: 1, blocked: 0 },
+        refresh: { ok: 1, rejected: 1, invalid: 1, blocked: 0 },
         faulted: 0,
         rateLimited: 0,
         lockouts: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMockZenotiApp } from '../src/index.ts';
+import { createMockZenotiApp, LOCKED_MESSAGE } from '../src/index.ts';
 import {
   apikey,
   bearer,
@@ -133,6 +133,20 @@ describe('account lockout (default: 5 rejected passwords in 15 min lock for 15 m
     expect(bad({ windowMs: 0 })).toThrow(/lockout\.windowMs/);
     expect(bad({ unlockAfterMs: Number.NaN })).toThrow(/lockout\.unlockAfterMs/);
     expect(bad('on')).toThrow(/lockout must be false or/);
+  });
+});
+
+describe('the lockout answer (core recognises it by its message)', () => {
+  it('is exactly 401 with the exported LOCKED_MESSAGE in the token error envelope', async () => {
+    expect(LOCKED_MESSAGE).toBe(
+      'Login failed, account has been locked. Try again later or ask an administrator.',
+    );
+    const mock = await startMock({ lockout: { attempts: 1 } });
+    for (const answer of [await wrong(mock), await right(mock)]) {
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.body).toEqual({ credentials: null, error: { code: 401, message: LOCKED_MESSAGE } });
+    }
   });
 });
 

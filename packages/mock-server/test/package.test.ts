@@ -7,6 +7,7 @@ import { distFile } from './dist.ts';
 const EXPECTED_EXPORTS = [
   'DEMO_CREDENTIALS',
   'DEMO_SEED',
+  'LOCKED_MESSAGE',
   'createMockZenotiApp',
   'parseDuration',
   'startMockZenoti',

@@ -97,12 +97,12 @@ describe('POST /v1/tokens password grant', () => {
     ['an unknown account', { account_name: 'no-such-spa' }, 'Invalid account.'],
     ['a wrong password', { password: 'wrong-password' }, 'The username or password is incorrect.'],
     ['an unknown user', { user_name: 'nobody' }, 'The username or password is incorrect.'],
-    ['an unknown app id', { app_id: '00000000-0000-0000-0000-000000000000' }, 'Invalid app credentials.'],
-    ['a wrong app secret', { app_secret: 'f'.repeat(64) }, 'Invalid app credentials.'],
+    ['an unknown app id', { app_id: '00000000-0000-0000-0000-000000000000' }, 'Invalid account.'],
+    ['a wrong app secret', { app_secret: 'f'.repeat(64) }, 'Invalid account.'],
     [
       'an app of another organisation',
       { app_id: D.other.employeeApp.appId, app_secret: D.other.employeeApp.appSecret },
-      'Invalid app credentials.',
+      'Invalid account.',
     ],
     [
       'a guest logging in through the employee app',
