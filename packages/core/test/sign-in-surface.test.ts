@@ -138,3 +138,47 @@ describe('token endpoint failures classified by Zenoti’s error code', () => {
     expect(tokenCalls(z.control)).toBe(3);
   });
 });
+
+describe('against the mock’s own sign-in knobs', () => {
+  it('a user the login policy blocks: LOGIN_BLOCKED with the action; the same user reminded: passwordExpiring', async () => {
+    const z = await zenoti();
+    z.control.setLoginPolicy(D.accountName, D.employee.username, {
+      allowLogin: false,
+      policyAction: 'TwoFactor',
+    });
+    const blocked = new ZenotiAuth(serviceUser(z.url));
+    await expect(blocked.authorization()).rejects.toMatchObject({
+      code: 'LOGIN_BLOCKED',
+      message: expect.stringContaining('"TwoFactor"'),
+    });
+    expect(z.control.counters().token.password.blocked).toBe(1);
+    z.control.setLoginPolicy(D.accountName, D.employee.username, { passwordExpiryReminder: true });
+    const { events, onEvent } = recorder();
+    const reminded = new ZenotiAuth(serviceUser(z.url, { onEvent }));
+    await reminded.authorization();
+    expect(of(events, 'passwordExpiring')).toHaveLength(1);
+  });
+
+  it('wrong app credentials answered 500 with code 4023: final after one call', async () => {
+    const z = await zenoti({ badAppAnswer: '500-4023' });
+    const auth = new ZenotiAuth(
+      serviceUser(z.url, {
+        app: { accountName: D.accountName, appId: D.employeeApp.appId, appSecret: 'not-the-secret' },
+      }),
+    );
+    await expect(auth.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED', status: 500 });
+    expect(tokenCalls(z.control)).toBe(1);
+  });
+
+  it.each(['text', 'empty', 'no-content', 'json'] as const)(
+    'a revoke answered "%s" is done',
+    async (revokeAnswer) => {
+      const z = await zenoti({ revokeAnswer });
+      const auth = new ZenotiAuth(guestApp(z.url));
+      const guest = D.guests[0];
+      const { principal } = await auth.login({ username: guest.username, password: guest.password });
+      expect(await auth.logout(principal)).toEqual({ revoked: true });
+      expect(z.control.counters().revoke.ok).toBe(1);
+    },
+  );
+});

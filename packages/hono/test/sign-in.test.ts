@@ -139,6 +139,32 @@ describe('zenotiSignIn()', () => {
     }
   });
 
+  it('tells the user of a locked account (423) or a sign-in the login policy blocks (403), in safe words', async () => {
+    const z = await zenoti({ lockout: { attempts: 1 } });
+    const { app } = signInApp(z);
+    const locked = await login(app, { username: alice.username, password: 'not-her-password' });
+    expect(locked.status).toBe(423);
+    expect(await locked.json()).toEqual({
+      error: {
+        code: 'ACCOUNT_LOCKED',
+        message:
+          'This account is locked after too many failed sign-ins. Try again later, or ask an administrator to unlock it.',
+      },
+    });
+    z.control.setLoginPolicy(D.accountName, bob.username, { allowLogin: false, policyAction: 'TwoFactor' });
+    const blocked = await login(app, { username: bob.username, password: bob.password });
+    expect(blocked.status).toBe(403);
+    const text = await blocked.text();
+    expect(JSON.parse(text)).toEqual({
+      error: {
+        code: 'LOGIN_BLOCKED',
+        message: "Your organisation's sign-in policy does not allow this sign-in here.",
+      },
+    });
+    expect(text).not.toContain(bob.password);
+    for (const res of [locked, blocked]) expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
   it('ignores a tampered cookie and one signed with another secret', async () => {
     const z = await zenoti();
     const { app } = signInApp(z);

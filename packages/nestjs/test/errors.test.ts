@@ -42,6 +42,8 @@ describe('ZenotiAuthException', () => {
       LOGIN_REQUIRED: 401,
       RATE_LIMITED: 429,
       CREDENTIALS_REJECTED: 502,
+      LOGIN_BLOCKED: 502,
+      ACCOUNT_LOCKED: 502,
       UNAUTHORIZED: 502,
       TOKEN_ENDPOINT: 502,
       INVALID_RESPONSE: 502,
@@ -136,6 +138,30 @@ describe.each<Registration>(['useGlobalFilters(adapter)', 'useGlobalFilters()', 
         });
         expectNoSecret(res.text);
         expect(res.text).not.toContain('wrong-Pass-1');
+      }
+    });
+
+    it('a blocked login policy → 502 LOGIN_BLOCKED; a locked account → 502 ACCOUNT_LOCKED (safe, fixed messages)', async () => {
+      const blocked = await zenoti();
+      blocked.control.setLoginPolicy(D.accountName, D.employee.username, {
+        allowLogin: false,
+        policyAction: 'TwoFactor',
+      });
+      const locked = await zenoti({ lockout: { attempts: 1 } });
+      for (const [mock, user, code, message] of [
+        [blocked, D.employee, 'LOGIN_BLOCKED', "Zenoti's login policy blocks this service's user."],
+        [
+          locked,
+          { username: D.employee.username, password: 'wrong-Pass-1' },
+          'ACCOUNT_LOCKED',
+          "Zenoti locked this service's user after too many wrong passwords.",
+        ],
+      ] as const) {
+        const url = await probeApp(serviceUser(mock.url, { user: { ...user } }), how);
+        const res = await get(`${url}/http`);
+        expect(res.status).toBe(502);
+        expect(JSON.parse(res.text)).toEqual({ statusCode: 502, error: 'Bad Gateway', code, message });
+        expectNoSecret(res.text);
       }
     });
 
