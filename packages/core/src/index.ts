@@ -1,4 +1,5 @@
 export { DEFAULTS } from './defaults.ts';
+export { ZENOTI_ENV, zenotiOptionsFromEnv } from './env.ts';
 export {
   invalidOption,
   isZenotiAuthError,
@@ -18,7 +19,6 @@ export type {
   ZenotiAuthEventType,
   ZenotiAuthListener,
 } from './events.ts';
-
 export {
   formatAuthorization,
   type ParsedAuthorization,

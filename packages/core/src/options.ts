@@ -12,7 +12,7 @@ export interface ZenotiApp {
   /** The app's secret key (secret). */
   appSecret: string;
   /** A stable id for this device or server. @default a GUID derived from the app and user identity */
-  deviceId?: string;
+  deviceId?: string | undefined;
 }
 
 /** A Zenoti login: an employee or a guest. */
@@ -25,13 +25,13 @@ export interface ZenotiUser {
 /** Retries of token-endpoint faults (5xx, timeouts, dropped connections) with full-jitter backoff. */
 export interface RetryOptions {
   /** Further attempts after the first. @default {@link DEFAULTS}.retry.retries */
-  retries?: number;
+  retries?: number | undefined;
   /** Base delay of the backoff. @default {@link DEFAULTS}.retry.minDelayMs */
-  minDelayMs?: number;
+  minDelayMs?: number | undefined;
   /** Largest single delay. @default {@link DEFAULTS}.retry.maxDelayMs */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Time limit for one token acquisition, all attempts and waits included. @default {@link DEFAULTS}.retry.deadlineMs */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
 }
 
 /**
@@ -47,11 +47,11 @@ export interface RateLimitPolicy {
    */
   budget?: RateBudget | undefined;
   /** Most resource calls waiting for a permit at once; past it, `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxQueued */
-  maxQueued?: number;
+  maxQueued?: number | undefined;
   /** Longest single wait honoured, for a permit or a 429's `Retry-After`; longer ones fail with `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxWaitMs */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
   /** Retries after 429 for one call. @default {@link DEFAULTS}.rateLimit.maxRetries */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
 }
 
 interface CommonOptions {
@@ -59,34 +59,34 @@ interface CommonOptions {
    * Zenoti API base URL: an origin, optionally with a gateway path prefix (never `…/v1`). Must be
    * https, except for loopback hosts. @default {@link DEFAULTS}.baseUrl
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Further origins (e.g. `https://api.zenoti.eu`) that may receive credentials. @default [] */
-  allowedOrigins?: readonly string[];
+  allowedOrigins?: readonly string[] | undefined;
   /** Where token sets live. @default the process-wide MemoryTokenStore */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
   /** Refresh this long before the access token expires (capped at a quarter of the token's lifetime). @default {@link DEFAULTS}.refreshWindowMs */
-  refreshWindowMs?: number;
+  refreshWindowMs?: number | undefined;
   /** Time limit for one HTTP call to the token endpoint. @default {@link DEFAULTS}.timeoutMs */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries of token-endpoint faults. */
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** 429 handling, or `false` to return 429 responses untouched and fail token calls at once. */
-  rateLimit?: RateLimitPolicy | false;
+  rateLimit?: RateLimitPolicy | false | undefined;
   /** After Zenoti rejects a password, fail fast for this long instead of asking again. @default {@link DEFAULTS}.credentialsCooldownMs */
-  credentialsCooldownMs?: number;
+  credentialsCooldownMs?: number | undefined;
   /**
    * Whether callers await a refresh started by another caller (`true`), or wait for its result by
    * polling the store (`false`). `false` suits Cloudflare Workers, where a promise made in one
    * request is cancelled when that request ends.
    * @default {@link DEFAULTS}.shareInFlight
    */
-  shareInFlight?: boolean;
+  shareInFlight?: boolean | undefined;
   /** The fetch to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Clock, ms since epoch. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Receives every event (see `on()`); never given a secret. */
-  onEvent?: (event: ZenotiAuthEvent) => void;
+  onEvent?: ((event: ZenotiAuthEvent) => void) | undefined;
 }
 
 /** Reads the current API key, e.g. from a secrets manager. */
@@ -99,19 +99,22 @@ export interface ApiKeyOptions extends CommonOptions {
    * key it is asked once for a newer one (key rotation without a restart).
    */
   apiKey: string | ApiKeyProvider;
-  app?: never;
-  user?: never;
+  app?: undefined;
+  user?: undefined;
 }
 
 /** Authenticate with access tokens minted for an app and, optionally, a service user. */
 export interface AppOptions extends CommonOptions {
-  apiKey?: never;
+  apiKey?: undefined;
   app: ZenotiApp;
   /** A service user whose token the app manages. Without it, only end users signed in through `login()` can call. */
-  user?: ZenotiUser;
+  user?: ZenotiUser | undefined;
 }
 
 export type ZenotiAuthOptions = ApiKeyOptions | AppOptions;
+
+/** Every field of `T` given (an option left `undefined` gets its default). */
+type Given<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
 
 /** Options after validation, with defaults applied. Internal. */
 export interface ResolvedOptions {
@@ -124,8 +127,8 @@ export interface ResolvedOptions {
   store: TokenStore | undefined;
   refreshWindowMs: number;
   timeoutMs: number;
-  retry: Required<RetryOptions>;
-  rateLimit: (Required<Omit<RateLimitPolicy, 'budget'>> & { budget: RateBudget | undefined }) | false;
+  retry: Given<RetryOptions>;
+  rateLimit: (Given<Omit<RateLimitPolicy, 'budget'>> & { budget: RateBudget | undefined }) | false;
   credentialsCooldownMs: number;
   shareInFlight: boolean;
   fetch: typeof fetch | undefined;

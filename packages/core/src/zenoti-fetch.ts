@@ -1,7 +1,7 @@
-import { ZenotiAuthError } from './errors.ts';
+import { isZenotiAuthError, safeCause, ZenotiAuthError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { sleep } from './time.ts';
+import { abortError, sleep } from './time.ts';
 
 /** Per-call zenoti-auth settings, as in the axios and Hono adapters. */
 export interface ZenotiCallOptions {
@@ -34,6 +34,22 @@ async function discard(response: Response): Promise<void> {
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];
+
+/**
+ * The typed error of a call that got no answer, in either mode: the caller's signal (`ABORTED`, or
+ * `TIMEOUT` for `AbortSignal.timeout()`), else a failed connection (`NETWORK`). What the runtime
+ * threw is described, never attached: it can hold request details.
+ */
+function noAnswer(error: unknown, signal: AbortSignal | undefined): ZenotiAuthError {
+  if (isZenotiAuthError(error)) return error;
+  if (signal?.aborted)
+    return (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+      ? new ZenotiAuthError('TIMEOUT', 'Zenoti did not answer within the caller’s AbortSignal.timeout().')
+      : abortError();
+  return new ZenotiAuthError('NETWORK', 'Zenoti unreachable (connection failed).', {
+    cause: safeCause('network error'),
+  });
+}
 
 /** A bodiless request for the global fetch, kept as `fetch(url, init)` takes it (see `outgoing`). */
 interface PlainRequest {
@@ -68,7 +84,7 @@ async function send(
       : doFetch(current.url, current.init));
     const location = response.headers.get('location');
     if (!REDIRECTS.includes(response.status) || location === null || !follow) return response;
-    if (hop >= 10) throw new TypeError('[@zenoti-auth/core] Too many redirects.');
+    if (hop >= 10) throw new ZenotiAuthError('NETWORK', 'Too many redirects.');
     await discard(response);
     // Redirects are rare: the next hop is always a Request, made from this one.
     const from = current instanceof Request ? current : new Request(current.url, current.init);
@@ -152,7 +168,12 @@ export async function zenotiFetch(
     // With a rate budget, every call (a retry too) waits for its permit first.
     const permit = limits.permit('resource', signal);
     if (permit) await permit;
-    const response = await send(o.fetch ?? fetch, allowed, request, header, follow);
+    let response: Response;
+    try {
+      response = await send(o.fetch ?? fetch, allowed, request, header, follow);
+    } catch (error) {
+      throw noAnswer(error, signal);
+    }
     if (!allowed(response.url || target)) return response;
     const status = response.status;
     if (status === 429) {

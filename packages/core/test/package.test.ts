@@ -9,8 +9,10 @@ const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, 
 const EXPORTS = [
   'DEFAULTS',
   'DEFAULT_BASE_URL',
+  'FINAL_TOKEN_ERROR_CODES',
   'MemoryRateBudget',
   'MemoryTokenStore',
+  'ZENOTI_ENV',
   'ZenotiAuth',
   'ZenotiAuthError',
   'defaultTokenStore',
@@ -25,6 +27,7 @@ const EXPORTS = [
   'readRateReport',
   'redact',
   'redactAuthorization',
+  'zenotiOptionsFromEnv',
 ];
 
 describe('built package', () => {

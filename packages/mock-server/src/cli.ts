@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEMO_CREDENTIALS, DEMO_SEED } from './demo-seed.ts';
+import { demoEnvLines, describeCredentials } from './cli-output.ts';
+import { DEMO_SEED } from './demo-seed.ts';
 import { parseDuration } from './duration.ts';
 import { validateSeed } from './seed.ts';
 import { type RunningMockZenoti, startMockZenoti } from './server.ts';
@@ -39,6 +40,8 @@ Usage: zenoti-mock [options]
   --strict-scheme       accept only the lower-case "apikey " / "bearer " scheme words
   --control             enable the HTTP control routes under /__mock
   --quiet               no request log (by default one line per request, never a secret)
+  --print-env           print the ZENOTI_* variables for this mock (demo seed, --host and
+                        --port) in .env format, and exit
   --help                show this help
 
 Durations: a number of milliseconds or a number with ms, s, m, h or d.`;
@@ -126,34 +129,6 @@ function readSeed(path: string): MockSeed {
   }
 }
 
-function describeCredentials(seed: MockSeed, seedPath: string | undefined): string[] {
-  if (seed === DEMO_SEED) {
-    const D = DEMO_CREDENTIALS;
-    return [
-      'Demo credentials (fake; accepted only by this mock):',
-      `  account_name:        ${D.accountName}`,
-      `  api key:             ${D.apiKey}`,
-      `  employee app:        app_id ${D.employeeApp.appId}  app_secret ${D.employeeApp.appSecret}`,
-      `  guest app:           app_id ${D.guestApp.appId}  app_secret ${D.guestApp.appSecret}`,
-      `  employee:            ${D.employee.username} / ${D.employee.password}`,
-      ...D.guests.map((g) => `  guest:               ${g.username} / ${g.password}  (guest id ${g.guestId})`),
-      `  other account_name:  ${D.other.accountName}`,
-      `  other api key:       ${D.other.apiKey}`,
-      `  other employee app:  app_id ${D.other.employeeApp.appId}  app_secret ${D.other.employeeApp.appSecret}`,
-      `  other employee:      ${D.other.employee.username} / ${D.other.employee.password}`,
-    ];
-  }
-  return [
-    `Seed from ${seedPath} (secrets not shown):`,
-    ...seed.organizations.map(
-      (o) =>
-        `  ${o.accountName}: ${o.apiKeys?.length ?? 0} API key(s), ${o.apps?.length ?? 0} app(s), users ${
-          (o.users ?? []).map((u) => `${u.username} (${u.userType ?? 'Employee'})`).join(', ') || 'none'
-        }`,
-    ),
-  ];
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -172,6 +147,7 @@ async function main(): Promise<void> {
       'strict-scheme': { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'print-env': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -179,6 +155,14 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(HELP);
+    return;
+  }
+  if (values['print-env']) {
+    if (values.seed !== undefined)
+      throw new UsageError('--print-env prints the demo seed’s credentials: not with --seed');
+    const port = parsePort(values.port);
+    if (port === 0) throw new UsageError('--print-env needs a fixed --port (not 0)');
+    for (const line of demoEnvLines(`http://${values.host}:${port}`)) console.log(line);
     return;
   }
   const seed = values.seed === undefined ? DEMO_SEED : readSeed(values.seed);

@@ -226,6 +226,35 @@ describe('zenoti-mock CLI', () => {
     expect((await cli.exit).code).toBe(0);
   });
 
+  it('--print-env prints the demo credentials as ZENOTI_* variables for its --host and --port, then exits', async () => {
+    const { stdout } = await run(process.execPath, [distFile('cli.mjs'), '--print-env', '--port', '4999']);
+    const lines = stdout.trim().split('\n');
+    const env = Object.fromEntries(
+      lines
+        .filter((l) => /^ZENOTI_/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(env).toEqual({
+      ZENOTI_BASE_URL: 'http://127.0.0.1:4999',
+      ZENOTI_ACCOUNT_NAME: D.accountName,
+      ZENOTI_APP_ID: D.employeeApp.appId,
+      ZENOTI_APP_SECRET: D.employeeApp.appSecret,
+      ZENOTI_USERNAME: D.employee.username,
+      ZENOTI_PASSWORD: D.employee.password,
+    });
+    expect(lines).toContain(`# ZENOTI_API_KEY=${D.apiKey}`);
+    for (const args of [
+      ['--print-env', '--port', '0'],
+      ['--print-env', '--seed', 'x.json'],
+    ]) {
+      const failed = await run(process.execPath, [distFile('cli.mjs'), ...args]).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failed).toMatchObject({ code: 2 });
+      expect((failed as { stderr: string }).stderr).toMatch(/--print-env/);
+    }
+  });
+
   it('exits non-zero with a clear error for a missing --seed file', async () => {
     const cli = startCli(['--port', '0', '--seed', '/nonexistent/zenoti-seed.json']);
     const { code } = await cli.exit;
