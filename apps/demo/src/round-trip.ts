@@ -27,6 +27,8 @@ function describeEvent(event: ZenotiAuthEvent): string {
       return `event rateLimit: ${event.remaining ?? '?'} calls left, window refills in ${event.resetSeconds ?? '?'} s`;
     case 'error':
       return `event error: ${event.error.code}`;
+    case 'passwordExpiring':
+      return `event passwordExpiring: the password of user ${event.userId ?? '?'} expires soon`;
     case 'warning':
       return `event warning: ${event.message}`;
   }

@@ -33,13 +33,21 @@ const PROBE_MS = 1_000;
  * The callers of one process waiting for permits of one budget, first come first served (token
  * calls first). One caller at a time asks the budget; when it says wait, the queue sleeps until
  * the window refills, and callers who cannot wait that long get `RATE_LIMITED` at once. A budget
- * that fails (Redis down) is replaced by a process budget of the same limit until it answers again,
- * with a `warning` event.
+ * that fails (Redis down) is replaced by a process budget of the same limit, which has followed
+ * Zenoti's reports all along, until it answers again, with a `warning` event. Each process then
+ * paces alone, so a fleet may overrun the limit: the 429s pause each process's budget, and calls
+ * are retried within `rateLimit.maxRetries` and `maxWaitMs`.
  */
 export class PermitQueue {
   readonly #budget: RateBudget;
   readonly #waiters: Waiter[] = [];
-  /** Stands in for the budget while it is unreachable (Zenoti's standard limit, then what Zenoti reports). */
+  /**
+   * A process budget that follows every report of Zenoti's from the start (a remote budget only),
+   * so that it can stand in for the budget while that is unreachable without bursting into a window
+   * Zenoti already reported spent.
+   */
+  readonly #standIn: MemoryRateBudget | undefined;
+  /** The stand-in, while the budget is unreachable. */
   #fallback: MemoryRateBudget | undefined;
   /** When to ask an unreachable budget again (real time). */
   #probeAt = 0;
@@ -47,6 +55,8 @@ export class PermitQueue {
 
   constructor(budget: RateBudget) {
     this.#budget = budget;
+    if (!budget.local)
+      this.#standIn = new MemoryRateBudget({ limit: budget.limit, intervalMs: budget.intervalMs });
   }
 
   /** Callers waiting now. */
@@ -102,7 +112,7 @@ export class PermitQueue {
 
   /** Passes what Zenoti reported to the budget (and to the fallback while it stands in). */
   async observe(report: RateReport, events: Emitter): Promise<void> {
-    this.#fallback?.observe(report);
+    this.#standIn?.observe(report);
     try {
       await this.#budget.observe(report);
     } catch {
@@ -166,7 +176,7 @@ export class PermitQueue {
   #outage(events: Emitter): void {
     this.#probeAt = Date.now() + PROBE_MS;
     if (this.#fallback) return;
-    this.#fallback = new MemoryRateBudget();
+    this.#fallback = this.#standIn ?? new MemoryRateBudget();
     events.emit({
       type: 'warning',
       message: '[@zenoti-auth/core] Rate budget unreachable; this process paces itself alone meanwhile.',

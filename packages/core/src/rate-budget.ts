@@ -34,15 +34,19 @@ export interface RateBudget {
   observe(report: RateReport): MaybePromise<void>;
   /** `true` for budgets that live in this process (they answer synchronously). */
   readonly local?: boolean;
+  /** The calls per window it starts from: a stand-in for it while it is unreachable starts from the same. */
+  readonly limit?: number | undefined;
+  /** The window's length in ms it starts from. */
+  readonly intervalMs?: number | undefined;
 }
 
 export interface MemoryRateBudgetOptions {
   /** Calls per window. @default 60 (Zenoti's standard organisation limit) */
-  limit?: number;
+  limit?: number | undefined;
   /** The window's length in ms. @default 60_000 */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Clock, ms since epoch. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Two window ends within this much of each other are taken as the same window. */

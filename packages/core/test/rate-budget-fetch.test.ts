@@ -104,3 +104,37 @@ describe('fetch() takes a permit of the rate budget before every call', () => {
     expect(budget.take()).toBeGreaterThan(0); // four calls: both windows spent
   });
 });
+
+describe('a shared budget that becomes unreachable', () => {
+  it('is stood in for by a process budget that followed Zenoti’s reports: no burst into a spent window', async () => {
+    const z = await zenoti({ rateLimit: { limit: 10, windowSeconds: 1 } });
+    // A remote budget (like RedisRateBudget) that fails from 300 ms on, as Redis going down would.
+    const inner = new MemoryRateBudget({ limit: 10, intervalMs: 1_000 });
+    let down = false;
+    const reachable = (): void => {
+      if (down) throw new Error('Redis down');
+    };
+    const budget = {
+      limit: 10,
+      intervalMs: 1_000,
+      take: async () => (reachable(), inner.take()),
+      observe: async (report: Parameters<MemoryRateBudget['observe']>[0]) => (
+        reachable(), inner.observe(report)
+      ),
+    };
+    const events: ZenotiAuthEvent[] = [];
+    const auth = new ZenotiAuth({
+      apiKey: D.apiKey,
+      baseUrl: z.url,
+      rateLimit: { budget },
+      onEvent: (e) => events.push(e),
+    });
+    const calls = Array.from({ length: 30 }, () => auth.fetch('/v1/centers').then((r) => r.status));
+    setTimeout(() => {
+      down = true;
+    }, 300);
+    expect(await Promise.all(calls)).toEqual(Array(30).fill(200));
+    expect(z.control.counters().resources.byStatus['429']).toBeUndefined();
+    expect(events.filter((e) => e.type === 'warning')).toHaveLength(1);
+  });
+});

@@ -62,6 +62,9 @@ export class RedisRateBudget implements RateBudget {
   readonly #send: ReturnType<typeof sender>;
   readonly #key: string;
   readonly #defaults: [string, string];
+  /** The limit it starts from (core's stand-in during an outage starts from it too). */
+  readonly limit: number;
+  readonly intervalMs: number;
 
   constructor(options: RedisRateBudgetOptions) {
     if (!(options instanceof Object))
@@ -91,6 +94,8 @@ export class RedisRateBudget implements RateBudget {
     this.#send = sender({ client, io, commandTimeoutMs } as Parameters<typeof sender>[0]);
     this.#key = `${prefix}rate-budget`;
     this.#defaults = [String(limit), String(Math.round(intervalMs))];
+    this.limit = limit;
+    this.intervalMs = intervalMs;
   }
 
   async take(): Promise<number> {
