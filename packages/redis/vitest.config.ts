@@ -1,7 +1,13 @@
 import { defineProject } from 'vitest/config';
 
 /** Multi-process fleet tests: run on their own (vitest.fleet.config.ts), after everything else. */
-export const FLEET_TESTS = ['test/fleet.test.ts', 'test/holder-killed.test.ts', 'test/redis-outage.test.ts'];
+export const FLEET_TESTS = [
+  'test/fleet.test.ts',
+  'test/holder-killed.test.ts',
+  'test/redis-outage.test.ts',
+  'test/rate-fleet.test.ts',
+  'test/rate-budget-outage.test.ts',
+];
 
 export default defineProject({
   test: {
