@@ -3,13 +3,19 @@ import { fireBursts, merge, reportsOf, startRateFleet } from './rate-fleet.ts';
 import { REDIS_PORT, uniquePrefix, zenoti } from './support.ts';
 
 const PROCESSES = 4;
-const CALLS_PER_PROCESS = 20;
-/** The organisation's limit on the mock, and the budget's: 10 calls per 1 s window. */
+const CALLS_PER_PROCESS = 10;
+/**
+ * The organisation's limit on the mock, and the budget's: 10 calls per 2 s window. The budget ends
+ * a window no earlier than the latest end Zenoti's answers report (`RateLimit-Reset`, whole seconds
+ * rounded up), so each window is stretched by how long its answers take to come back: the run takes
+ * about 1 + stretch ÷ W of the ideal. On a loaded 2-core machine the stretch reached 0.33 s, which
+ * made 1.33× with 1 s windows; 2 s windows keep the bound of 1.3 honest without making it flaky.
+ */
 const LIMIT = 10;
-const WINDOW_MS = 1_000;
+const WINDOW_MS = 2_000;
 
 describe('a fleet of processes on one RedisRateBudget against Zenoti’s window limit', () => {
-  it('provokes no 429: 4 processes bursting 80 calls at once are all served, paced into the windows', async () => {
+  it('provokes no 429: 4 processes bursting 40 calls at once are all served, paced into the windows', async () => {
     const z = await zenoti(); // rate limit off while the workers warm up
     const prefix = uniquePrefix();
     const workers = await startRateFleet(
@@ -40,11 +46,10 @@ describe('a fleet of processes on one RedisRateBudget against Zenoti’s window 
      * on just before the bursts, so the fleet has the whole of the first window. With T calls at L
      * per window of W, window k (k = 1, 2 …) opens no earlier than (k − 1)·W after the first call
      * arrived, and the last call cannot be accepted before window ceil(T/L) opens:
-     *   ideal = (ceil(T/L) − 1) · W   after the first call's arrival (here (8 − 1) · 1 s = 7 s).
+     *   ideal = (ceil(T/L) − 1) · W   after the first call's arrival (here (4 − 1) · 2 s = 6 s).
      * Measured: from the first request sent (before it arrived) to the last answer received (after
      * the last call arrived), over all processes on the one machine clock. It is never shorter than
-     * the span it stands for, so the ratio can only err high: honest, and a 1.3 bound leaves room
-     * for a loaded machine (each window is stretched by the time Zenoti's Reset takes to reach the budget).
+     * the span it stands for, so the ratio can only err high.
      */
     const idealMs = (Math.ceil(total / LIMIT) - 1) * WINDOW_MS;
     const measuredMs = lastAnswered - firstSent;
