@@ -130,8 +130,8 @@ async function runFleet(
   }
 }
 
-/** Deletes every key under `prefix` (SCAN, not KEYS); returns how many there were. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+/** Deletes every key under `prefix` (SCAN, not KEYS); returns how many there were. Also used by #9. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;
   do {

@@ -13,7 +13,9 @@ import { fleet } from './fleet.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
 import { honoThroughput } from './hono-throughput.ts';
 import { memory } from './memory.ts';
+import { permitCost } from './permit-cost.ts';
 import { proxyThroughput } from './proxy-throughput.ts';
+import { rateFleet } from './rate-fleet.ts';
 import { stampede } from './stampede.ts';
 
 /** Heading of the hand-kept part of RESULTS.md, which a run keeps as it is. */
@@ -28,6 +30,8 @@ const all: Benchmark[] = [
   memory,
   bundleSize,
   proxyThroughput,
+  rateFleet,
+  permitCost,
 ].sort((a, b) => a.id - b.id);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;

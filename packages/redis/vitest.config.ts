@@ -6,6 +6,8 @@ export const FLEET_TESTS = [
   'test/holder-killed.test.ts',
   'test/redis-outage.test.ts',
   'test/stale-password.test.ts',
+  'test/rate-fleet.test.ts',
+  'test/rate-budget-outage.test.ts',
 ];
 
 export default defineProject({
