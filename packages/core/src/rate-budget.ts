@@ -68,6 +68,8 @@ export class MemoryRateBudget implements RateBudget {
   #windowEnd = 0;
   /** Calls taken in the current window. */
   #used = 0;
+  /** Whether `#windowEnd` came from Zenoti's report (else it is this budget's own guess). */
+  #reported = false;
 
   constructor(options: MemoryRateBudgetOptions = {}) {
     const { limit = 60, intervalMs = 60_000, now = Date.now } = options;
@@ -85,6 +87,7 @@ export class MemoryRateBudget implements RateBudget {
     if (now >= this.#windowEnd) {
       this.#windowEnd = now + this.#intervalMs;
       this.#used = 0;
+      this.#reported = false;
     }
     if (this.#used >= this.#limit) return this.#windowEnd - now;
     this.#used++;
@@ -99,21 +102,24 @@ export class MemoryRateBudget implements RateBudget {
     if (remaining !== undefined && resetMs !== undefined) {
       const reportedEnd = now + resetMs;
       const spent = Math.max(0, this.#limit - remaining);
-      // Zenoti's window is the truth. Within the same window, take the later end and the higher
-      // count: Reset is whole seconds rounded up (never before Zenoti's end), and calls of ours
-      // still in flight when Zenoti counted may make ours the higher count.
+      // Zenoti's window is the truth, and each report's end is never before it: Reset is whole
+      // seconds rounded up, and counted from when the answer arrived. Within the same window the
+      // earliest reported end is the closest (this budget's own guess gives way to any report), and
+      // the higher count stands: calls of ours in flight when Zenoti counted may make ours higher.
       if (Math.abs(reportedEnd - this.#windowEnd) > SAME_WINDOW_MS) {
         this.#windowEnd = reportedEnd;
         this.#used = spent;
       } else {
-        this.#windowEnd = Math.max(this.#windowEnd, reportedEnd);
+        this.#windowEnd = this.#reported ? Math.min(this.#windowEnd, reportedEnd) : reportedEnd;
         this.#used = Math.max(this.#used, spent);
       }
+      this.#reported = true;
     }
     if (retryAfterMs !== undefined) {
       // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.
       this.#windowEnd = now + retryAfterMs;
       this.#used = this.#limit;
+      this.#reported = true;
     }
   }
 

@@ -42,10 +42,11 @@ describe('fetch() takes a permit of the rate budget before every call', () => {
   it('pauses the whole budget on a 429: other callers wait out its Retry-After', async () => {
     const z = await zenoti();
     const budget = new MemoryRateBudget({ limit: 100, intervalMs: 60_000 });
-    const { auth } = keyEngine(z.url, budget);
+    const { auth, events } = keyEngine(z.url, budget);
     z.control.injectFault('resource', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, 1);
     const first = auth.fetch('/v1/centers');
-    await sleep(100);
+    // The 429 has come back and paused the budget (however loaded the machine is).
+    while (!events.some((e) => e.type === 'rateLimit' && e.retrying)) await sleep(5);
     const before = z.control.counters().resources.total;
     const started = Date.now();
     const others = await Promise.all(Array.from({ length: 5 }, () => auth.fetch('/v1/centers')));

@@ -16,21 +16,21 @@ export interface RedisRateBudgetOptions {
 }
 
 /*
- * The budget is one Redis hash, `<prefix>rate-budget`: `end` (ms, Redis' clock), `used`, `limit`
- * and `interval`. Both scripts read Redis' own clock (TIME), so processes whose clocks differ still
+ * The budget is one Redis hash, `<prefix>rate-budget`: `end` (ms, Redis' clock), `used`, `limit`,
+ * `interval` and `reported` (1 when `end` came from Zenoti's report, 0 while it is a guess). Both scripts read Redis' own clock (TIME), so processes whose clocks differ still
  * agree on the window.
  */
 const NOW = `local t=redis.call('TIME')
 local now=t[1]*1000+math.floor(t[2]/1000)
-local h=redis.call('HMGET',KEYS[1],'end','used','limit','interval')
-local e,u=tonumber(h[1]) or 0,tonumber(h[2]) or 0
+local h=redis.call('HMGET',KEYS[1],'end','used','limit','interval','reported')
+local e,u,r=tonumber(h[1]) or 0,tonumber(h[2]) or 0,tonumber(h[5]) or 0
 local l,i=tonumber(h[3]) or tonumber(ARGV[1]),tonumber(h[4]) or tonumber(ARGV[2])
 `;
-const SAVE = `redis.call('HSET',KEYS[1],'end',e,'used',u,'limit',l,'interval',i)
+const SAVE = `redis.call('HSET',KEYS[1],'end',e,'used',u,'limit',l,'interval',i,'reported',r)
 redis.call('PEXPIRE',KEYS[1],math.max(e-now,0)+i)`;
 
 /** Takes one permit (returns 0), or returns the ms until the window refills. ARGV: default limit, interval. */
-const TAKE = `${NOW}if now>=e then e,u=now+i,0 end
+const TAKE = `${NOW}if now>=e then e,u,r=now+i,0,0 end
 if u>=l then return e-now end
 u=u+1
 ${SAVE}
@@ -44,9 +44,14 @@ const OBSERVE = `${NOW}if ARGV[5]~='' then l=tonumber(ARGV[5]) end
 if ARGV[6]~='' then i=tonumber(ARGV[6]) end
 if ARGV[3]~='' and ARGV[4]~='' then
 local re,s=now+tonumber(ARGV[4]),math.max(0,l-tonumber(ARGV[3]))
-if math.abs(re-e)>1000 then e,u=re,s else e,u=math.max(e,re),math.max(u,s) end
+if math.abs(re-e)>1000 then e,u=re,s
+else
+if r==1 then e=math.min(e,re) else e=re end
+u=math.max(u,s)
 end
-if ARGV[7]~='' then e,u=now+tonumber(ARGV[7]),l end
+r=1
+end
+if ARGV[7]~='' then e,u,r=now+tonumber(ARGV[7]),l,1 end
 ${SAVE}
 return 0`;
 
