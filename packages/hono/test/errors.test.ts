@@ -12,6 +12,8 @@ const TABLE: Array<[ZenotiAuthErrorCode, number]> = [
   ['LOGIN_REQUIRED', 401],
   ['RATE_LIMITED', 429],
   ['CREDENTIALS_REJECTED', 502],
+  ['LOGIN_BLOCKED', 502],
+  ['ACCOUNT_LOCKED', 502],
   ['UNAUTHORIZED', 502],
   ['INVALID_RESPONSE', 502],
   ['TOKEN_ENDPOINT', 502],
