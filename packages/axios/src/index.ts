@@ -1,4 +1,4 @@
 export { createZenotiAxios } from './create.ts';
-export { ERR_ZENOTI_AUTH } from './errors.ts';
+export { ERR_ZENOTI_AUTH, isZenotiAxiosError, type ZenotiAxiosError } from './errors.ts';
 export { zenotiAuthInterceptor } from './interceptor.ts';
 export type { ZenotiAuthOrOptions, ZenotiRequestConfig } from './types.ts';

@@ -11,7 +11,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const require = createRequire(import.meta.url);
 
 /** The public surface of @zenoti-auth/axios; a change here is a change of the published API. */
-const EXPORTS = ['ERR_ZENOTI_AUTH', 'createZenotiAxios', 'zenotiAuthInterceptor'];
+const EXPORTS = ['ERR_ZENOTI_AUTH', 'createZenotiAxios', 'isZenotiAxiosError', 'zenotiAuthInterceptor'];
 
 interface Entry {
   createZenotiAxios(options: { apiKey: string; baseUrl: string }): {

@@ -1,16 +1,16 @@
 import { isZenotiAuthError, type ZenotiAuthError, ZenotiAuthError as ZenotiError } from '@zenoti-auth/core';
 import { httpAnswerOf } from '@zenoti-auth/core/http';
-import type { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { httpError } from './http-error.ts';
+import { httpError, type ZenotiHTTPException } from './http-error.ts';
 
 /**
  * Turns a `ZenotiAuthError` into Hono's `HTTPException` — the one place where that happens. The
  * status, the fixed public message and `Retry-After` (whole seconds, at least 1) come from
  * `@zenoti-auth/core/http`, the contract every adapter shares (documented under "Errors" in the
- * README); this shapes them as the JSON body `{ "error": { "code", "message" } }`, with the original
- * error as `cause` (for your logs). With `signIn: true`, `CREDENTIALS_REJECTED` is the end user's
- * wrong password: 401.
+ * README); this shapes them as the JSON body `{ "error": { "code", "message" } }`, with the code as
+ * `code` and the original error as `cause` (for your logs): a `ZenotiHTTPException`, which
+ * `isZenotiHTTPException` recognises. With `signIn: true`, `CREDENTIALS_REJECTED` is the end
+ * user's wrong password: 401.
  *
  * @example
  * ```ts
@@ -24,7 +24,7 @@ import { httpError } from './http-error.ts';
  * })
  * ```
  */
-export function toHTTPException(error: ZenotiAuthError, signIn = false): HTTPException {
+export function toHTTPException(error: ZenotiAuthError, signIn = false): ZenotiHTTPException {
   const { status, message, retryAfterSeconds } = httpAnswerOf(error, { endUser: signIn });
   return httpError(
     status as ContentfulStatusCode,
@@ -36,7 +36,7 @@ export function toHTTPException(error: ZenotiAuthError, signIn = false): HTTPExc
 }
 
 /** A request without a signed-in user where one is required (`principalFallback: 'refuse'`): 401. */
-export function signInRequired(): HTTPException {
+export function signInRequired(): ZenotiHTTPException {
   return toHTTPException(new ZenotiError('LOGIN_REQUIRED', 'No signed-in user for this request.'));
 }
 

@@ -2,6 +2,11 @@
 // `@zenoti-auth/hono/proxy` and end-user sign-in `@zenoti-auth/hono/sign-in`, separate entries so
 // an app bundles only what it imports.
 export { toHTTPException } from './errors.ts';
+export {
+  isZenotiHTTPException,
+  type ZenotiHonoErrorCode,
+  type ZenotiHTTPException,
+} from './http-error.ts';
 export type {
   MaybePromise,
   PrincipalResolver,
@@ -10,6 +15,7 @@ export type {
   ZenotiAuthResolver,
   ZenotiAuthVariables,
   ZenotiContext,
+  ZenotiErrorLog,
   ZenotiHonoOptions,
   ZenotiReadyEngineOptions,
 } from './types.ts';

@@ -1,5 +1,6 @@
 import type { ZenotiAuth, ZenotiAuthOptions, ZenotiRequestInit } from '@zenoti-auth/core';
 import type { Context, Env } from 'hono';
+import type { ZenotiHTTPException } from './http-error.ts';
 
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -38,6 +39,20 @@ export interface ZenotiAuthEnv {
 /** Picks the principal (an end user's session id from `login()`) of a request; `undefined` = the app's own credential. */
 export type PrincipalResolver<E extends Env = Env> = (c: Context<E>) => MaybePromise<string | undefined>;
 
+/** What `onError` is told of a 5xx the adapter answered: nothing in it is a key, password, secret or token. */
+export interface ZenotiErrorLog {
+  /** The status answered (500, 502, 503, 504). */
+  status: number;
+  /** The code answered: core's (`NETWORK`, `TOKEN_ENDPOINT` …) or the adapter's own (`UPSTREAM` …). */
+  code: ZenotiHTTPException['code'];
+  /** For `INVALID_OPTIONS`: the option at fault, e.g. `"apiKey"` (its name, never its value). */
+  field: string | undefined;
+  /** What went wrong, in more detail than the answer: the `ZenotiAuthError`'s message, else the answer's. */
+  message: string;
+  /** The exception answered; its `cause` is the `ZenotiAuthError`, if any. */
+  error: ZenotiHTTPException;
+}
+
 /** Options the Hono adapter adds to core's options. */
 export interface ZenotiHonoOptions<E extends Env = Env> {
   /**
@@ -54,6 +69,14 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * @default 'refuse'
    */
   principalFallback?: 'refuse' | 'service-user';
+  /**
+   * Told once of every 5xx the adapter answers — from `c.var.zenoti`, `zenotiProxy()` or
+   * `zenotiSignIn()` on routes behind this middleware — whose body says only a fixed message. Hono
+   * answers these without a word in the log; this is where the server learns why. A 4xx (a missing
+   * sign-in, a wrong password, a refused path) is the client's, and not told.
+   * @default one line on `console.error`: `[@zenoti-auth/hono] GET /centers answered 503 NETWORK: …`
+   */
+  onError?: (entry: ZenotiErrorLog, c: Context<E>) => void;
 }
 
 /** Use a ready engine, e.g. one shared with other code. */

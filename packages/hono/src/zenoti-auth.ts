@@ -1,30 +1,35 @@
-import { invalidOption, isZenotiAuth, ZenotiAuth } from '@zenoti-auth/core';
+import { invalidOption, isZenotiAuth, isZenotiAuthError, ZenotiAuth } from '@zenoti-auth/core';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { EngineCache } from './engine-cache.ts';
-import { rethrow, signInRequired } from './errors.ts';
+import { logAnswered, logToConsole } from './error-log.ts';
+import { rethrow, signInRequired, toHTTPException } from './errors.ts';
 import type {
   PrincipalResolver,
   ZenotiAuthEnv,
   ZenotiAuthMiddlewareOptions,
   ZenotiAuthResolver,
   ZenotiContext,
+  ZenotiErrorLog,
   ZenotiHonoOptions,
 } from './types.ts';
 
-interface Resolved<E extends Env> {
-  auth: ZenotiAuth;
+/** The adapter's own options, read. */
+interface Adapter<E extends Env> {
   principal: PrincipalResolver<E> | undefined;
   /** `principalFallback: 'service-user'`: a request whose principal resolves to nothing uses the app's credential. */
   fallback: boolean;
+  onError: (entry: ZenotiErrorLog, c: Context) => void;
 }
 
-type Adapter<E extends Env> = Omit<Resolved<E>, 'auth'>;
+/** A request's options: the adapter's, and the engine (which a resolver's bad options fail to build). */
+type Resolved<E extends Env> = [Adapter<E>, ZenotiAuth | Promise<ZenotiAuth>];
 
 /** Splits the adapter's options from core's (checking them), without touching the caller's object. */
 function split<E extends Env>(options: object): [Record<string, unknown>, Adapter<E>] {
   const {
     principal,
     principalFallback,
+    onError = logToConsole,
     auth: _auth,
     ...core
   } = options as ZenotiHonoOptions<E> & { auth?: unknown };
@@ -36,7 +41,8 @@ function split<E extends Env>(options: object): [Record<string, unknown>, Adapte
     principalFallback !== 'service-user'
   )
     throw invalidOption('hono', 'principalFallback', 'must be "refuse" or "service-user"');
-  return [core, { principal, fallback: principalFallback === 'service-user' }];
+  if (typeof onError !== 'function') throw invalidOption('hono', 'onError', 'must be a function');
+  return [core, { principal, fallback: principalFallback === 'service-user', onError: onError as never }];
 }
 
 /** `c.var.zenoti` for one request; `refuse`: there is no principal and no fallback, so every call is a 401. */
@@ -67,7 +73,8 @@ function bind(auth: ZenotiAuth, principal: string | undefined, refuse: boolean):
  * request (e.g. secrets from `c.env` on Workers); engines are then cached per credential identity
  * (at most 100), never rebuilt per request. On Cloudflare Workers core defaults to
  * `shareInFlight: false` (see `DEFAULTS`). Request-time errors surface as `HTTPException`
- * (see `toHTTPException`). With `principal`, a request whose principal resolves to nothing gets 401
+ * (see `toHTTPException`, `isZenotiHTTPException`); each 5xx of them is logged once, through
+ * `onError` (by default one line on `console.error`). With `principal`, a request whose principal resolves to nothing gets 401
  * `LOGIN_REQUIRED` from `fetch`/`authorization`, never the service user's token, unless
  * `principalFallback: 'service-user'`.
  *
@@ -94,7 +101,7 @@ export function zenotiAuth<E extends Env = Env>(
     const engines = new EngineCache();
     resolve = async (c) => {
       const [core, adapter] = split<E>(await options(c));
-      return { auth: await engines.get(core as never), ...adapter };
+      return [adapter, engines.get(core as never)];
     };
   } else {
     if (typeof options !== 'object' || options === null)
@@ -102,22 +109,30 @@ export function zenotiAuth<E extends Env = Env>(
     const [core, adapter] = split<E>(options);
     if (options.auth !== undefined && !isZenotiAuth(options.auth))
       throw invalidOption('hono', 'auth', 'must be a ZenotiAuth');
-    const fixed: Resolved<E> = { auth: options.auth ?? new ZenotiAuth(core as never), ...adapter };
+    const fixed: Resolved<E> = [adapter, options.auth ?? new ZenotiAuth(core as never)];
     resolve = () => fixed;
   }
 
   return async function zenotiAuth(c, next) {
     let zenoti: ZenotiContext;
+    // Until the adapter's options are read (a resolver may fail), errors go to the default log.
+    let onError = logToConsole;
     try {
-      const { auth, principal, fallback } = await resolve(c as Context);
+      const [{ principal, fallback, ...adapter }, engine] = await resolve(c as Context);
+      onError = adapter.onError;
+      const auth = await engine;
       // An empty id is no principal either.
       const id = (principal && (await principal(c as Context))) || undefined;
       // No silent fall-back to the app's own credential: a resolver that finds no one is refused.
       zenoti = bind(auth, id, principal !== undefined && id === undefined && !fallback);
     } catch (error) {
-      rethrow(error);
+      const answer = isZenotiAuthError(error) ? toHTTPException(error) : error;
+      logAnswered(answer, c as Context, onError);
+      throw answer;
     }
     c.set('zenoti', zenoti);
     await next();
+    // Hono has answered what the routes behind threw (with `app.onError`) and kept it in `c.error`.
+    logAnswered(c.error, c as Context, onError);
   };
 }

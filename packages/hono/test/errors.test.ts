@@ -2,8 +2,14 @@ import { ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
 import { ERROR_ANSWERS } from '@zenoti-auth/core/http';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { describe, expect, it } from 'vitest';
-import { toHTTPException, type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  isZenotiHTTPException,
+  toHTTPException,
+  type ZenotiAuthEnv,
+  type ZenotiHTTPException,
+  zenotiAuth,
+} from '../src/index.ts';
 import { zenotiProxy } from '../src/proxy.ts';
 import { zenotiSignIn } from '../src/sign-in.ts';
 import { D, guestApp, SECRETS, serviceUser, zenoti } from './support.ts';
@@ -12,6 +18,8 @@ const TABLE: Array<[ZenotiAuthErrorCode, number]> = [
   ['LOGIN_REQUIRED', 401],
   ['RATE_LIMITED', 429],
   ['CREDENTIALS_REJECTED', 502],
+  ['LOGIN_BLOCKED', 502],
+  ['ACCOUNT_LOCKED', 502],
   ['UNAUTHORIZED', 502],
   ['INVALID_RESPONSE', 502],
   ['TOKEN_ENDPOINT', 502],
@@ -170,5 +178,64 @@ describe('request-time errors through app.request()', () => {
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.text)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     expect(answer.text).not.toContain(D.apiKey);
+  });
+});
+
+describe('isZenotiHTTPException()', () => {
+  it('recognises every answer of the adapter, typed: code and the ZenotiAuthError as cause', async () => {
+    const z = await zenoti();
+    const seen: unknown[] = [];
+    const signIn = zenotiSignIn({
+      cookie: { secret: 'test-session-secret-0123456789abcdef', secure: false },
+    });
+    const app = new Hono<ZenotiAuthEnv>();
+    app.use(zenotiAuth(guestApp(z.url)));
+    app.get('/centers', async (c) => {
+      try {
+        return c.json(await (await c.var.zenoti.fetch('/v1/centers')).json());
+      } catch (error) {
+        seen.push(error);
+        if (!isZenotiHTTPException(error)) throw error;
+        // Narrowed without a cast: what a handler needs to decide.
+        expectTypeOf(error).toEqualTypeOf<ZenotiHTTPException>();
+        expectTypeOf(error.cause).toEqualTypeOf<ZenotiAuthError | undefined>();
+        expectTypeOf(error.code).toExtend<string>();
+        return c.json({ code: error.code, cause: error.cause?.code }, error.status);
+      }
+    });
+    app.all('/api/zenoti/*', zenotiProxy({ prefix: '/api/zenoti', allow: ['GET /v1/centers'] }));
+    app.post('/auth/login', signIn.login);
+    app.onError((error, c) => {
+      seen.push(error);
+      return c.text('answered', 500);
+    });
+
+    // From c.var.zenoti.fetch: core's LOGIN_REQUIRED (a guest app, nobody signed in).
+    const caught = await app.request('/centers');
+    expect(caught.status).toBe(401);
+    expect(await caught.json()).toEqual({ code: 'LOGIN_REQUIRED', cause: 'LOGIN_REQUIRED' });
+    // The proxy's and the sign-in's own answers: the adapter's codes, no cause.
+    await app.request('/api/zenoti/v1/tokens');
+    await app.request('/auth/login', { method: 'POST', headers: { origin: 'https://elsewhere.example' } });
+    expect(seen.map((e) => isZenotiHTTPException(e) && [e.status, e.code, e.cause?.code])).toEqual([
+      [401, 'LOGIN_REQUIRED', 'LOGIN_REQUIRED'],
+      [404, 'NOT_FOUND', undefined],
+      [403, 'CROSS_SITE', undefined],
+    ]);
+    expect(seen.every((e) => e instanceof HTTPException)).toBe(true);
+  });
+
+  it('is false for anything else: your own HTTPException, a ZenotiAuthError, a look-alike', () => {
+    const others = [
+      new HTTPException(502, { message: 'ZenotiHTTPException' }),
+      new ZenotiAuthError('NETWORK', 'down'),
+      new Error('ZenotiHTTPException'),
+      { name: 'ZenotiHTTPException', code: 'NETWORK', status: 503 },
+      undefined,
+      null,
+      'ZenotiHTTPException',
+    ];
+    for (const other of others) expect(isZenotiHTTPException(other), String(other)).toBe(false);
+    expect(isZenotiHTTPException(toHTTPException(new ZenotiAuthError('NETWORK', 'down')))).toBe(true);
   });
 });

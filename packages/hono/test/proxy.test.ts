@@ -247,12 +247,12 @@ describe('zenotiProxy(): refused before anything is sent upstream', () => {
 });
 
 describe('zenotiProxy(): failures', () => {
-  it('answers 502 UPSTREAM when Zenoti cannot be reached, 502 TOKEN_ENDPOINT when its token endpoint is down', async () => {
+  it('answers 503 NETWORK when Zenoti cannot be reached (as in token mode), 502 TOKEN_ENDPOINT when its token endpoint is down', async () => {
     const unreachable = proxyApp({ baseUrl: 'http://127.0.0.1:9', apiKey: D.apiKey });
     const res = await unreachable.request('/api/zenoti/v1/centers');
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
-      error: { code: 'UPSTREAM', message: 'Zenoti could not be reached.' },
+      error: { code: 'NETWORK', message: 'Zenoti could not be reached.' },
     });
 
     const z = await zenoti();
