@@ -118,10 +118,14 @@ describe('a shared budget that becomes unreachable', () => {
     const budget = {
       limit: 10,
       intervalMs: 1_000,
-      take: async () => (reachable(), inner.take()),
-      observe: async (report: Parameters<MemoryRateBudget['observe']>[0]) => (
-        reachable(), inner.observe(report)
-      ),
+      take: async () => {
+        reachable();
+        return inner.take();
+      },
+      observe: async (report: Parameters<MemoryRateBudget['observe']>[0]) => {
+        reachable();
+        inner.observe(report);
+      },
     };
     const events: ZenotiAuthEvent[] = [];
     const auth = new ZenotiAuth({
