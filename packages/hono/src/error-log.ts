@@ -8,8 +8,12 @@ import type { ZenotiErrorLog } from './types.ts';
 /** Errors already logged: a request through two `zenotiAuth()`s logs its error once. */
 const logged = new WeakSet<object>();
 
-/** The default `onError`: one line on `console.error`, as Hono's own error handler writes. */
+/**
+ * The default `onError`: one line on `console.error`, as Hono's own error handler writes. A call
+ * `ABORTED` because the client went away is no fault of the server's: not written.
+ */
 export function logToConsole({ status, code, field, message }: ZenotiErrorLog, c: Context): void {
+  if (code === 'ABORTED') return;
   console.error(
     `[@zenoti-auth/hono] ${c.req.method} ${c.req.path} answered ${status} ${code}${field ? ` (option "${field}")` : ''}: ${message}`,
   );

@@ -74,7 +74,7 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * `zenotiSignIn()` on routes behind this middleware — whose body says only a fixed message. Hono
    * answers these without a word in the log; this is where the server learns why. A 4xx (a missing
    * sign-in, a wrong password, a refused path) is the client's, and not told.
-   * @default one line on `console.error`: `[@zenoti-auth/hono] GET /centers answered 503 NETWORK: …`
+   * @default one line on `console.error`: `[@zenoti-auth/hono] GET /centers answered 503 NETWORK: …` (none for `ABORTED`: the client went away)
    */
   onError?: (entry: ZenotiErrorLog, c: Context<E>) => void;
 }
