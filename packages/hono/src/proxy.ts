@@ -19,14 +19,14 @@ export interface ZenotiProxyOptions {
    * `GET /api/zenoti/v1/centers?page=2` goes to `GET {baseUrl}/v1/centers?page=2`.
    * @default ''
    */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Further request headers to forward, besides `Accept`, `Accept-Language`, `Content-Type`,
    * `If-None-Match`, `If-Modified-Since` and `Cache-Control`. Credentials, cookies, `Host`,
    * hop-by-hop, forwarding, client-IP, method-override and URL-rewrite headers cannot be named.
    * @default []
    */
-  forwardHeaders?: readonly string[];
+  forwardHeaders?: readonly string[] | undefined;
 }
 
 /** The request target as received, when the runtime keeps it (Node: before URL normalisation removes `..`). */

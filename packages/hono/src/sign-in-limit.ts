@@ -1,5 +1,6 @@
 import { invalidOption, onCloudflareWorkers } from '@zenoti-auth/core';
 import type { Context } from 'hono';
+import { defined } from './defined.ts';
 
 /**
  * The budget of failed sign-ins (`zenotiSignIn({ limit })`). Every sign-in spends one of the
@@ -8,16 +9,16 @@ import type { Context } from 'hono';
  */
 export interface ZenotiSignInLimit {
   /** Failed sign-ins per username (case-insensitive) in a window; below Zenoti's default lock-out after 5 wrong passwords. @default 4 */
-  perUsername?: number;
+  perUsername?: number | undefined;
   /** Failed sign-ins per client address in a window. @default 20 */
-  perAddress?: number;
+  perAddress?: number | undefined;
   /** The window, in seconds, counted from a key's first failure. @default 900 (15 minutes) */
-  windowSeconds?: number;
+  windowSeconds?: number | undefined;
   /** How many usernames and addresses are remembered at most; beyond, the oldest is dropped. @default 10000 */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
 }
 
-const DEFAULTS: Required<ZenotiSignInLimit> = {
+const DEFAULTS: { [K in keyof ZenotiSignInLimit]-?: number } = {
   perUsername: 4,
   perAddress: 20,
   windowSeconds: 900,
@@ -58,7 +59,7 @@ export interface SignInLimiter {
 export function signInLimiter(options: ZenotiSignInLimit | undefined): SignInLimiter {
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw invalidOption('hono', 'limit', 'must be an object or false');
-  const limits = { ...DEFAULTS, ...options };
+  const limits: typeof DEFAULTS = { ...DEFAULTS, ...defined(options) };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 1)
       throw invalidOption('hono', `limit.${name}`, 'must be a positive integer');

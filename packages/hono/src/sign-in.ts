@@ -2,6 +2,7 @@ import { invalidOption, type LoginResult } from '@zenoti-auth/core';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { deleteCookie, generateCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
+import { defined } from './defined.ts';
 import { rethrow } from './errors.ts';
 import { httpError, zenotiOf } from './http-error.ts';
 import { defaultClientAddress, signInLimiter, type ZenotiSignInLimit } from './sign-in-limit.ts';
@@ -14,19 +15,19 @@ export interface ZenotiSessionCookieOptions {
   /** **Required.** The signing key: at least 32 characters (or bytes). Keep it secret; rotate it to end every session. */
   secret: string | ArrayBuffer | ArrayBufferView<ArrayBuffer>;
   /** @default 'zenoti_session' */
-  name?: string;
+  name?: string | undefined;
   /** `'None'` is not offered: it would send the session along with cross-site requests. @default 'Lax' */
-  sameSite?: 'Strict' | 'Lax';
+  sameSite?: 'Strict' | 'Lax' | undefined;
   /** Send only over https. Turn off only for plain http on localhost. @default true */
-  secure?: boolean;
+  secure?: boolean | undefined;
   /** Lifetime in seconds, at most 400 days. @default none: a browser-session cookie */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** @default '/' */
-  path?: string;
+  path?: string | undefined;
   /** @default none: this host only */
-  domain?: string;
+  domain?: string | undefined;
   /** `'host'` names the cookie `__Host-…` (needs `secure`, path `/`, no domain); `'secure'` names it `__Secure-…`. */
-  prefix?: 'host' | 'secure';
+  prefix?: 'host' | 'secure' | undefined;
 }
 
 /** Options of `zenotiSignIn()`. */
@@ -34,24 +35,26 @@ export interface ZenotiSignInOptions<E extends Env = Env> {
   /** **Required.** The session cookie. */
   cookie: ZenotiSessionCookieOptions;
   /** Further origins whose pages may post the sign-in and sign-out forms; the app's own origin always may. @default [] */
-  origins?: readonly string[];
+  origins?: readonly string[] | undefined;
   /**
    * The budget of failed sign-ins per username and per client address; over it, `login` answers
    * 429 with `Retry-After` before calling Zenoti. `false` turns it off (e.g. when a gateway limits).
    * @default { perUsername: 4, perAddress: 20, windowSeconds: 900, maxEntries: 10000 }
    */
-  limit?: ZenotiSignInLimit | false;
+  limit?: ZenotiSignInLimit | false | undefined;
   /**
    * The client's address, for `limit`. By default the socket's address on Node
    * (`@hono/node-server`) and `CF-Connecting-IP` on Cloudflare Workers, never `X-Forwarded-For`:
    * behind your own proxy, read the address it sets. `undefined`: only the per-username limit applies.
    */
-  clientAddress?: (c: Context<E & ZenotiAuthEnv>) => string | undefined;
+  clientAddress?: ((c: Context<E & ZenotiAuthEnv>) => string | undefined) | undefined;
   /** After a login, a non-secret value to keep in the session next to the principal, e.g. the guest id. */
-  subject?: (
-    c: Context<E & ZenotiAuthEnv>,
-    user: { username: string; userType: string | undefined },
-  ) => MaybePromise<string | undefined>;
+  subject?:
+    | ((
+        c: Context<E & ZenotiAuthEnv>,
+        user: { username: string; userType: string | undefined },
+      ) => MaybePromise<string | undefined>)
+    | undefined;
 }
 
 /** What the signed session cookie holds. */
@@ -125,7 +128,8 @@ function check(options: ZenotiSignInOptions<Env>, cookie: CookieOptions, name: s
 export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E>): ZenotiSignIn<E> {
   if (typeof options?.cookie !== 'object' || options.cookie === null)
     throw invalidOption('hono', 'cookie', 'must be an object');
-  const { secret, name = 'zenoti_session', ...attributes } = options.cookie;
+  const { secret, name = 'zenoti_session', ...given } = options.cookie;
+  const attributes = defined(given);
   const cookie: CookieOptions = {
     ...attributes,
     secure: attributes.secure !== false,

@@ -59,7 +59,7 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * Whose token each request uses, e.g. `zenotiSignIn(…).principal` (the signed session cookie).
    * @default every request uses the app's own credential (API key or service user)
    */
-  principal?: PrincipalResolver<E>;
+  principal?: PrincipalResolver<E> | undefined;
   /**
    * What a request gets when `principal` resolves to nothing (no session cookie, a tampered one):
    * `'refuse'` answers its Zenoti calls with 401 `LOGIN_REQUIRED`; `'service-user'` sends them
@@ -68,7 +68,7 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * credential and this option changes nothing.
    * @default 'refuse'
    */
-  principalFallback?: 'refuse' | 'service-user';
+  principalFallback?: 'refuse' | 'service-user' | undefined;
   /**
    * Told once of every 5xx the adapter answers — from `c.var.zenoti`, `zenotiProxy()` or
    * `zenotiSignIn()` on routes behind this middleware — whose body says only a fixed message. Hono
@@ -76,7 +76,7 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * sign-in, a wrong password, a refused path) is the client's, and not told.
    * @default one line on `console.error`: `[@zenoti-auth/hono] GET /centers answered 503 NETWORK: …` (none for `ABORTED`: the client went away)
    */
-  onError?: (entry: ZenotiErrorLog, c: Context<E>) => void;
+  onError?: ((entry: ZenotiErrorLog, c: Context<E>) => void) | undefined;
 }
 
 /** Use a ready engine, e.g. one shared with other code. */

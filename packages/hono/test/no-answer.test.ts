@@ -121,7 +121,10 @@ describe('a call to Zenoti that gets no answer (real HTTP, @hono/node-server)', 
       expect(isZenotiHTTPException(error), `${mode}: ${String(error)}`).toBe(true);
       expect(error, mode).toMatchObject({ status: 503, code: 'ABORTED', cause: { code: 'ABORTED' } });
       // The client went away: no fault of the server's, so the default onError writes no line.
-      expect(logged.filter((line) => line.includes('ABORTED')), mode).toEqual([]);
+      expect(
+        logged.filter((line) => line.includes('ABORTED')),
+        mode,
+      ).toEqual([]);
       z.control.setLatency(0, 'resource');
       vi.restoreAllMocks();
     }
