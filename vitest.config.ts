@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'packages/redis/vitest.fleet.config.ts',
       'apps/*/vitest.config.ts',
+      'tools/*/vitest.config.ts',
     ],
   },
 });
