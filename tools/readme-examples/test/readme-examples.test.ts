@@ -45,9 +45,10 @@ describe('README examples', () => {
     for (const pkg of ['core', 'hono', 'axios', 'mock-server']) expect(withRun, pkg).toContain(pkg);
   });
 
-  it.each(runnable.map((f) => [`${f.block.readme}:${f.block.line} (${f.name})`, f] as const))(
+  // Concurrently: each run is mostly Node starting up and loading the packages.
+  it.concurrent.for(runnable.map((f) => [`${f.block.readme}:${f.block.line} (${f.name})`, f] as const))(
     '%s runs against the mock Zenoti and exits 0',
-    async (_label, fixture) => {
+    async ([, fixture], { expect }) => {
       const result = await runExample(
         compiled.output(fixture),
         envFor(fixture.block.marker.env, environment),
