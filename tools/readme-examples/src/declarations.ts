@@ -24,8 +24,10 @@ export const DECLARATIONS: Readonly<Record<string, Readonly<Record<string, strin
     serviceUser: ZENOTI_USER,
     signIn: "ReturnType<typeof import('@zenoti-auth/hono/sign-in').zenotiSignIn>",
     redis: IOREDIS,
+    logger: '{ error(fields: Record<string, unknown>, message: string): void }',
   },
   axios: {
+    zenoti: "import('axios').AxiosInstance",
     redis: IOREDIS,
   },
   nestjs: {
