@@ -6,6 +6,7 @@ export type {
   ZenotiAuthModuleSettings,
   ZenotiAuthOptionsFactory,
 } from './zenoti-auth.interfaces.ts';
+export type { ZenotiAuthLogEntry, ZenotiAuthLogSelection } from './zenoti-auth.log-selection.ts';
 export { ZenotiAuthModule } from './zenoti-auth.module.ts';
 export {
   ZENOTI_AUTH_MODULE_OPTIONS,

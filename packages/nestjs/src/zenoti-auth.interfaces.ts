@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { ZenotiAuthOptions } from '@zenoti-auth/core';
+import type { ZenotiAuthLogSelection } from './zenoti-auth.log-selection.ts';
 
 /** What `ZenotiAuthModule` adds to core's options. */
 export interface ZenotiAuthModuleSettings {
@@ -11,14 +12,19 @@ export interface ZenotiAuthModuleSettings {
    */
   revokeOnShutdown?: boolean;
   /**
-   * Log the engine's events (token obtained, invalidated, errors, warnings, rate limits) with
-   * Nest's `Logger` under the context `ZenotiAuth` (`ZenotiAuth:<name>` for a named configuration).
-   * Rate-limit reports and waits for a permit, which come with every call, log at `debug`; a 429
-   * at `log` while it is waited out, at `warn` when it fails the call. Events never carry a
-   * secret. The listeners are removed on shutdown.
+   * Log the engine's events with Nest's `Logger` under the context `ZenotiAuth` (`ZenotiAuth:<name>`
+   * for a named configuration): `true` for every line, or a list of event types and Nest log
+   * levels, each selecting the lines of that type or at that level, e.g. `['token', 'error']`
+   * (tokens obtained and failures) or `['warn']` (every line at WARN).
+   *
+   * Levels: tokens obtained and dropped (`token`, `invalidated`) at LOG; failures (`error`), a
+   * degraded engine (`warning`) and a password about to expire (`passwordExpiring`) at WARN;
+   * `rateLimit`: Zenoti's report on every call and waits for a permit at DEBUG, a 429 at LOG while
+   * it is waited out and at WARN when it fails the call. Events never carry a secret. The listeners
+   * are removed on shutdown.
    * @default false
    */
-  logEvents?: boolean;
+  logEvents?: ZenotiAuthLogSelection;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { invalidOption, ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { ZenotiAuth } from '@zenoti-auth/core';
 import { checkArgument, checkAsyncArgument, checkName } from './module-arguments.ts';
+import {
+  claimConfigurationName,
+  ZENOTI_AUTH_CONFIGURATIONS,
+  ZenotiAuthConfigurationsModule,
+} from './zenoti-auth.configurations.ts';
 import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
-import type {
-  ZenotiAuthModuleExtras,
-  ZenotiAuthModuleOptions,
-  ZenotiAuthModuleSettings,
-} from './zenoti-auth.interfaces.ts';
+import { engineOptions } from './zenoti-auth.engine-options.ts';
+import type { ZenotiAuthModuleExtras, ZenotiAuthModuleSettings } from './zenoti-auth.interfaces.ts';
 import { zenotiAuthLifecycle } from './zenoti-auth.lifecycle.ts';
 import {
   ZENOTI_AUTH_MODULE_OPTIONS,
@@ -14,19 +16,6 @@ import {
   type ZenotiAuthModuleAsyncOptions,
   type ZenotiAuthModuleRootOptions,
 } from './zenoti-auth.module-definition.ts';
-
-/** Core's options without the module's settings, which are checked here; core checks the rest (naming the field). */
-function engineOptions(options: unknown): ZenotiAuthOptions {
-  // Not an object: core produces its usual error, naming "options".
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    return options as ZenotiAuthOptions;
-  const { revokeOnShutdown, logEvents, ...engine } = options as ZenotiAuthModuleOptions;
-  for (const [field, value] of Object.entries({ revokeOnShutdown, logEvents })) {
-    if (value !== undefined && typeof value !== 'boolean')
-      throw invalidOption('nestjs', field, 'of ZenotiAuthModule must be true or false');
-  }
-  return engine as ZenotiAuthOptions;
-}
 
 /** Adds the engine, its lifecycle, the exports and `global` to a definition from the builder. */
 function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): DynamicModule {
@@ -37,14 +26,20 @@ function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): Dy
   const context = typeof token === 'string' ? token : 'ZenotiAuth';
   return {
     ...definition,
+    // One set of configuration names per app: a second configuration of a name fails start-up.
+    imports: [...(definition.imports ?? []), ZenotiAuthConfigurationsModule],
     providers: [
       ...(definition.providers ?? []),
       ...(extras.extraProviders ?? []),
       {
-        // Built while the module initialises, so invalid options fail compile()/init(), naming the field.
+        // Built while the module initialises, so invalid options (and a second configuration of
+        // this name) fail compile()/init(), naming the field.
         provide: token,
-        useFactory: (options: unknown): ZenotiAuth => new ZenotiAuth(engineOptions(options)),
-        inject: [ZENOTI_AUTH_MODULE_OPTIONS],
+        useFactory: (options: unknown, names: Set<string>): ZenotiAuth => {
+          claimConfigurationName(names, name);
+          return new ZenotiAuth(engineOptions(options));
+        },
+        inject: [ZENOTI_AUTH_MODULE_OPTIONS, ZENOTI_AUTH_CONFIGURATIONS],
       },
       {
         // Undoes, on shutdown, what this configuration set up. Built after the engine, whose factory

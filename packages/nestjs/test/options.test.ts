@@ -23,43 +23,40 @@ const untyped = (value: unknown): ZenotiAuthModuleOptions => value as ZenotiAuth
 
 describe('invalid options fail at module init, naming the field', () => {
   it.each([
-    ['both apiKey and app', { baseUrl: URL_, apiKey: D.apiKey, app }, 'apiKey'],
-    ['no credentials at all', { baseUrl: URL_ }, 'apiKey'],
-    ['an empty app secret', { baseUrl: URL_, app: { ...app, appSecret: '' } }, 'app.appSecret'],
+    ['both apiKey and app', 'apiKey', { baseUrl: URL_, apiKey: D.apiKey, app }],
+    ['no credentials at all', 'apiKey', { baseUrl: URL_ }],
+    ['an empty app secret', 'app.appSecret', { baseUrl: URL_, app: { ...app, appSecret: '' } }],
     [
       'a secret with whitespace',
-      { baseUrl: URL_, app: { ...app, appSecret: ` ${D.employeeApp.appSecret}` } },
       'app.appSecret',
+      { baseUrl: URL_, app: { ...app, appSecret: ` ${D.employeeApp.appSecret}` } },
     ],
-    ['plain http to a remote host', { baseUrl: 'http://api.zenoti.com', apiKey: D.apiKey }, 'baseUrl'],
-    ['an unknown option (typo)', { baseUrl: URL_, apikey: D.apiKey }, 'apikey'],
+    ['plain http to a remote host', 'baseUrl', { baseUrl: 'http://api.zenoti.com', apiKey: D.apiKey }],
+    ['an unknown option (typo)', 'apikey', { baseUrl: URL_, apikey: D.apiKey }],
     [
       'a negative refresh window',
-      { baseUrl: URL_, apiKey: D.apiKey, refreshWindowMs: -1 },
       'refreshWindowMs',
+      { baseUrl: URL_, apiKey: D.apiKey, refreshWindowMs: -1 },
     ],
     [
       'revokeOnShutdown that is not a boolean',
-      { baseUrl: URL_, apiKey: D.apiKey, revokeOnShutdown: 'yes' },
       'revokeOnShutdown',
+      { baseUrl: URL_, apiKey: D.apiKey, revokeOnShutdown: 'yes' },
     ],
-    ['logEvents that is not a boolean', { baseUrl: URL_, apiKey: D.apiKey, logEvents: 1 }, 'logEvents'],
-  ])('forRoot with %s → INVALID_OPTIONS, field "%s"', async (_, options, field) => {
+    ['logEvents that is not a boolean', 'logEvents', { baseUrl: URL_, apiKey: D.apiKey, logEvents: 1 }],
+  ])('forRoot with %s → INVALID_OPTIONS, field "%s"', async (_, field, options) => {
     const error = await initError(ZenotiAuthModule.forRoot(untyped(options)));
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe(field);
     expect(error.message).toContain(field);
   });
 
-  it.each([
-    ['revokeOnShutdown', 'yes'],
-    ['logEvents', 1],
-  ])('the module setting %s, when not a boolean, is named by @zenoti-auth/nestjs', async (field, value) => {
+  it('the module setting revokeOnShutdown, when not a boolean, is named by @zenoti-auth/nestjs', async () => {
     const error = await initError(
-      ZenotiAuthModule.forRoot(untyped({ baseUrl: URL_, apiKey: D.apiKey, [field]: value })),
+      ZenotiAuthModule.forRoot(untyped({ baseUrl: URL_, apiKey: D.apiKey, revokeOnShutdown: 'yes' })),
     );
     expect(error.message).toBe(
-      `[@zenoti-auth/nestjs] Option "${field}" of ZenotiAuthModule must be true or false.`,
+      '[@zenoti-auth/nestjs] Option "revokeOnShutdown" of ZenotiAuthModule must be true or false.',
     );
   });
 
