@@ -5,7 +5,7 @@ import type { CreateAxiosDefaults } from 'axios';
 export interface ZenotiHttpModuleOptions {
   /**
    * Defaults of the service's axios instance (`timeout`, `headers` …). `baseURL` is always the
-   * engine's base URL.
+   * engine's base URL: leave it out (another one fails start-up, `INVALID_OPTIONS`).
    * @default {}
    */
   axiosConfig?: CreateAxiosDefaults;

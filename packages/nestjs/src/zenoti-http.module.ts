@@ -1,23 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { invalidOption, type ZenotiAuth } from '@zenoti-auth/core';
+import type { ZenotiAuth } from '@zenoti-auth/core';
 import axios from 'axios';
 import { checkArgument, checkAsyncArgument, checkName } from './module-arguments.ts';
 import { DEFAULT_ZENOTI_AUTH_NAME, getZenotiAuthToken } from './zenoti-auth.constants.ts';
 import { getZenotiHttpServiceToken } from './zenoti-http.decorators.ts';
-import type { ZenotiHttpModuleExtras, ZenotiHttpModuleOptions } from './zenoti-http.interfaces.ts';
+import type { ZenotiHttpModuleExtras } from './zenoti-http.interfaces.ts';
 import {
   ZENOTI_HTTP_MODULE_OPTIONS,
   ZenotiHttpConfigurableModule,
   type ZenotiHttpModuleAsyncOptions,
   type ZenotiHttpModuleRegisterOptions,
 } from './zenoti-http.module-definition.ts';
+import { axiosDefaultsOf } from './zenoti-http.options.ts';
 import { ZenotiHttpService } from './zenoti-http.service.ts';
 
-function createService(auth: ZenotiAuth, options: ZenotiHttpModuleOptions | undefined): ZenotiHttpService {
-  const axiosConfig = options?.axiosConfig;
-  if (axiosConfig !== undefined && (typeof axiosConfig !== 'object' || axiosConfig === null)) {
-    throw invalidOption('nestjs', 'axiosConfig', 'of ZenotiHttpModule must be an object');
-  }
+/** The service of one configuration; its options are checked first (`axiosDefaultsOf`), failing start-up. */
+function createService(auth: ZenotiAuth, options: unknown): ZenotiHttpService {
+  const axiosConfig = axiosDefaultsOf(options, auth.baseUrl);
   // The very instance the service wraps is the one that gets the interceptor.
   return new ZenotiHttpService(axios.create({ ...axiosConfig, baseURL: auth.baseUrl }), auth);
 }
