@@ -5,3 +5,7 @@ export {
   zenotiAuthErrorOf,
 } from './zenoti-auth.exception.ts';
 export { ZenotiAuthExceptionFilter } from './zenoti-auth.filter.ts';
+export {
+  type ZenotiResponseErrorBody,
+  ZenotiResponseException,
+} from './zenoti-response.exception.ts';

@@ -30,6 +30,7 @@ const ERRORS_EXPORTS = [
   'ZENOTI_AUTH_ERROR_STATUS',
   'ZenotiAuthException',
   'ZenotiAuthExceptionFilter',
+  'ZenotiResponseException',
   'zenotiAuthErrorOf',
 ];
 const HTTP_EXPORTS = [
@@ -170,7 +171,7 @@ describe('built package', () => {
           expect.objectContaining({ code: 'NETWORK' }),
           503,
         );
-        // Other exceptions are not the filter's: @Catch(ZenotiAuthFailure) leaves them to Nest.
+        // Other exceptions are not the filter's: @Catch(ZenotiFailure) leaves them to Nest.
         const other = await fetch(`${url}/other`);
         expect(other.status).toBe(404);
         expect(await other.json()).toMatchObject({ statusCode: 404, message: 'Not Found' });
