@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import { isZenotiAuthError, ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
+import { isZenotiAuthError, type ZenotiAuthError, type ZenotiAuthErrorCode } from '@zenoti-auth/core';
 import { ERROR_ANSWERS, httpAnswerOf } from '@zenoti-auth/core/http';
-import { isZenotiHttpError } from './zenoti-http.mark.ts';
+import { unansweredCallError } from './zenoti-http.unanswered.ts';
 
 /**
  * The HTTP status of each core error code, as `ZenotiAuthException` and the filter answer it: read
@@ -25,34 +25,6 @@ export interface ZenotiAuthErrorBody {
   code: ZenotiAuthErrorCode;
   /** When Zenoti asked for a wait (`RATE_LIMITED`): whole seconds, ≥ 1 (also sent as `Retry-After`). */
   retryAfterSeconds?: number;
-}
-
-/**
- * What a call through `ZenotiHttpService` that got no answer from Zenoti amounts to, by axios' code:
- * a timeout (`TIMEOUT`), a cancelled call (`ABORTED`) or a failed connection (`NETWORK`: refused,
- * reset, DNS …), as the engine's own calls report them. Other codes (a bad option, an invalid URL)
- * are the program's own mistakes: left alone.
- */
-function unansweredCallError(value: unknown): ZenotiAuthError | undefined {
-  if (!isZenotiHttpError(value) || (value as { response?: unknown }).response !== undefined) return undefined;
-  const code = (value as { code?: unknown }).code;
-  if (typeof code !== 'string') return undefined;
-  const kind: ZenotiAuthErrorCode | undefined =
-    code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-      ? 'TIMEOUT'
-      : code === 'ERR_CANCELED'
-        ? 'ABORTED'
-        : /^E[A-Z]+$/.test(code) || code === 'ERR_NETWORK'
-          ? 'NETWORK'
-          : undefined;
-  return (
-    kind &&
-    new ZenotiAuthError(
-      kind,
-      `[@zenoti-auth/nestjs] A call through ZenotiHttpService got no answer from Zenoti (${code}).`,
-      { cause: value },
-    )
-  );
 }
 
 /**

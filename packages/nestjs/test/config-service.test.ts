@@ -7,7 +7,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { DEFAULT_BASE_URL, ZenotiAuth } from '@zenoti-auth/core';
-import { ZenotiAuthModule } from '@zenoti-auth/nestjs';
+import { ZenotiAuthModule, type ZenotiAuthModuleOptions } from '@zenoti-auth/nestjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAfterTest, D, rejection, zenoti } from './support.ts';
 
@@ -119,7 +119,9 @@ describe("the README's ConfigService example (real Nest module, a .env file, moc
 
   it('the mistakes its note warns of fail start-up naming the option: get<number>() of a .env string, an unset get<string>()', async () => {
     const envFilePath = dotEnv(serviceUserEnv('http://127.0.0.1:9'));
-    const withFactory = (useFactory: (config: ConfigService) => object) =>
+    // `ConfigService<Env, true>` types get<T>() as T: both mistakes compile, as they do in apps.
+    type ValidatedConfig = ConfigService<Record<string, unknown>, true>;
+    const withFactory = (useFactory: (config: ValidatedConfig) => ZenotiAuthModuleOptions) =>
       Test.createTestingModule({
         imports: [
           ConfigModule.forRoot({ envFilePath }),
@@ -137,7 +139,7 @@ describe("the README's ConfigService example (real Nest module, a .env file, moc
     const unset = await rejection(
       withFactory((config) => ({
         baseUrl: config.getOrThrow<string>('ZENOTI_BASE_URL'),
-        apiKey: config.get<string>('ZENOTI_API_KEY'), // not in the .env: undefined
+        apiKey: config.get<string>('ZENOTI_API_KEY'), // not in the .env: undefined, typed as a string
       })),
     );
     expect(unset).toMatchObject({ code: 'INVALID_OPTIONS', field: 'apiKey' });
