@@ -68,7 +68,7 @@ describe('logEvents (real module, mock Zenoti)', () => {
       'log ZenotiAuth password grant',
       'warn ZenotiAuth:bad CREDENTIALS_REJECTED: [@zenoti-auth/core]',
     ]);
-    expect(lines[0]).toMatch(/^log ZenotiAuth password grant for the app: token …\w{4}, expires /);
+    expect(lines[0]).toMatch(/^log ZenotiAuth password grant for the app: token …\S{4}, expires /);
   });
 
   it("log levels select by level: ['warn'] the failure and the password reminder, ['debug'] Zenoti's rate reports", async () => {
@@ -78,7 +78,7 @@ describe('logEvents (real module, mock Zenoti)', () => {
       'warn ZenotiAuth:bad CREDENTIALS_REJECTED: [@zenoti-auth/core]',
     ]);
     expect(warn[0]).toMatch(
-      /^warn ZenotiAuth Zenoti reminds that the password of the app \(token …\w{4}\) expires soon: change it before the sign-in is refused$/,
+      /^warn ZenotiAuth Zenoti reminds that the password of the app \(token …\S{4}\) expires soon: change it before the sign-in is refused$/,
     );
     // Zenoti reports its budget on the token calls and on the call to /v1/centers.
     expect(await linesFor(['debug'])).toEqual([
