@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule, ConfigService, type ConfigType, registerAs } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { DEFAULT_BASE_URL, ZenotiAuth } from '@zenoti-auth/core';
+import { DEFAULT_BASE_URL, ZenotiAuth, zenotiOptionsFromEnv } from '@zenoti-auth/core';
 import { ZenotiAuthModule, type ZenotiAuthModuleOptions } from '@zenoti-auth/nestjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAfterTest, D, rejection, zenoti } from './support.ts';
@@ -145,12 +145,58 @@ describe("the README's ConfigService example (real Nest module, a .env file, moc
     expect(unset).toMatchObject({ code: 'INVALID_OPTIONS', field: 'apiKey' });
   });
 
-  it('also shows registerAs with zenotiOptionsFromEnv(process.env), injected by its KEY', () => {
-    expect(README).toContain("registerAs('zenoti', () => zenotiOptionsFromEnv(process.env))");
-    const call = forRootAsyncCall(README, README.indexOf('// app.module.ts'));
-    expect(bare(call)).toContain(
-      bare('imports: [ConfigModule.forFeature(zenotiConfig)], inject: [zenotiConfig.KEY]'),
+  it('the registerAs example with zenotiOptionsFromEnv(process.env) is the code run here; it boots and calls Zenoti', async () => {
+    const mock = await zenoti();
+    const { ZENOTI_TIMEOUT_MS: _, ...variables } = serviceUserEnv(mock.url);
+    const envFilePath = dotEnv(variables);
+    // README: registerAs (as written there)
+    const zenotiConfig = registerAs('zenoti', () => zenotiOptionsFromEnv(process.env));
+    @Module({
+      imports: [
+        ConfigModule.forRoot({ envFilePath }),
+        // README: begin registerAs (the README's `ZenotiAuthModule.forRootAsync` call with registerAs, as written there)
+        ZenotiAuthModule.forRootAsync({
+          isGlobal: true,
+          imports: [ConfigModule.forFeature(zenotiConfig)],
+          inject: [zenotiConfig.KEY],
+          useFactory: (zenoti: ConfigType<typeof zenotiConfig>) => ({
+            ...zenoti,
+            logEvents: ['token', 'error'],
+          }),
+        }),
+      ],
+    })
+    class AppModule {}
+
+    const example = README.slice(README.indexOf('// zenoti.config.ts'));
+    expect(example).toContain(
+      "export const zenotiConfig = registerAs('zenoti', () => zenotiOptionsFromEnv(process.env));",
     );
+    expect(bare(forRootAsyncCall(example, 0))).toBe(
+      bare(forRootAsyncCall(THIS_FILE, THIS_FILE.indexOf('// README: begin registerAs'))),
+    );
+
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    closeAfterTest(moduleRef);
+    await moduleRef.init();
+    const auth = moduleRef.get(ZenotiAuth);
+    expect(auth.toJSON()).toMatchObject({ mode: 'token', baseUrl: mock.url, accountName: D.accountName });
+    expect((await auth.fetch('/v1/centers')).status).toBe(200);
+  });
+
+  it('with registerAs, a variable missing from .env fails start-up naming it', async () => {
+    const { ZENOTI_APP_SECRET: _, ...variables } = serviceUserEnv('http://127.0.0.1:9');
+    const envFilePath = dotEnv(variables);
+    const zenotiConfig = registerAs('zenoti', () => zenotiOptionsFromEnv(process.env));
+    const error = await rejection(
+      Test.createTestingModule({
+        imports: [
+          ConfigModule.forRoot({ envFilePath }),
+          ZenotiAuthModule.forRootAsync({ isGlobal: true, ...zenotiConfig.asProvider() }),
+        ],
+      }).compile(),
+    );
+    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'ZENOTI_APP_SECRET' });
   });
 });
 
