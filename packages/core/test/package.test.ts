@@ -58,6 +58,32 @@ describe('built package', () => {
     }
   });
 
+  it("has an /encryption entry (ESM and CJS) whose errors are the main entry's ZenotiAuthError", async () => {
+    const require = createRequire(import.meta.url);
+    const esm = await import(dist('encryption.mjs'));
+    const cjs = require(dist('encryption.cjs'));
+    for (const [entry, core] of [
+      [esm, await import('@zenoti-auth/core')],
+      [cjs, require('@zenoti-auth/core')],
+    ]) {
+      expect(Object.keys(entry).sort()).toEqual(['encryption']);
+      const cipher = entry.encryption('package-test passphrase of 32+ characters');
+      expect(await cipher.decrypt(await cipher.encrypt('plain', 'ctx'), 'ctx')).toBe('plain');
+      expect(() => entry.encryption('short')).toThrow(core.ZenotiAuthError);
+    }
+  });
+
+  it('/encryption imports only @zenoti-auth/core itself (for its error class), nothing from node:', () => {
+    for (const file of ['encryption.mjs', 'encryption.cjs']) {
+      const code = readFileSync(dist(file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      const imported = [...code.matchAll(/(?:from\s+|require\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
+      expect([...new Set(imported)]).toEqual(['@zenoti-auth/core']);
+      expect(code).not.toMatch(/\b(Buffer|process)\./);
+    }
+  });
+
   it('imports nothing at all: no node: modules, no packages', () => {
     for (const file of ['index.mjs', 'index.cjs', 'http.mjs', 'http.cjs']) {
       const code = readFileSync(dist(file), 'utf8')

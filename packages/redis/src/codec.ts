@@ -1,17 +1,5 @@
 import type { TokenSet } from '@zenoti-auth/core';
-
-/**
- * Encrypts token sets at rest. `encryption(key)` from `@zenoti-auth/redis/encryption` makes one
- * (AES-256-GCM); any object with these three methods will do (a KMS-backed key, say).
- */
-export interface TokenSetCipher {
-  /** A non-secret id of the key, stored beside each value: versions only compare within one key. */
-  keyId(): Promise<string>;
-  /** Seals `plain`; `context` (the Redis key and the version) is authenticated but not stored. */
-  encrypt(plain: string, context: string): Promise<string>;
-  /** Throws when the key is wrong, the data was changed or `context` differs. */
-  decrypt(sealed: string, context: string): Promise<string>;
-}
+import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
 
 /**
  * A stored value: `{v, s: set}` in plain text, or `{v, k: key id, e: sealed}` with the Redis key and

@@ -1,5 +1,5 @@
 import { invalidOption } from '@zenoti-auth/core';
-import type { TokenSetCipher } from './codec.ts';
+import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
 
 /**
  * An `ioredis` client (`new Redis(…)`). Only the shape used for detection is spelled out here, so this

@@ -87,7 +87,8 @@ describe('RedisTokenStore options', () => {
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe('encryptionKey');
     expect(error.message).toBe(
-      '[@zenoti-auth/redis] Option "encryptionKey" must be a string of at least 32 characters or 32 bytes (a Uint8Array).',
+      // The cipher is core's (`@zenoti-auth/core/encryption`), re-exported: its errors name core.
+      '[@zenoti-auth/core] Option "encryptionKey" must be a string of at least 32 characters or 32 bytes (a Uint8Array).',
     );
   });
 
