@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { workerdConfig, type WorkerService } from './workerd-config.ts';
+
+export type { WorkerService };
 
 export interface Workerd {
+  /** The URL of the first service that listens. */
   url: string;
+  /** The URL of each service that listens, by service name. */
+  urls: Record<string, string>;
   /** Everything workerd printed (stdout + stderr). */
   output(): string;
   /** Stops workerd (SIGTERM, SIGKILL after 3 s). Leaves the directory to its owner. */
@@ -13,44 +19,35 @@ export interface Workerd {
 export interface ServeWorkerOptions {
   /** Path of the workerd binary: the calling package's own `node_modules/workerd/bin/workerd`. */
   workerd: string;
-  /** Once workerd listens, wait until GET `healthPath` answers 2xx (up to 50 tries, 100 ms apart). */
+  /** Once workerd listens, wait until GET `healthPath` of every service answers 2xx (up to 50 tries, 100 ms apart). */
   healthPath?: string;
 }
-
-const quote = (value: string): string => JSON.stringify(value);
 
 /**
  * Serves `dir/worker.js` with `workerd serve`, text bindings and an `internet` network service that may
  * reach loopback (the mock Zenoti). Writes `dir/config.capnp`. Listens on 127.0.0.1 and a port workerd
  * picks, reported on its control descriptor. Gives up after 15 s.
  */
-export async function serveWorker(
+export function serveWorker(
   dir: string,
   bindings: Record<string, string>,
   options: ServeWorkerOptions,
 ): Promise<Workerd> {
-  const config = `using Workerd = import "/workerd/workerd.capnp";
+  return serveWorkers(dir, [{ name: 'main', bindings }], options);
+}
 
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "internet", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-);
-
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
-  compatibilityDate = "2025-09-01",
-  bindings = [
-${Object.entries(bindings)
-  .map(([name, value]) => `    (name = ${quote(name)}, text = ${quote(value)}),`)
-  .join('\n')}
-  ],
-  globalOutbound = "internet",
-);
-`;
-  writeFileSync(join(dir, 'config.capnp'), config);
+/**
+ * Serves several worker services of `dir/worker.js` in one workerd (see `WorkerService`): each is its
+ * own isolate with its own module memory, and may define the Durable Object namespace the others bind.
+ * Every service that listens gets a port workerd picks; gives up after 15 s.
+ */
+export async function serveWorkers(
+  dir: string,
+  services: readonly WorkerService[],
+  options: ServeWorkerOptions,
+): Promise<Workerd> {
+  writeFileSync(join(dir, 'config.capnp'), workerdConfig(services));
+  const listening = services.filter((s) => s.listen !== false).map((s) => s.name);
   const child: ChildProcess = spawn(
     options.workerd,
     ['serve', join(dir, 'config.capnp'), '--control-fd', '3'],
@@ -79,7 +76,8 @@ ${Object.entries(bindings)
     }
   };
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    const ports = await new Promise<Record<string, number>>((resolve, reject) => {
+      const found: Record<string, number> = {};
       const timer = setTimeout(
         () => reject(new Error(`workerd did not start within 15 s:\n${output}`)),
         15_000,
@@ -93,10 +91,11 @@ ${Object.entries(bindings)
           const event = line.trim()
             ? (JSON.parse(line) as { event?: string; socket?: string; port?: number })
             : {};
-          if (event.event === 'listen' && event.socket === 'http' && event.port) {
-            clearTimeout(timer);
-            resolve(event.port);
-          }
+          if (event.event === 'listen' && event.socket && event.port) found[event.socket] = event.port;
+        }
+        if (listening.every((name) => found[name])) {
+          clearTimeout(timer);
+          resolve(found);
         }
       });
       child.once('exit', (code) => {
@@ -104,18 +103,20 @@ ${Object.entries(bindings)
         reject(new Error(`workerd exited with ${code}:\n${output}`));
       });
     });
-    const url = `http://127.0.0.1:${port}`;
+    const urls = Object.fromEntries(listening.map((name) => [name, `http://127.0.0.1:${ports[name]}`]));
     if (options.healthPath !== undefined) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          if ((await fetch(`${url}${options.healthPath}`)).ok) break;
-        } catch (error) {
-          if (attempt >= 50) throw error;
+      for (const url of Object.values(urls)) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            if ((await fetch(`${url}${options.healthPath}`)).ok) break;
+          } catch (error) {
+            if (attempt >= 50) throw error;
+          }
+          await new Promise((r) => setTimeout(r, 100));
         }
-        await new Promise((r) => setTimeout(r, 100));
       }
     }
-    return { url, output: () => output, close };
+    return { url: urls[listening[0] as string] as string, urls, output: () => output, close };
   } catch (error) {
     await close();
     throw error;

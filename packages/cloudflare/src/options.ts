@@ -1,0 +1,140 @@
+import { invalidOption } from '@zenoti-auth/core';
+import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
+import type { DurableObjectNamespaceLike } from './workers.ts';
+
+export interface DurableObjectTokenStoreOptions {
+  /** The `ZenotiAuthObject` namespace binding: `env.ZENOTI_AUTH` (or `c.env.ZENOTI_AUTH` in Hono). */
+  namespace: DurableObjectNamespaceLike;
+  /**
+   * One object for every token key. Without it each token key (one credential identity, or one
+   * signed-in user) has an object of its own, so unrelated identities never wait for each other.
+   * @default one object per token key
+   */
+  name?: string;
+  /**
+   * Lease of the refresh lock. The holder renews it while its request lives (up to the time the
+   * engine asked for); a holder whose request was cancelled or whose isolate died is released
+   * when its lease ends. @default 10_000
+   */
+  lockTtlMs?: number;
+  /** Longest wait for a lock held by another request (the engine may end it sooner). @default 30_000 */
+  waitTimeoutMs?: number;
+  /** Time limit of one call to the object; past it the call fails (the engine carries on without the store). @default 5_000 */
+  callTimeoutMs?: number;
+  /**
+   * Encrypts token sets before they reach the object: `encryption(key)` from
+   * `@zenoti-auth/core/encryption` (AES-256-GCM; the object never sees the key). Create it once per
+   * isolate, not per request: the store is reused per namespace and options (see the README).
+   */
+  encryption?: TokenSetCipher;
+  /** Receives the store's warnings (never a secret). @default console.warn */
+  onWarning?: (message: string) => void;
+}
+
+export interface DurableObjectRateBudgetOptions {
+  /** The `ZenotiAuthObject` namespace binding: `env.ZENOTI_AUTH`. */
+  namespace: DurableObjectNamespaceLike;
+  /** The budget's object: every isolate with the same name shares one budget. @default 'zenoti-auth:rate-budget' */
+  name?: string;
+  /** Calls per window, until Zenoti announces another limit. @default 60 */
+  limit?: number;
+  /** The window's length in ms, until Zenoti announces another. @default 60_000 */
+  intervalMs?: number;
+  /** Time limit of one call to the object; past it the engine paces in-process. @default 5_000 */
+  callTimeoutMs?: number;
+}
+
+/** Options after validation, with defaults. Internal. */
+export interface ResolvedStoreOptions
+  extends Required<Omit<DurableObjectTokenStoreOptions, 'name' | 'encryption'>> {
+  name: string | undefined;
+  encryption: TokenSetCipher | undefined;
+}
+
+/** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
+const MAX_MS = 86_400_000;
+
+type Rule = [test: (value: never) => unknown, expected: string];
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const duration = (least: number): Rule => [
+  (value: number) => typeof value === 'number' && value >= least && value <= MAX_MS,
+  `a number of milliseconds from ${least} to ${MAX_MS}`,
+];
+const name: Rule = [
+  (value: string) => typeof value === 'string' && value.length > 0 && value.length <= 200,
+  'a non-empty string of at most 200 characters',
+];
+const namespace: Rule = [
+  (value?: Record<string, unknown>) => isFunction(value?.idFromName) && isFunction(value?.get),
+  'a Durable Object namespace binding (env.ZENOTI_AUTH) of the ZenotiAuthObject class',
+];
+
+const STORE_RULES: Record<string, Rule> = {
+  namespace,
+  name,
+  lockTtlMs: duration(100),
+  waitTimeoutMs: duration(0),
+  callTimeoutMs: duration(10),
+  encryption: [
+    (cipher?: Record<string, unknown>) =>
+      ['keyId', 'encrypt', 'decrypt'].every((method) => isFunction(cipher?.[method])),
+    'a TokenSetCipher, such as encryption(key) from @zenoti-auth/core/encryption',
+  ],
+  onWarning: [isFunction, 'a function'],
+};
+
+const BUDGET_RULES: Record<string, Rule> = {
+  namespace,
+  name,
+  limit: [(value: number) => Number.isInteger(value) && value >= 1, 'a whole number > 0'],
+  intervalMs: duration(1),
+  callTimeoutMs: duration(10),
+};
+
+/**
+ * Checks `options` against `rules`, field by field; every mistake is `INVALID_OPTIONS` naming the
+ * field. A wrong number is shown, never another value (it may be a secret).
+ */
+function check<T extends object>(options: T, rules: Record<string, Rule>, what: string): T {
+  if (!(options instanceof Object))
+    throw invalidOption('cloudflare', 'options', 'must be an object with "namespace"');
+  for (const field of Object.keys(options))
+    if (!Object.hasOwn(rules, field)) throw invalidOption('cloudflare', field, `is unknown to ${what}`);
+  for (const [field, [test, expected]] of Object.entries(rules)) {
+    const value = (options as Record<string, unknown>)[field];
+    if ((value !== undefined || field === 'namespace') && !test(value as never))
+      throw invalidOption(
+        'cloudflare',
+        field,
+        `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
+      );
+  }
+  return options;
+}
+
+export function resolveStoreOptions(options: DurableObjectTokenStoreOptions): ResolvedStoreOptions {
+  const o = check(options, STORE_RULES, 'DurableObjectTokenStore');
+  return {
+    namespace: o.namespace,
+    name: o.name,
+    lockTtlMs: o.lockTtlMs ?? 10_000,
+    waitTimeoutMs: o.waitTimeoutMs ?? 30_000,
+    callTimeoutMs: o.callTimeoutMs ?? 5_000,
+    encryption: o.encryption,
+    onWarning: o.onWarning ?? ((message: string) => console.warn(message)),
+  };
+}
+
+export function resolveBudgetOptions(
+  options: DurableObjectRateBudgetOptions,
+): Required<DurableObjectRateBudgetOptions> {
+  const o = check(options, BUDGET_RULES, 'DurableObjectRateBudget');
+  return {
+    namespace: o.namespace,
+    name: o.name ?? 'zenoti-auth:rate-budget',
+    limit: o.limit ?? 60,
+    intervalMs: o.intervalMs ?? 60_000,
+    callTimeoutMs: o.callTimeoutMs ?? 5_000,
+  };
+}

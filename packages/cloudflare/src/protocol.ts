@@ -1,0 +1,92 @@
+import type { RateReport, TokenGuard, TokenSet } from '@zenoti-auth/core';
+import { storeError } from './errors.ts';
+import type { DurableObjectIdLike, DurableObjectNamespaceLike } from './workers.ts';
+
+/*
+ * The small JSON protocol between the stores (in every isolate) and `ZenotiAuthObject`: one POST
+ * per operation, `{ op, … }` in, `{ … }` out. A plain `fetch` handler needs no `cloudflare:workers`
+ * import and no RPC, so the package builds as plain ESM + CJS and runs on any Workers runtime.
+ */
+
+/** A token set as the object keeps it: its version in clear, the set in plain text or sealed. */
+export interface StoredSet {
+  /** The set's version: compared by the object (monotonic writes, compare-and-delete). */
+  v: number;
+  /** The set, in plain text (no encryption configured). */
+  s?: TokenSet;
+  /** The id of the key that sealed `e`. */
+  k?: string;
+  /** The set, sealed (`TokenSetCipher.encrypt`, the store key and version as context). */
+  e?: string;
+}
+
+/** The operations and their answers. Times are ms; `ttlMs` and leases count on the object's clock. */
+export interface Operations {
+  get: [{ key: string }, { value: StoredSet | null }];
+  set: [{ key: string; value: StoredSet; ttlMs: number }, { stored: boolean }];
+  delete: [{ key: string; ifVersion: number | null }, { deleted: boolean }];
+  getGuard: [{ key: string }, { guard: TokenGuard | null }];
+  setGuard: [{ key: string; guard: TokenGuard | null; ttlMs: number }, Record<string, never>];
+  /** Takes (or renews, for its holder) the lease on `key` unless another holder's lease runs. */
+  lock: [{ key: string; holder: string; leaseMs: number }, { held: boolean }];
+  /** Ends the lease on `key` if `holder` has it. */
+  release: [{ key: string; holder: string }, { released: boolean }];
+  /** One permit of the rate budget, or the ms until its window refills (core's `RateBudget.take`). */
+  take: [{ limit: number; intervalMs: number }, { waitMs: number }];
+  observe: [{ limit: number; intervalMs: number; report: RateReport }, Record<string, never>];
+}
+
+export type Operation = keyof Operations;
+export type OpRequest<O extends Operation> = { op: O } & Operations[O][0];
+export type OpAnswer<O extends Operation> = Operations[O][1];
+
+/** Most object ids remembered per namespace (an id is derived from its name by hashing). */
+const MAX_IDS = 1_000;
+
+/**
+ * Calls one object by name. A stub is made per call: Workers forbid using one made by another
+ * request, and a store outlives requests. Rejects with `STORE` (never echoing the call) when the
+ * object fails, answers with an error, or takes longer than `timeoutMs`.
+ */
+export function caller(namespace: DurableObjectNamespaceLike, timeoutMs: number) {
+  const ids = new Map<string, DurableObjectIdLike>();
+  const idOf = (name: string): DurableObjectIdLike => {
+    let id = ids.get(name);
+    if (!id) {
+      if (ids.size >= MAX_IDS) ids.clear();
+      id = namespace.idFromName(name);
+      ids.set(name, id);
+    }
+    return id;
+  };
+  return async function call<O extends Operation>(name: string, request: OpRequest<O>): Promise<OpAnswer<O>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const answer = namespace.get(idOf(name)).fetch('https://zenoti-auth.object/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(storeError(`The Durable Object did not answer "${request.op}" within ${timeoutMs} ms.`)),
+          timeoutMs,
+        );
+      });
+      const res = await Promise.race([answer, late]);
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw storeError(`The Durable Object answered "${request.op}" with ${res.status}.`);
+      }
+      return (await res.json()) as OpAnswer<O>;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'STORE') throw error;
+      throw storeError(`The Durable Object could not be reached for "${request.op}".`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+export type Call = ReturnType<typeof caller>;
