@@ -248,6 +248,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       hono: unknown;
       nest: unknown;
       redis: unknown;
+      cloudflare: unknown;
       tokenCalls: unknown;
       requests: string[];
     };
@@ -280,6 +281,24 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       },
     });
     expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false, encrypted: true });
+    expect(out.cloudflare).toEqual({
+      store: {
+        type: 'DurableObjectTokenStore',
+        name: null,
+        encrypted: true,
+        lockTtlMs: 10_000,
+        waitTimeoutMs: 30_000,
+        callTimeoutMs: 5_000,
+      },
+      reused: true,
+      budget: {
+        type: 'DurableObjectRateBudget',
+        name: 'zenoti-auth:rate-budget',
+        limit: 60,
+        intervalMs: 60_000,
+      },
+      object: 'function',
+    });
     // core, the axios interceptor and Nest share one token: one password grant for the process; the
     // second is the guest's own sign-in through Hono.
     expect(out.tokenCalls).toEqual({ password: 2, refresh: 0 });

@@ -8,5 +8,6 @@ export type {
   DurableObjectStateLike,
   DurableObjectStorageLike,
   DurableObjectStubLike,
+  StubResponseLike,
 } from './workers.ts';
 export { ZenotiAuthObject } from './zenoti-auth-object.ts';

@@ -34,6 +34,8 @@ export interface Operations {
   /** One permit of the rate budget, or the ms until its window refills (core's `RateBudget.take`). */
   take: [{ limit: number; intervalMs: number }, { waitMs: number }];
   observe: [{ limit: number; intervalMs: number; report: RateReport }, Record<string, never>];
+  /** How many records the object holds, expired ones not yet swept included (for monitoring; no content). */
+  stats: [Record<string, never>, { records: number }];
 }
 
 export type Operation = keyof Operations;

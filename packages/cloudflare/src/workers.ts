@@ -9,9 +9,24 @@ export interface DurableObjectIdLike {
   toString(): string;
 }
 
-/** A stub: a client of one Durable Object (valid within the request that made it). */
+/** The answer of a stub's `fetch`, as far as the stores read it. */
+export interface StubResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly body: { cancel(): Promise<void> } | null;
+  json(): Promise<unknown>;
+}
+
+/**
+ * A stub: a client of one Durable Object (valid within the request that made it). Its `fetch` is
+ * written with the one call shape the stores make (a JSON POST), so that Workers' own `fetch` type
+ * fits it whichever `Request` and `RequestInit` types a project has in scope.
+ */
 export interface DurableObjectStubLike {
-  fetch(input: string, init?: RequestInit): Promise<Response>;
+  fetch(
+    input: string,
+    init: { method: 'POST'; headers: Record<string, string>; body: string },
+  ): Promise<StubResponseLike>;
 }
 
 /** A Durable Object namespace binding (`env.ZENOTI_AUTH`, declared in `wrangler.toml`). */

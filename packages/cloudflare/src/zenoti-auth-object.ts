@@ -93,6 +93,8 @@ export class ZenotiAuthObject {
         await storage.put(BUDGET, state);
         return {};
       },
+
+      stats: async () => ({ records: (await storage.list()).size }),
     };
   }
 
@@ -103,10 +105,10 @@ export class ZenotiAuthObject {
   }
 
   /** One operation of the protocol (`protocol.ts`): POST `{ op, … }` → 200 `{ … }`, or 400. */
-  async fetch(request: Request): Promise<Response> {
+  async fetch(request: { json(): Promise<unknown> }): Promise<Response> {
     let body: { op?: unknown; key?: unknown };
     try {
-      body = await request.json();
+      body = (await request.json()) as typeof body;
     } catch {
       return new Response('Bad request', { status: 400 });
     }
@@ -115,7 +117,7 @@ export class ZenotiAuthObject {
       | undefined;
     if (!handler || !Object.hasOwn(this.#handlers, body.op as string))
       return new Response('Unknown operation', { status: 400 });
-    if (body.op !== 'take' && body.op !== 'observe' && !isText(body.key))
+    if (!['take', 'observe', 'stats'].includes(body.op as string) && !isText(body.key))
       return new Response('Bad key', { status: 400 });
     try {
       return Response.json(await handler(body, Date.now()));

@@ -27,8 +27,10 @@ export function bridgeStore(url: string, store: BridgeStoreOptions = {}): TokenS
     get: async (key) => (await call<{ set: TokenSet | null }>('get', { key })).set ?? undefined,
     set: async (key, value, ttlMs) => void (await call('set', { key, value, ttlMs })),
     delete: async (key, ifVersion) => void (await call('delete', { key, ifVersion })),
-    getGuard: async (key) => (await call<{ guard: TokenGuard | null }>('getGuard', { key })).guard ?? undefined,
-    setGuard: async (key, guard, ttlMs) => void (await call('setGuard', { key, guard: guard ?? null, ttlMs })),
+    getGuard: async (key) =>
+      (await call<{ guard: TokenGuard | null }>('getGuard', { key })).guard ?? undefined,
+    setGuard: async (key, guard, ttlMs) =>
+      void (await call('setGuard', { key, guard: guard ?? null, ttlMs })),
     // Each try is one attempt in the worker (no wait there); the wait, until `signal` fires, is here.
     async lock(key, { ttlMs, signal }): Promise<TokenStoreLock | undefined> {
       for (;;) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveWorkers, type WorkerService, type Workerd } from '@zenoti-auth/test-support/workerd';
+import { serveWorkers, type Workerd, type WorkerService } from '@zenoti-auth/test-support/workerd';
 import { build } from 'esbuild';
 
 export type { Workerd };

@@ -23,7 +23,9 @@ function worker(service: WorkerService): string {
   );
   const { defines, binds } = service;
   if (defines)
-    bindings.push(`    (name = ${quote(defines.binding)}, durableObjectNamespace = ${quote(defines.className)}),`);
+    bindings.push(
+      `    (name = ${quote(defines.binding)}, durableObjectNamespace = ${quote(defines.className)}),`,
+    );
   if (binds)
     bindings.push(
       `    (name = ${quote(binds.binding)}, durableObjectNamespace = (className = ${quote(binds.className)}, serviceName = ${quote(binds.serviceName)})),`,
@@ -53,7 +55,9 @@ export function workerdConfig(services: readonly WorkerService[]): string {
     if (!/^[a-z][A-Za-z0-9]*$/.test(name)) throw new Error(`workerd: bad service name ${quote(name)}`);
   const sockets = services
     .filter((s) => s.listen !== false)
-    .map((s) => `    (name = ${quote(s.name)}, address = "127.0.0.1:0", http = (), service = ${quote(s.name)}),`);
+    .map(
+      (s) => `    (name = ${quote(s.name)}, address = "127.0.0.1:0", http = (), service = ${quote(s.name)}),`,
+    );
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workerdConfig, type WorkerService } from './workerd-config.ts';
+import { type WorkerService, workerdConfig } from './workerd-config.ts';
 
 export type { WorkerService };
 

@@ -34,6 +34,20 @@ function storeOf(namespace: DurableObjectNamespaceLike, options: Call['store']):
   return new DurableObjectTokenStore(o);
 }
 
+/** One call of the object's protocol, straight to the object named `name`. */
+async function callObject(
+  namespace: DurableObjectNamespaceLike,
+  name: string,
+  body: object,
+): Promise<unknown> {
+  const res = await namespace.get(namespace.idFromName(name)).fetch('https://zenoti-auth.object/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+
 /** POST /store/:op — one TokenStore operation on a DurableObjectTokenStore of this isolate. */
 export const storeBridge = new Hono<{ Bindings: { ZENOTI_AUTH: DurableObjectNamespaceLike } }>().post(
   '/:op',
@@ -69,6 +83,11 @@ export const storeBridge = new Hono<{ Bindings: { ZENOTI_AUTH: DurableObjectName
         await lock?.release();
         return c.json({});
       }
+      // The object itself, past the store: what it holds under `key`, and how many records.
+      case 'raw':
+        return c.json(await callObject(c.env.ZENOTI_AUTH, call.store.name ?? key, { op: 'get', key }));
+      case 'stats':
+        return c.json(await callObject(c.env.ZENOTI_AUTH, call.store.name ?? key, { op: 'stats' }));
       default:
         return c.json({ error: 'unknown operation' }, 404);
     }

@@ -3,12 +3,12 @@
 // over HTTP (/store/*) so that Node can run the store contract against the real object.
 // Bundled by test/workerd.ts with esbuild (hono, the built @zenoti-auth/* packages).
 import {
-  DurableObjectRateBudget,
   type DurableObjectNamespaceLike,
+  DurableObjectRateBudget,
   DurableObjectTokenStore,
   type DurableObjectTokenStoreOptions,
 } from '@zenoti-auth/cloudflare';
-import { MemoryRateBudget, type RateBudget, type ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { type RateBudget, ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
 import { type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
 import { Hono } from 'hono';
 import { storeBridge } from './store-bridge.ts';
@@ -30,7 +30,7 @@ type Bindings = {
   LOCK_TTL_MS?: string;
   /** Core's retry.deadlineMs: also the longest wait for a lock held elsewhere. */
   DEADLINE_MS?: string;
-  /** `durable` (DurableObjectRateBudget), `memory` (a MemoryRateBudget per isolate) or unset (none). */
+  /** `durable`: a DurableObjectRateBudget; unset: no budget. */
   BUDGET?: string;
   BUDGET_LIMIT?: string;
   BUDGET_INTERVAL_MS?: string;
@@ -40,13 +40,12 @@ type AppEnv = ZenotiAuthEnv & { Bindings: Bindings };
 /** This isolate's engines (one per identity if the store is reused across requests). */
 const engines = new WeakSet<ZenotiAuth>();
 let engineCount = 0;
-let memoryBudget: MemoryRateBudget | undefined;
 
 function budgetOf(env: Bindings): RateBudget | undefined {
   const limit = Number(env.BUDGET_LIMIT ?? 60);
   const intervalMs = Number(env.BUDGET_INTERVAL_MS ?? 60_000);
-  if (env.BUDGET === 'durable') return new DurableObjectRateBudget({ namespace: env.ZENOTI_AUTH, limit, intervalMs });
-  if (env.BUDGET === 'memory') return (memoryBudget ??= new MemoryRateBudget({ limit, intervalMs }));
+  if (env.BUDGET === 'durable')
+    return new DurableObjectRateBudget({ namespace: env.ZENOTI_AUTH, limit, intervalMs });
   return undefined;
 }
 
@@ -81,6 +80,16 @@ app.get('/probe-lock', async (c) => {
 
 app.get('/engines', (c) => c.json({ engines: engineCount }));
 
+// A plain core engine per request, with a rate budget of its own request (a new DurableObjectRateBudget:
+// the permits still come from the one object). Used by the rate-budget test: an engine shared by
+// requests queues their permits in one request's promise, which on Workers dies with that request
+// (core's permit queue; see the package README).
+app.get('/plain/centers', async (c) => {
+  const res = await new ZenotiAuth(optionsOf(c.env)).fetch('/v1/centers?size=1');
+  await res.body?.cancel();
+  return c.json({ status: res.status }, res.status === 200 ? 200 : (res.status as 429));
+});
+
 app.use(
   '/zenoti/*',
   zenotiAuth<AppEnv>((c) => optionsOf(c.env)),
@@ -97,11 +106,20 @@ app.get('/zenoti/centers', async (c) => {
   return c.json({ status: res.status }, res.status === 200 ? 200 : (res.status as 401));
 });
 
-// Starts a token call and answers at once (no waitUntil): when this request ends, workerd cancels
-// what it left running — the refresh, and the renewal of the refresh lock it holds.
-app.get('/zenoti/warm', (c) => {
-  c.var.zenoti.authorization().catch(() => undefined);
-  return c.text('warming');
+// Starts a token call and answers after `?ms=` (or at once), whether it has finished or not (no
+// waitUntil): when this request ends, workerd cancels what it left running — the refresh, and the
+// renewal of the refresh lock it holds. (A client that disconnects does not end it: workerd runs the
+// handler on until it answers.)
+app.get('/zenoti/warm', async (c) => {
+  const pending = c.var.zenoti.authorization().then(
+    () => 'token',
+    () => 'failed',
+  );
+  const ms = Number(c.req.query('ms') ?? 0);
+  if (!(ms > 0)) return c.text('warming');
+  return c.text(
+    await Promise.race([pending, new Promise<string>((r) => setTimeout(() => r('gave up'), ms))]),
+  );
 });
 
 export default app;
