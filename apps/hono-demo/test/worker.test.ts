@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startMockZenoti } from '@zenoti-auth/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D, SESSION_SECRET } from './support.ts';
-import { serveWorker } from './workerd.ts';
+import { serveWorker, serveWorkers } from './workerd.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hono-demo-worker-'));
 const bundle = join(dir, 'worker.js');
@@ -72,6 +72,54 @@ describe('hono-demo as a Cloudflare Worker', () => {
       expect(mock.control.counters().revoke.ok).toBe(1);
     } finally {
       await worker.close();
+      await mock.close();
+    }
+  });
+
+  it('with the ZENOTI_AUTH binding, serves a guest signed in through one isolate from another (tokens in the Durable Object)', async () => {
+    const mock = await startMockZenoti({ rateLimit: false });
+    const bindings = {
+      ZENOTI_BASE_URL: mock.url,
+      ZENOTI_API_KEY: D.apiKey,
+      ZENOTI_ACCOUNT_NAME: D.accountName,
+      ZENOTI_APP_ID: D.guestApp.appId,
+      ZENOTI_APP_SECRET: D.guestApp.appSecret,
+      SESSION_SECRET,
+    };
+    const object = { className: 'ZenotiAuthObject', binding: 'ZENOTI_AUTH' };
+    /** Signs alice in through the isolate `first`, then asks `second` for her profile. */
+    const profileElsewhere = async (urls: Record<string, string>): Promise<number> => {
+      const [alice] = D.guests;
+      const login = await fetch(`${urls.first}/auth/login`, {
+        method: 'POST',
+        headers: { origin: urls.first as string },
+        body: new URLSearchParams({ username: alice.username, password: alice.password }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') as string).split(';')[0] as string;
+      return (await fetch(`${urls.second}/me`, { headers: { cookie } })).status;
+    };
+    try {
+      const shared = await serveWorkers(dir, [
+        { name: 'first', bindings, defines: object },
+        { name: 'second', bindings, binds: { ...object, serviceName: 'first' } },
+      ]);
+      try {
+        expect(await profileElsewhere(shared.urls), shared.output()).toBe(200);
+      } finally {
+        await shared.close();
+      }
+      // Without the binding each isolate keeps its own guests: the other one does not know her.
+      const apart = await serveWorkers(dir, [
+        { name: 'first', bindings },
+        { name: 'second', bindings },
+      ]);
+      try {
+        expect(await profileElsewhere(apart.urls)).toBe(401);
+      } finally {
+        await apart.close();
+      }
+    } finally {
       await mock.close();
     }
   });
