@@ -6,7 +6,14 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Byte budgets (min+gzip) per package, the targets of benchmark #7: every ESM entry must fit. */
-export const budgets = { core: 10_000, axios: 2_500, hono: 2_500, nestjs: 2_500, redis: 3_500, cloudflare: 4_000 };
+export const budgets = {
+  core: 10_000,
+  axios: 2_500,
+  hono: 2_500,
+  nestjs: 2_500,
+  redis: 3_500,
+  cloudflare: 4_000,
+};
 
 /** `exports` keys with the ESM file each resolves to, `./package.json` left out. */
 export function esmEntries(pkg) {

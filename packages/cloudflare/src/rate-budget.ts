@@ -19,26 +19,32 @@ const finite = (value: number | undefined): number | undefined =>
  */
 export class DurableObjectRateBudget implements RateBudget {
   readonly local = false;
+  /** The limit it starts from (core's stand-in while the object is unreachable starts from it too). */
+  readonly limit: number;
+  /** The window's length in ms it starts from. */
+  readonly intervalMs: number;
   readonly #name: string;
   readonly #call: Call;
-  readonly #defaults: { limit: number; intervalMs: number };
 
   constructor(options: DurableObjectRateBudgetOptions) {
     const { namespace, name, limit, intervalMs, callTimeoutMs } = resolveBudgetOptions(options);
     this.#name = name;
     this.#call = caller(namespace, callTimeoutMs);
-    this.#defaults = { limit, intervalMs: Math.round(intervalMs) };
+    this.limit = limit;
+    this.intervalMs = Math.round(intervalMs);
   }
 
   async take(): Promise<number> {
-    return (await this.#call(this.#name, { op: 'take', ...this.#defaults })).waitMs;
+    const { limit, intervalMs } = this;
+    return (await this.#call(this.#name, { op: 'take', limit, intervalMs })).waitMs;
   }
 
   async observe(report: RateReport): Promise<void> {
     const { remaining, resetMs, limit, intervalMs, retryAfterMs } = report;
     await this.#call(this.#name, {
       op: 'observe',
-      ...this.#defaults,
+      limit: this.limit,
+      intervalMs: this.intervalMs,
       report: {
         remaining: finite(remaining),
         resetMs: finite(resetMs),
@@ -51,6 +57,11 @@ export class DurableObjectRateBudget implements RateBudget {
 
   /** Safe to log (also what makes two budgets of one name the same in an engine cache). */
   toJSON(): Record<string, unknown> {
-    return { type: 'DurableObjectRateBudget', name: this.#name, ...this.#defaults };
+    return {
+      type: 'DurableObjectRateBudget',
+      name: this.#name,
+      limit: this.limit,
+      intervalMs: this.intervalMs,
+    };
   }
 }
