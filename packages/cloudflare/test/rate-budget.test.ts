@@ -9,8 +9,10 @@ const MEMBERS = ['m1', 'm2', 'm3'];
 const PER_MEMBER = 8;
 
 /**
- * A burst through three isolates, an engine per request (see /plain/centers in the worker), taking
- * permits from the Durable Object's budget (or from none); what the mock answered.
+ * A burst through three isolates, through `zenotiAuth` (one engine per isolate, shared by its
+ * requests, as a deployment has it), taking permits from the Durable Object's budget (or from none);
+ * what the mock answered. On Workers each caller waits for its permit in its own request: a queue
+ * run by one request would die with it and leave the others hanging.
  */
 async function burst(budget: 'durable' | 'none') {
   const z = await zenoti({ rateLimit: { limit: LIMIT, windowSeconds: WINDOW_MS / 1_000 } });
@@ -23,7 +25,7 @@ async function burst(budget: 'durable' | 'none') {
   const started = Date.now();
   const answers = await Promise.all(
     MEMBERS.flatMap((name) =>
-      Array.from({ length: PER_MEMBER }, () => get(`${workerd.urls[name]}/plain/centers`)),
+      Array.from({ length: PER_MEMBER }, () => get(`${workerd.urls[name]}/zenoti/centers`)),
     ),
   );
   const { token, resources } = z.control.counters();

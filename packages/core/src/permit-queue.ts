@@ -2,7 +2,7 @@ import { rateLimited, type ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
 import { MemoryRateBudget, type RateBudget, type RateReport } from './rate-budget.ts';
 import { processWide } from './registry.ts';
-import { abortError } from './time.ts';
+import { abortError, sleep } from './time.ts';
 
 /** Token calls go ahead of resource calls: without a token, no resource call can be made. */
 export type CallKind = 'token' | 'resource';
@@ -12,6 +12,11 @@ export interface PermitPolicy {
   maxWaitMs: number;
   /** Most resource calls waiting at once; past it, `RATE_LIMITED` at once. */
   maxQueued: number;
+  /**
+   * `false` where a promise dies with the request that made it (Cloudflare Workers): then no caller
+   * waits on a queue another request runs (see `#waitAlone`).
+   */
+  shareInFlight: boolean;
 }
 
 interface Waiter {
@@ -84,6 +89,7 @@ export class PermitQueue {
           rateLimited(wait, `Zenoti rate budget: no permit within ${policy.maxWaitMs} ms`),
         );
     }
+    if (!policy.shareInFlight) return this.#waitAlone(policy, events, signal);
     const queued = this.#waiters.filter((w) => w.kind === 'resource').length;
     if (kind === 'resource' && queued >= policy.maxQueued)
       return Promise.reject(rateLimited(1_000, `Zenoti rate budget: ${queued} calls already wait`));
@@ -128,16 +134,7 @@ export class PermitQueue {
         const wait = await this.#take(head.events);
         if (wait === 0) {
           this.#remove(head);
-          const waitedMs = Date.now() - head.since;
-          head.events.emit({
-            type: 'rateLimit',
-            remaining: undefined,
-            resetSeconds: undefined,
-            retryAfterMs: undefined,
-            retrying: false,
-            queued: this.#waiters.length,
-            waitedMs,
-          });
+          this.#granted(head.events, head.since);
           head.resolve();
           continue;
         }
@@ -155,6 +152,36 @@ export class PermitQueue {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /**
+   * A permit where a promise dies with the request that made it (`shareInFlight: false`): a queue
+   * run by one request would stop when that request ends, and leave the others waiting for ever.
+   * So each caller asks the budget itself and sleeps, in its own request, until the window it was
+   * told of refills. Callers are then not served in order of arrival.
+   */
+  async #waitAlone(policy: PermitPolicy, events: Emitter, signal: AbortSignal | undefined): Promise<void> {
+    const since = Date.now();
+    for (;;) {
+      const wait = await this.#take(events);
+      if (wait === 0) return this.#granted(events, since);
+      if (Date.now() + wait > since + policy.maxWaitMs)
+        throw rateLimited(wait, `Zenoti rate budget: no permit within ${policy.maxWaitMs} ms`);
+      await sleep(wait, signal);
+    }
+  }
+
+  /** Tells of a permit given after a wait: how long it took, and how many still wait here. */
+  #granted(events: Emitter, since: number): void {
+    events.emit({
+      type: 'rateLimit',
+      remaining: undefined,
+      resetSeconds: undefined,
+      retryAfterMs: undefined,
+      retrying: false,
+      queued: this.#waiters.length,
+      waitedMs: Date.now() - since,
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { rateLimited } from './errors.ts';
 import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
-import { type CallKind, type PermitQueue, permitQueueOf } from './permit-queue.ts';
+import { type CallKind, type PermitPolicy, type PermitQueue, permitQueueOf } from './permit-queue.ts';
 import { readRateReport } from './rate-budget.ts';
 import { parseRetryAfter } from './time.ts';
 
@@ -15,12 +15,14 @@ export class RateLimits {
   readonly #o: ResolvedOptions;
   readonly #events: Emitter;
   readonly #queue: PermitQueue | undefined;
+  readonly #policy: PermitPolicy | undefined;
 
   constructor(o: ResolvedOptions, events: Emitter) {
     this.#o = o;
     this.#events = events;
     const budget = o.rateLimit === false ? undefined : o.rateLimit.budget;
     this.#queue = budget && permitQueueOf(budget);
+    this.#policy = o.rateLimit === false ? undefined : { ...o.rateLimit, shareInFlight: o.shareInFlight };
   }
 
   /**
@@ -28,8 +30,8 @@ export class RateLimits {
    * with a permit left), else a promise (see `PermitQueue.acquire`).
    */
   permit(kind: CallKind, signal?: AbortSignal): Promise<void> | undefined {
-    const limits = this.#o.rateLimit;
-    return limits === false ? undefined : this.#queue?.acquire(kind, limits, this.#events, signal);
+    const policy = this.#policy;
+    return policy && this.#queue?.acquire(kind, policy, this.#events, signal);
   }
 
   /**

@@ -68,7 +68,7 @@ describe('readRateReport', () => {
   });
 });
 
-const policy = { maxWaitMs: 1_000, maxQueued: 3 };
+const policy = { maxWaitMs: 1_000, maxQueued: 3, shareInFlight: true };
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 function recorded(): { events: Emitter; seen: ZenotiAuthEvent[] } {
@@ -112,7 +112,7 @@ describe('PermitQueue: a fair, bounded wait for permits', () => {
       code: 'RATE_LIMITED',
       transient: true,
     });
-    const patient = { maxWaitMs: 10_000, maxQueued: 2 };
+    const patient = { maxWaitMs: 10_000, maxQueued: 2, shareInFlight: true };
     const aborted = new AbortController();
     const first = queue.acquire('resource', patient, events, aborted.signal);
     const second = queue.acquire('resource', patient, events);
@@ -122,6 +122,25 @@ describe('PermitQueue: a fair, bounded wait for permits', () => {
     expect(queue.length).toBe(1);
     await Promise.race([second, sleep(50)]);
     expect(queue.length).toBe(1); // still waiting for the window, untouched by the abort
+  });
+
+  it('where promises die with their request (shareInFlight: false), each caller waits in its own request', async () => {
+    const inner = new MemoryRateBudget({ limit: 1, intervalMs: 200 });
+    // A remote budget (a Durable Object, Redis): it answers asynchronously.
+    const remote: RateBudget = { take: async () => inner.take(), observe: async () => undefined };
+    const queue = permitQueueOf(remote);
+    const { events, seen } = recorded();
+    const alone = { maxWaitMs: 2_000, maxQueued: 10, shareInFlight: false };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 3 }, () => queue.acquire('resource', alone, events)));
+    // Three windows of one permit; nobody waited in a shared queue (which a request could take down with it).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(queue.length).toBe(0);
+    expect(seen.filter((e) => e.type === 'rateLimit')).toHaveLength(3);
+    const hurried = { ...alone, maxWaitMs: 50 };
+    await sleep(250); // a fresh window
+    await queue.acquire('resource', hurried, events);
+    await expect(queue.acquire('resource', hurried, events)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('paces itself on a process budget while the shared one is unreachable, with one warning', async () => {

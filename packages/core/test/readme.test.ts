@@ -7,7 +7,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 /** The README's options table: option name → its default column, as written. */
 function optionsTable(): Map<string, string> {
-  const section = readme.slice(readme.indexOf('## Options'));
+  const section = readme.slice(readme.indexOf('\n## Options') + 1);
   const rows = new Map<string, string>();
   for (const line of section.split('\n').slice(1)) {
     if (line.startsWith('## ')) break;

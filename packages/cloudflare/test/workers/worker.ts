@@ -8,7 +8,7 @@ import {
   DurableObjectTokenStore,
   type DurableObjectTokenStoreOptions,
 } from '@zenoti-auth/cloudflare';
-import { type RateBudget, ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import type { RateBudget, ZenotiAuth, ZenotiAuthOptions } from '@zenoti-auth/core';
 import { type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
 import { Hono } from 'hono';
 import { storeBridge } from './store-bridge.ts';
@@ -79,16 +79,6 @@ app.get('/probe-lock', async (c) => {
 });
 
 app.get('/engines', (c) => c.json({ engines: engineCount }));
-
-// A plain core engine per request, with a rate budget of its own request (a new DurableObjectRateBudget:
-// the permits still come from the one object). Used by the rate-budget test: an engine shared by
-// requests queues their permits in one request's promise, which on Workers dies with that request
-// (core's permit queue; see the package README).
-app.get('/plain/centers', async (c) => {
-  const res = await new ZenotiAuth(optionsOf(c.env)).fetch('/v1/centers?size=1');
-  await res.body?.cancel();
-  return c.json({ status: res.status }, res.status === 200 ? 200 : (res.status as 429));
-});
 
 app.use(
   '/zenoti/*',
