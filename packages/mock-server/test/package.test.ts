@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { distFile } from './dist.ts';
 
@@ -37,5 +38,15 @@ describe('built package', () => {
     expect(readFileSync(distFile('index.d.mts'), 'utf8')).toContain('startMockZenoti');
     expect(readFileSync(distFile('index.d.cts'), 'utf8')).toContain('createMockZenotiApp');
     expect(readFileSync(distFile('cli.mjs'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('links `zenoti-mock` to a committed bin file (no dist path: pnpm links bins before builds) that runs the CLI', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(manifest.bin).toEqual({ 'zenoti-mock': './bin/zenoti-mock.mjs' });
+    expect(manifest.files).toContain('bin');
+    const bin = fileURLToPath(new URL('../bin/zenoti-mock.mjs', import.meta.url));
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help).toContain('Usage: zenoti-mock [options]');
   });
 });

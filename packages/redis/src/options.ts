@@ -1,5 +1,6 @@
 import { invalidOption } from '@zenoti-auth/core';
 import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
+import { CLIENT_EXPECTED, isClientOrUrl } from './link.ts';
 
 /**
  * An `ioredis` client (`new Redis(…)`). Only the shape used for detection is spelled out here, so this
@@ -25,11 +26,13 @@ export type RedisClientLike = IoRedisLike | NodeRedisLike;
 
 export interface RedisTokenStoreOptions {
   /**
-   * The Redis client to use: an `ioredis` instance or a connected `redis` (node-redis) client. It is
-   * shared, never closed by the store; a second connection (`duplicate()`) is opened for the lock's
-   * release notifications and closed by `close()`.
+   * The Redis client to use: an `ioredis` instance or a connected `redis` (node-redis) client, shared
+   * and never closed by the store; or a Redis URL (`redis://…`, `rediss://…`): then the store creates
+   * a client of its own (ioredis when installed, else node-redis) and `close()` closes it. The store
+   * listens to the client's `error` events to name the cause in its warnings. A second connection
+   * (`duplicate()`) is opened for the lock's release notifications and closed by `close()`.
    */
-  client: RedisClientLike;
+  client: RedisClientLike | string;
   /** Put before every key and channel name. @default 'zenoti-auth:' */
   prefix?: string;
   /**
@@ -50,12 +53,11 @@ export interface RedisTokenStoreOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Options after validation, and whether the client is ioredis (else node-redis). Internal. */
+/** Options after validation. Internal. */
 export interface ResolvedStoreOptions
   extends Required<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption'>> {
   lockTtlMs?: number;
   encryption?: TokenSetCipher;
-  io: boolean;
 }
 
 /** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
@@ -72,16 +74,7 @@ const duration = (least: number): Rule => [
 
 /** What each option must be. */
 const RULES: Record<string, Rule> = {
-  client: [
-    (client?: Record<string, unknown>) =>
-      isFunction(client?.duplicate) &&
-      isFunction(
-        typeof client?.status === 'string'
-          ? client.call
-          : typeof client?.isOpen === 'boolean' && client.sendCommand,
-      ),
-    'an ioredis instance (new Redis(…)) or a node-redis client (createClient())',
-  ],
+  client: [isClientOrUrl, CLIENT_EXPECTED],
   prefix: [
     (value: string) => typeof value === 'string' && value.length <= 200 && !/\s/.test(value),
     'a string of at most 200 characters, without whitespace',
@@ -113,7 +106,6 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
     waitTimeoutMs: 30_000,
     commandTimeoutMs: 1_000,
     onWarning: (message: string) => console.warn(message),
-    io: typeof (options.client as IoRedisLike | undefined)?.status === 'string',
   };
   for (const [field, [test, expected]] of Object.entries(RULES)) {
     const value = options[field as keyof RedisTokenStoreOptions];

@@ -1,10 +1,15 @@
 import { invalidOption, type RateBudget, type RateReport } from '@zenoti-auth/core';
 import { sender } from './client.ts';
-import type { IoRedisLike, RedisClientLike } from './options.ts';
+import { CLIENT_EXPECTED, clientJSON, isClientOrUrl, type Link, openLink } from './link.ts';
+import type { RedisClientLike } from './options.ts';
 
 export interface RedisRateBudgetOptions {
-  /** An `ioredis` instance or a connected `redis` (node-redis) client; shared, never closed here. */
-  client: RedisClientLike;
+  /**
+   * An `ioredis` instance or a connected `redis` (node-redis) client, shared and never closed here;
+   * or a Redis URL (`redis://…`, `rediss://…`): then the budget opens a client of its own (ioredis
+   * when installed, else node-redis) and `close()` closes it.
+   */
+  client: RedisClientLike | string;
   /** Put before the budget's key: every process with the same prefix shares one budget. @default 'zenoti-auth:' */
   prefix?: string;
   /** Calls per window, until Zenoti announces another limit. @default 60 */
@@ -13,7 +18,11 @@ export interface RedisRateBudgetOptions {
   intervalMs?: number;
   /** Time limit of one Redis command; past it the call fails (the engine then paces in-process). @default 1_000 */
   commandTimeoutMs?: number;
+  /** Receives the budget's warnings: why Redis fails, and when it answers again (never a secret). @default console.warn */
+  onWarning?: (message: string) => void;
 }
+
+const OPTIONS = ['client', 'prefix', 'limit', 'intervalMs', 'commandTimeoutMs', 'onWarning'];
 
 /*
  * The budget is one Redis hash, `<prefix>rate-budget`: `end` (ms, Redis' clock), `used`, `limit`,
@@ -64,6 +73,7 @@ const text = (value: number | undefined): string => (value === undefined ? '' : 
  * says so once (a `warning` event), then comes back to the shared budget.
  */
 export class RedisRateBudget implements RateBudget {
+  readonly #link: Link;
   readonly #send: ReturnType<typeof sender>;
   readonly #key: string;
   readonly #defaults: [string, string];
@@ -80,13 +90,12 @@ export class RedisRateBudget implements RateBudget {
       limit = 60,
       intervalMs = 60_000,
       commandTimeoutMs = 1_000,
+      onWarning = (message: string) => console.warn(message),
     } = options;
     for (const field of Object.keys(options))
-      if (!['client', 'prefix', 'limit', 'intervalMs', 'commandTimeoutMs'].includes(field))
-        throw invalidOption('redis', field, 'is unknown to RedisRateBudget');
-    const io = typeof (client as IoRedisLike | undefined)?.status === 'string';
-    if (!io && typeof (client as { sendCommand?: unknown } | undefined)?.sendCommand !== 'function')
-      throw invalidOption('redis', 'client', 'must be an ioredis or node-redis client');
+      if (!OPTIONS.includes(field)) throw invalidOption('redis', field, 'is unknown to RedisRateBudget');
+    if (!isClientOrUrl(client)) throw invalidOption('redis', 'client', `must be ${CLIENT_EXPECTED}`);
+    if (typeof onWarning !== 'function') throw invalidOption('redis', 'onWarning', 'must be a function');
     if (typeof prefix !== 'string') throw invalidOption('redis', 'prefix', 'must be a string');
     if (!Number.isInteger(limit) || limit < 1)
       throw invalidOption('redis', 'limit', `must be a whole number > 0, got ${limit}`);
@@ -96,7 +105,14 @@ export class RedisRateBudget implements RateBudget {
     ] as const)
       if (typeof value !== 'number' || !(value > 0))
         throw invalidOption('redis', field, 'must be a number of ms > 0');
-    this.#send = sender({ client, io, commandTimeoutMs } as Parameters<typeof sender>[0]);
+    this.#link = openLink(client, (message) => {
+      try {
+        onWarning(message);
+      } catch {
+        // A failing warning sink must not break the budget.
+      }
+    });
+    this.#send = sender(this.#link, commandTimeoutMs);
     this.#key = `${prefix}rate-budget`;
     this.#defaults = [String(limit), String(Math.round(intervalMs))];
     this.limit = limit;
@@ -123,8 +139,13 @@ export class RedisRateBudget implements RateBudget {
     ]);
   }
 
-  /** Safe to log. */
+  /** Closes the client when the budget opened it from a URL. A `client` you passed stays open. */
+  close(): Promise<void> {
+    return this.#link.close();
+  }
+
+  /** Safe to log: never the URL. */
   toJSON(): Record<string, unknown> {
-    return { type: 'RedisRateBudget', key: this.#key };
+    return { type: 'RedisRateBudget', key: this.#key, ...clientJSON(this.#link) };
   }
 }

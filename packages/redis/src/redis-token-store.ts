@@ -3,6 +3,7 @@ import { ignore, type Send, sender } from './client.ts';
 import { decode, encode } from './codec.ts';
 import { storeError, TAG } from './errors.ts';
 import { parseGuard } from './guard.ts';
+import { clientJSON, type Link, openLink } from './link.ts';
 import { locker, type RedisTokenStoreLock, type TakeLock } from './lock.ts';
 import { type RedisTokenStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './options.ts';
 import { type ReleaseChannel, releaseChannel } from './release-channel.ts';
@@ -19,7 +20,8 @@ import { noteUnreadable, repairing, type UnreadableValues } from './unreadable.t
  * import { encryption } from '@zenoti-auth/redis/encryption';
  *
  * const store = new RedisTokenStore({
- *   client: new Redis(process.env.REDIS_URL!),
+ *   client: new Redis(process.env.REDIS_URL!), // or the URL itself: the store then opens and closes a client
+
  *   encryption: encryption(process.env.TOKEN_KEY!),
  * });
  * const zenoti = new ZenotiAuth({ app, user, store });
@@ -28,6 +30,8 @@ export class RedisTokenStore implements TokenStore {
   /** Lives outside this process: the engine keeps a last-known copy for when Redis is down. */
   readonly local = false;
   readonly #o: ResolvedStoreOptions;
+  /** The client (passed in, or opened from a URL) and what the warnings know of its health. */
+  readonly #link: Link;
   readonly #send: Send;
   /** Reads in flight, by Redis key: shared by concurrent callers, dropped by any write of ours. */
   readonly #reads = new Map<string, Promise<TokenSet | undefined>>();
@@ -39,8 +43,9 @@ export class RedisTokenStore implements TokenStore {
 
   constructor(options: RedisTokenStoreOptions) {
     this.#o = resolveStoreOptions(options);
-    this.#send = sender(this.#o);
-    this.#releases = releaseChannel(this.#o, (message) => this.#warn(message));
+    this.#link = openLink(this.#o.client, (message) => this.#warn(message));
+    this.#send = sender(this.#link, this.#o.commandTimeoutMs);
+    this.#releases = releaseChannel(this.#link, this.#o, (message) => this.#warn(message));
     this.#lock = locker(this.#o, this.#send, (redisKey) => this.#shared(redisKey), this.#releases);
     if (!this.#o.encryption) {
       this.#warn(
@@ -162,9 +167,13 @@ export class RedisTokenStore implements TokenStore {
     return this.#lock(key, options);
   }
 
-  /** Closes the connection opened for release notifications. The `client` you passed stays open. */
-  close(): Promise<void> {
-    return this.#releases.close();
+  /**
+   * Closes the connection opened for release notifications, and the client when the store opened it
+   * from a URL. A `client` you passed stays open.
+   */
+  async close(): Promise<void> {
+    await this.#releases.close();
+    await this.#link.close();
   }
 
   /** Safe to log: no secret. */
@@ -172,7 +181,7 @@ export class RedisTokenStore implements TokenStore {
     const { prefix, lockTtlMs = null, waitTimeoutMs, commandTimeoutMs, encryption } = this.#o;
     return {
       type: 'RedisTokenStore',
-      client: this.#o.io ? 'ioredis' : 'node-redis',
+      ...clientJSON(this.#link),
       prefix,
       encrypted: !!encryption,
       lockTtlMs,

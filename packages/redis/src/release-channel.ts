@@ -1,5 +1,7 @@
-import { type AnyClient, closeQuietly, ignore, timed } from './client.ts';
+import { causeOf } from './cause.ts';
+import { type AnyClient, closeQuietly, ignore, TIMED_OUT, timed } from './client.ts';
 import { TAG } from './errors.ts';
+import type { Link } from './link.ts';
 import type { ResolvedStoreOptions } from './options.ts';
 
 /** Where processes waiting for a lock learn of its release. */
@@ -18,7 +20,8 @@ export interface ReleaseChannel {
  * poll interval.
  */
 export function releaseChannel(
-  { client, io, commandTimeoutMs, prefix }: ResolvedStoreOptions,
+  link: Link,
+  { commandTimeoutMs, prefix }: ResolvedStoreOptions,
   warn: (message: string) => void,
 ): ReleaseChannel {
   /** Wake-up calls of the callers waiting for a lock, with the lock's Redis key. */
@@ -29,15 +32,16 @@ export function releaseChannel(
   let closed = false;
 
   const subscribe = (): void => {
-    const sub = (client as unknown as AnyClient).duplicate();
-    // Without a listener node-redis would crash the process; both reconnect by themselves.
-    sub.on('error', ignore);
+    let sub: AnyClient | undefined;
     const wake = (released: string): void => {
       for (const [waiter, key] of waiters) if (key === released) waiter();
     };
     const channel = `${prefix}lock-released`;
-    subscriber = timed('SUBSCRIBE', commandTimeoutMs * 2, async () => {
-      if (io) {
+    subscriber = timed(commandTimeoutMs * 2, async () => {
+      sub = (link.client ?? (await link.opened)).duplicate();
+      // Without a listener node-redis would crash the process; both reconnect by themselves.
+      sub.on('error', ignore);
+      if (link.io) {
         sub.on('message', (_, message) => wake(message as string));
         await sub.subscribe(channel);
       } else {
@@ -46,10 +50,11 @@ export function releaseChannel(
       }
     }).then(
       async () => (closed ? closeQuietly(sub) : sub),
-      async () => {
+      async (error: unknown) => {
         subscribeFailedAt = Date.now();
         subscriber = undefined;
-        warn(`${TAG}Could not subscribe to lock releases; waiting processes poll instead.`);
+        const cause = error === TIMED_OUT ? `no answer within ${commandTimeoutMs * 2} ms` : causeOf(error);
+        warn(`${TAG}Could not subscribe to lock releases (${cause}); waiting processes poll instead.`);
         return closeQuietly(sub);
       },
     );

@@ -30,7 +30,9 @@ describe('RedisTokenStore options', () => {
   it.each([
     ['a plain object', {}],
     ['null', null],
-    ['a string', 'redis://127.0.0.1:6379'],
+    ['a host and port without scheme', '127.0.0.1:6379'],
+    ['an http URL', 'http://127.0.0.1:6379'],
+    ['a Redis URL without host', 'redis://'],
     ['a Map', new Map()],
     ['a fetch-like function', () => undefined],
     ['nothing', undefined],
@@ -39,7 +41,7 @@ describe('RedisTokenStore options', () => {
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe('client');
     expect(error.message).toBe(
-      '[@zenoti-auth/redis] Option "client" must be an ioredis instance (new Redis(…)) or a node-redis client (createClient()).',
+      '[@zenoti-auth/redis] Option "client" must be an ioredis instance (new Redis(…)), a node-redis client (createClient()) or a Redis URL (redis://… or rediss://…).',
     );
   });
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { REDIS_HOST, sleep } from './support.ts';
+import { onCleanup, REDIS_HOST, sleep } from './support.ts';
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -15,10 +15,28 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function answersPing(port: number): Promise<boolean> {
+/** A TCP server on 127.0.0.1 that accepts connections and never answers: a hung Redis. */
+export async function silentServer(): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, REDIS_HOST, resolve));
+  onCleanup(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+async function answersPing(port: number, password?: string): Promise<boolean> {
   const probe = new Redis({
     host: REDIS_HOST,
     port,
+    password,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -40,14 +58,17 @@ async function answersPing(port: number): Promise<boolean> {
  */
 export class PrivateRedis {
   readonly port: number;
+  /** The server's password (`requirepass`), if it has one. */
+  readonly password: string | undefined;
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, password: string | undefined) {
     this.port = port;
+    this.password = password;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  static async start({ password }: { password?: string } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), password);
     await redis.start();
     return redis;
   }
@@ -55,9 +76,10 @@ export class PrivateRedis {
   async start(): Promise<void> {
     if (this.#child) return;
     const args = ['--bind', REDIS_HOST, '--port', String(this.port), '--save', '', '--appendonly', 'no'];
+    if (this.password) args.push('--requirepass', this.password);
     this.#child = spawn('redis-server', args, { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
-      if (await answersPing(this.port)) return;
+      if (await answersPing(this.port, this.password)) return;
       await sleep(25);
     }
     throw new Error(`redis-server on port ${this.port} did not start`);

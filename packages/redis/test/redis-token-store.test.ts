@@ -1,28 +1,11 @@
-import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { encryption } from '../src/encryption.ts';
 import type { TokenSetCipher } from '../src/index.ts';
 import { tokenSet } from './contract.ts';
-import { CLIENT_KINDS, client, ioredis, onCleanup, REDIS_HOST, redisStore, uniquePrefix } from './support.ts';
+import { silentServer } from './redis-server.ts';
+import { CLIENT_KINDS, client, ioredis, redisStore, uniquePrefix } from './support.ts';
 
 const KEY = 'a-test-encryption-key-of-32-chars-or-more';
-
-/** A TCP server on 127.0.0.1 that accepts connections and never answers: a hung Redis. */
-async function silentServer(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, REDIS_HOST, resolve));
-  onCleanup(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const address = server.address();
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
   it('keeps a set under prefix + key as {v, s} JSON, with the TTL it was given', async () => {

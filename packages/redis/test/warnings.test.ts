@@ -1,0 +1,182 @@
+import { inspect } from 'node:util';
+import { createClient } from 'redis';
+import { describe, expect, it } from 'vitest';
+import type { RedisClientLike } from '../src/index.ts';
+import { RedisRateBudget } from '../src/rate-budget.ts';
+import { freePort, PrivateRedis, silentServer } from './redis-server.ts';
+import {
+  CLIENT_KINDS,
+  type ClientKind,
+  ioredis,
+  onCleanup,
+  REDIS_HOST,
+  redisStore,
+  sleep,
+  uniquePrefix,
+  until,
+} from './support.ts';
+
+const PASSWORD = 'pa55-word-of-the-private-redis';
+
+/** A client of `kind` on `port` that is not awaited: it may never connect. Closed after the test. */
+function connecting(kind: ClientKind, port: number, password?: string): RedisClientLike {
+  if (kind === 'ioredis') return ioredis(port, { password, retryStrategy: () => 50 });
+  const client = createClient({
+    socket: { host: REDIS_HOST, port, reconnectStrategy: () => 50 },
+    ...(password ? { password } : {}),
+  });
+  client.connect().catch(() => undefined);
+  onCleanup(async () => client.destroy());
+  return client;
+}
+
+/** The STORE error a call rejects with, and everything it shows. */
+async function failure(call: () => Promise<unknown>): Promise<{ message: string; shown: string }> {
+  const error = (await call().then(
+    () => expect.fail('the call should have failed'),
+    (e: unknown) => e,
+  )) as Error;
+  expect(error).toMatchObject({ name: 'ZenotiAuthError', code: 'STORE' });
+  return { message: error.message, shown: `${error.message} ${JSON.stringify(error)} ${inspect(error)}` };
+}
+
+/**
+ * Calls until the STORE error's message is (or matches) `expected`, for at most 3 s (a client still
+ * connecting may fail a first call otherwise). Returns everything the last error shows.
+ */
+async function failsWith(call: () => Promise<unknown>, expected: string | RegExp): Promise<string> {
+  let last = { message: '', shown: '' };
+  const matches = (m: string): boolean => (typeof expected === 'string' ? m === expected : expected.test(m));
+  await until(
+    async () => {
+      last = await failure(call);
+      return matches(last.message);
+    },
+    3_000,
+    `a failure with ${expected}`,
+    50,
+  ).catch(() =>
+    typeof expected === 'string'
+      ? expect(last.message).toBe(expected)
+      : expect(last.message).toMatch(expected),
+  );
+  return last.shown;
+}
+
+async function privateRedis(password?: string): Promise<PrivateRedis> {
+  const redis = await PrivateRedis.start(password ? { password } : {});
+  onCleanup(() => redis.stop());
+  return redis;
+}
+
+describe.each(CLIENT_KINDS)('warnings and errors name the cause (%s)', (kind) => {
+  it('ECONNREFUSED: one warning however often the client retries, and every failed call says it', async () => {
+    const port = await freePort(); // nothing listens there
+    const { store, warnings } = redisStore({
+      client: connecting(kind, port),
+      prefix: uniquePrefix(),
+      commandTimeoutMs: 200,
+    });
+    await until(() => warnings.some((w) => w.includes('ECONNREFUSED')), 5_000, 'the ECONNREFUSED warning');
+    await sleep(500); // ten more retries, at 50 ms each
+    const refused = warnings.filter((w) => w.includes('ECONNREFUSED'));
+    expect(refused).toEqual([
+      '[@zenoti-auth/redis] Redis fails: ECONNREFUSED (nothing listens at the Redis host and port). Token sets, the lock and the rate budget are not shared meanwhile; this process carries on alone.',
+    ]);
+    // A call made in the instant the client is connecting again may fail otherwise: the next one says it.
+    await failsWith(
+      () => store.get('k'),
+      '[@zenoti-auth/redis] Redis GET failed: not connected, ECONNREFUSED (nothing listens at the Redis host and port).',
+    );
+    expect(warnings.filter((w) => w.includes('ECONNREFUSED'))).toHaveLength(1);
+  });
+
+  it('NOAUTH: a Redis that needs a password, and the client gave none', async () => {
+    const redis = await privateRedis(PASSWORD);
+    const { store, warnings } = redisStore({
+      client: connecting(kind, redis.port),
+      prefix: uniquePrefix(),
+      commandTimeoutMs: 200,
+    });
+    await failsWith(() => store.get('k'), /NOAUTH \(this Redis needs a password\)/);
+    await failsWith(() => store.get('k'), /NOAUTH/);
+    expect(warnings.filter((w) => w.includes('NOAUTH (this Redis needs a password)'))).toHaveLength(1);
+  });
+
+  it('WRONGPASS, and the password is in no warning or error', async () => {
+    const redis = await privateRedis(PASSWORD);
+    const wrong = 'wr0ng-pa55word-given-by-the-app';
+    const { store, warnings } = redisStore({
+      client: connecting(kind, redis.port, wrong),
+      prefix: uniquePrefix(),
+      commandTimeoutMs: 200,
+    });
+    const shown = await failsWith(() => store.get('k'), /WRONGPASS \(wrong Redis username or password\)/);
+    expect(warnings.some((w) => w.includes('WRONGPASS'))).toBe(true);
+    expect(`${shown} ${warnings.join(' ')} ${inspect(store)}`).not.toContain(wrong);
+  });
+});
+
+describe('a command timeout, and the end of an outage', () => {
+  it('names the time limit when Redis accepts the connection but never answers', async () => {
+    const port = await silentServer();
+    const { store, warnings } = redisStore({
+      client: ioredis(port, { enableReadyCheck: false }),
+      prefix: uniquePrefix(),
+      commandTimeoutMs: 150,
+    });
+    const { message } = await failure(() => store.get('k'));
+    expect(message).toBe(
+      '[@zenoti-auth/redis] Redis GET failed: no answer within 150 ms (commandTimeoutMs).',
+    );
+    await failure(() => store.get('k'));
+    expect(warnings.filter((w) => w.includes('no answer within 150 ms'))).toHaveLength(1);
+  });
+
+  it('says once that Redis answers again, then warns again at the next outage', async () => {
+    const redis = await privateRedis();
+    const { store, warnings } = redisStore({
+      client: ioredis(redis.port, { retryStrategy: () => 50 }),
+      prefix: uniquePrefix(redis.port),
+    });
+    await store.get('k');
+    await redis.stop();
+    await until(() => warnings.some((w) => w.includes('Redis fails')), 5_000, 'the outage warning');
+    await redis.start();
+    await until(
+      async () =>
+        await store.get('k').then(
+          () => true,
+          () => false,
+        ),
+      5_000,
+      'Redis back',
+    );
+    await store.get('k');
+    expect(warnings.filter((w) => w.includes('answers again'))).toEqual([
+      '[@zenoti-auth/redis] Redis answers again; sharing resumes.',
+    ]);
+    const failures = warnings.filter((w) => w.includes('Redis fails')).length;
+    await redis.stop();
+    await until(
+      () => warnings.filter((w) => w.includes('Redis fails')).length > failures,
+      5_000,
+      'a warning for the second outage',
+    );
+  });
+
+  it('RedisRateBudget names the cause too, through its own onWarning', async () => {
+    const warnings: string[] = [];
+    const budget = new RedisRateBudget({
+      client: connecting('ioredis', await freePort()),
+      prefix: uniquePrefix(),
+      commandTimeoutMs: 200,
+      onWarning: (message) => warnings.push(message),
+    });
+    await until(() => warnings.some((w) => w.includes('ECONNREFUSED')), 5_000, 'the ECONNREFUSED warning');
+    await failsWith(
+      () => budget.take(),
+      /^\[@zenoti-auth\/redis\] Redis EVAL failed: not connected, ECONNREFUSED/,
+    );
+  });
+});
