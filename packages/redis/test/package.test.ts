@@ -105,7 +105,7 @@ describe('built package', () => {
       'rate-budget': '@zenoti-auth/core',
     };
     for (const [entry, file] of Object.keys(only).flatMap((e) =>
-      [`${e}.mjs`, `${e}.cjs`].map((f) => [e, f]),
+      [`${e}.mjs`, `${e}.cjs`].map((f): [string, string] => [e, f]),
     )) {
       const code = readFileSync(dist(file), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
