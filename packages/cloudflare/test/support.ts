@@ -1,4 +1,4 @@
-import { D, testResources } from '@zenoti-auth/test-support';
+import { D, serviceUserEnv, testResources } from '@zenoti-auth/test-support';
 import { startFleet, type Workerd } from './workerd.ts';
 
 export { D };
@@ -19,16 +19,7 @@ export async function fleet(
 
 /** The bindings of a fleet member that calls the mock at `url` as the demo service user. */
 export function memberBindings(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ZENOTI_BASE_URL: url,
-    ZENOTI_ACCOUNT_NAME: D.accountName,
-    ZENOTI_APP_ID: D.employeeApp.appId,
-    ZENOTI_APP_SECRET: D.employeeApp.appSecret,
-    ZENOTI_USERNAME: D.employee.username,
-    ZENOTI_PASSWORD: D.employee.password,
-    STORE: 'durable',
-    ...extra,
-  };
+  return serviceUserEnv(url, { STORE: 'durable', ...extra });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -63,8 +63,9 @@ describe('built package', () => {
     const esm = await import(dist('encryption.mjs'));
     const cjs = require(dist('encryption.cjs'));
     for (const [entry, core] of [
-      [esm, await import('@zenoti-auth/core')],
-      [cjs, require('@zenoti-auth/core')],
+      // The main entry as the encryption entry imports it (the package's own name resolves to it).
+      [esm, await import(dist('index.mjs'))],
+      [cjs, require(dist('index.cjs'))],
     ]) {
       expect(Object.keys(entry).sort()).toEqual(['encryption']);
       const cipher = entry.encryption('package-test passphrase of 32+ characters');

@@ -1,3 +1,4 @@
+import { serviceUserEnv } from '@zenoti-auth/test-support';
 import { describe, expect, it } from 'vitest';
 import { D, zenoti } from './support.ts';
 import { startWorkerd, type Workerd } from './workerd.ts';
@@ -25,15 +26,7 @@ async function burst(worker: Workerd, n: number, path = '/centers'): Promise<Ans
 }
 
 function bindings(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ZENOTI_BASE_URL: url,
-    ZENOTI_ACCOUNT_NAME: D.accountName,
-    ZENOTI_APP_ID: D.employeeApp.appId,
-    ZENOTI_APP_SECRET: D.employeeApp.appSecret,
-    ZENOTI_USERNAME: D.employee.username,
-    ZENOTI_PASSWORD: D.employee.password,
-    ...extra,
-  };
+  return serviceUserEnv(url, extra);
 }
 
 // The real Workers runtime: workerd from npm serves a bundled worker that calls the mock Zenoti on

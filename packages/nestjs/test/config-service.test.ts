@@ -8,6 +8,7 @@ import { ConfigModule, ConfigService, type ConfigType, registerAs } from '@nestj
 import { Test } from '@nestjs/testing';
 import { DEFAULT_BASE_URL, ZenotiAuth, zenotiOptionsFromEnv } from '@zenoti-auth/core';
 import { ZenotiAuthModule, type ZenotiAuthModuleOptions } from '@zenoti-auth/nestjs';
+import { serviceUserEnv as demoServiceUserEnv } from '@zenoti-auth/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAfterTest, D, rejection, zenoti } from './support.ts';
 
@@ -60,15 +61,7 @@ afterEach(() => {
 
 /** The service user's settings, as a deployment's .env file holds them (every value a string). */
 function serviceUserEnv(url: string): Record<string, string> {
-  return {
-    ZENOTI_BASE_URL: url,
-    ZENOTI_ACCOUNT_NAME: D.accountName,
-    ZENOTI_APP_ID: D.employeeApp.appId,
-    ZENOTI_APP_SECRET: D.employeeApp.appSecret,
-    ZENOTI_USERNAME: D.employee.username,
-    ZENOTI_PASSWORD: D.employee.password,
-    ZENOTI_TIMEOUT_MS: '5000',
-  };
+  return demoServiceUserEnv(url, { ZENOTI_TIMEOUT_MS: '5000' });
 }
 
 describe("the README's ConfigService example (real Nest module, a .env file, mock Zenoti)", () => {

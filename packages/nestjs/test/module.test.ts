@@ -8,6 +8,7 @@ import {
   type ZenotiAuthModuleOptions,
   type ZenotiAuthOptionsFactory,
 } from '@zenoti-auth/nestjs';
+import { serviceUserEnv } from '@zenoti-auth/test-support';
 import { describe, expect, it } from 'vitest';
 import { compile, D, rejection, serviceUser, zenoti } from './support.ts';
 
@@ -27,14 +28,7 @@ class FeatureModule {}
 
 /** The env a ConfigModule reads from instead of a .env file. */
 function configFor(url: string): Record<string, string> {
-  return {
-    ZENOTI_BASE_URL: url,
-    ZENOTI_ACCOUNT_NAME: D.accountName,
-    ZENOTI_APP_ID: D.employeeApp.appId,
-    ZENOTI_APP_SECRET: D.employeeApp.appSecret,
-    ZENOTI_USERNAME: D.employee.username,
-    ZENOTI_PASSWORD: D.employee.password,
-  };
+  return serviceUserEnv(url);
 }
 
 function fromConfig(config: ConfigService): ZenotiAuthModuleOptions {

@@ -93,6 +93,22 @@ export function serviceUserLogin(url: string): Partial<ZenotiAuthOptions> {
 }
 
 /** Options for the demo employee app + service user against `url`, with a private token store. */
+/**
+ * The demo service user as the `ZENOTI_*` variables core's `zenotiOptionsFromEnv` reads (a
+ * deployment's .env, a worker's bindings), for the mock at `url`; `extra` adds or replaces some.
+ */
+export function serviceUserEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ZENOTI_BASE_URL: url,
+    ZENOTI_ACCOUNT_NAME: D.accountName,
+    ZENOTI_APP_ID: D.employeeApp.appId,
+    ZENOTI_APP_SECRET: D.employeeApp.appSecret,
+    ZENOTI_USERNAME: D.employee.username,
+    ZENOTI_PASSWORD: D.employee.password,
+    ...extra,
+  };
+}
+
 export function serviceUser(url: string, extra: Partial<ZenotiAuthOptions> = {}): ZenotiAuthOptions {
   return { ...serviceUserLogin(url), store: new MemoryTokenStore(), ...extra } as ZenotiAuthOptions;
 }
