@@ -30,6 +30,7 @@ import {
   readJson,
   repo,
   run,
+  shippedBesidesDist,
 } from './support.ts';
 
 const published = publishedPackages();
@@ -192,8 +193,9 @@ describe('the packed tarballs', () => {
       expect(lstatSync(installed).isSymbolicLink(), `${manifest.name} must not be a link`).toBe(false);
       const files = listFiles(installed).sort();
       expect(files, manifest.name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+      const besides = shippedBesidesDist(manifest);
       expect(
-        files.filter((f) => !f.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(f)),
+        files.filter((f) => !f.startsWith('dist/') && !besides.includes(f)),
         `${manifest.name} ships only what "files" lists`,
       ).toEqual([]);
       for (const file of exportedFiles(manifest.exports)) expect(files).toContain(file.replace(/^\.\//, ''));

@@ -18,6 +18,7 @@ export interface Manifest {
   repository?: { type?: string; url?: string; directory?: string };
   files?: string[];
   exports?: unknown;
+  bin?: string | Record<string, string>;
   publishConfig?: { access?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
@@ -138,4 +139,13 @@ export function catalog(): Record<string, string> {
     if (name && version) versions[name] = version;
   }
   return versions;
+}
+
+/**
+ * What a package ships besides `dist/`: LICENSE, README.md, package.json, and the files its `bin`
+ * names (a committed launcher, so that installing never meets a bin whose target is not built yet).
+ */
+export function shippedBesidesDist(manifest: Manifest): string[] {
+  const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  return ['LICENSE', 'README.md', 'package.json', ...bins.map((bin) => bin.replace(/^\.\//, ''))];
 }

@@ -50,7 +50,9 @@ export function loginBlocked(
   policy: LoginPolicy | undefined,
   accountName: string,
 ): ZenotiAuthError | undefined {
-  const noCredentials = isRecord(body) && body.credentials === null;
+  // Only with no error of any kind beside it: `error: "…"` (a string) is a failure, not a policy.
+  const noCredentials =
+    isRecord(body) && body.credentials === null && body.error == null && body.Error == null;
   if (policy?.allowLogin !== false && !noCredentials) return undefined;
   const action = policy?.policyAction === undefined ? '' : ` (policy action: "${policy.policyAction}")`;
   return new ZenotiAuthError(

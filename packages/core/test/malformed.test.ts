@@ -28,6 +28,13 @@ describe('malformed token responses', () => {
     ['no credentials field', JSON.stringify({ error: null }), 'application/json', 'INVALID_RESPONSE'],
     // Zenoti's face of a login policy that refuses the sign-in (password policy, 2FA).
     ['credentials: null and no error', body(null), 'application/json', 'LOGIN_BLOCKED'],
+    // A string where Zenoti's error object goes is a failure, not a policy's answer.
+    [
+      'credentials: null and an error that is a string',
+      body(null, 'Unable to generate token'),
+      'application/json',
+      'INVALID_RESPONSE',
+    ],
     [
       'a missing access token',
       body({ ...good, access_token: undefined }),

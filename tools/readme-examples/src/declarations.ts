@@ -39,6 +39,11 @@ export const DECLARATIONS: Readonly<Record<string, Readonly<Record<string, strin
     user: ZENOTI_USER,
     redis: IOREDIS,
   },
+  cloudflare: {
+    app: ZENOTI_APP,
+    user: ZENOTI_USER,
+    env: "{ ZENOTI_AUTH: import('@zenoti-auth/cloudflare').DurableObjectNamespaceLike; ZENOTI_TOKEN_KEY: string }",
+  },
   'mock-server': {
     zenoti: "import('@zenoti-auth/mock-server').RunningMockZenoti",
   },
