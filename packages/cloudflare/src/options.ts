@@ -2,6 +2,8 @@ import { invalidOption } from '@zenoti-auth/core';
 import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
 import type { DurableObjectNamespaceLike } from './workers.ts';
 
+/** Every field of `T` given (an option left `undefined` gets its default). */
+type Given<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
 export interface DurableObjectTokenStoreOptions {
   /** The `ZenotiAuthObject` namespace binding: `env.ZENOTI_AUTH` (or `c.env.ZENOTI_AUTH` in Hono). */
   namespace: DurableObjectNamespaceLike;
@@ -10,43 +12,43 @@ export interface DurableObjectTokenStoreOptions {
    * signed-in user) has an object of its own, so unrelated identities never wait for each other.
    * @default one object per token key
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Lease of the refresh lock. The holder renews it while its request lives (up to the time the
    * engine asked for); a holder whose request was cancelled or whose isolate died is released
    * when its lease ends. @default 10_000
    */
-  lockTtlMs?: number;
+  lockTtlMs?: number | undefined;
   /** Longest wait for a lock held by another request (the engine may end it sooner). @default 30_000 */
-  waitTimeoutMs?: number;
+  waitTimeoutMs?: number | undefined;
   /** Time limit of one call to the object; past it the call fails (the engine carries on without the store). @default 5_000 */
-  callTimeoutMs?: number;
+  callTimeoutMs?: number | undefined;
   /**
    * Encrypts token sets before they reach the object: `encryption(key)` from
    * `@zenoti-auth/core/encryption` (AES-256-GCM; the object never sees the key). Create it once per
    * isolate, not per request: the store is reused per namespace and options (see the README).
    */
-  encryption?: TokenSetCipher;
+  encryption?: TokenSetCipher | undefined;
   /** Receives the store's warnings (never a secret). @default console.warn */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 export interface DurableObjectRateBudgetOptions {
   /** The `ZenotiAuthObject` namespace binding: `env.ZENOTI_AUTH`. */
   namespace: DurableObjectNamespaceLike;
   /** The budget's object: every isolate with the same name shares one budget. @default 'zenoti-auth:rate-budget' */
-  name?: string;
+  name?: string | undefined;
   /** Calls per window, until Zenoti announces another limit. @default 60 */
-  limit?: number;
+  limit?: number | undefined;
   /** The window's length in ms, until Zenoti announces another. @default 60_000 */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Time limit of one call to the object; past it the engine paces in-process. @default 5_000 */
-  callTimeoutMs?: number;
+  callTimeoutMs?: number | undefined;
 }
 
 /** Options after validation, with defaults. Internal. */
 export interface ResolvedStoreOptions
-  extends Required<Omit<DurableObjectTokenStoreOptions, 'name' | 'encryption'>> {
+  extends Given<Omit<DurableObjectTokenStoreOptions, 'name' | 'encryption'>> {
   name: string | undefined;
   encryption: TokenSetCipher | undefined;
 }
@@ -128,7 +130,7 @@ export function resolveStoreOptions(options: DurableObjectTokenStoreOptions): Re
 
 export function resolveBudgetOptions(
   options: DurableObjectRateBudgetOptions,
-): Required<DurableObjectRateBudgetOptions> {
+): Given<DurableObjectRateBudgetOptions> {
   const o = check(options, BUDGET_RULES, 'DurableObjectRateBudget');
   return {
     namespace: o.namespace,

@@ -118,3 +118,29 @@ describe('DurableObjectRateBudget options', () => {
     });
   });
 });
+
+// Compiled by the typecheck with exactOptionalPropertyTypes: an option given as `undefined` (a value
+// read from `env` that may be missing) takes its default.
+describe('option types under exactOptionalPropertyTypes', () => {
+  it('take `undefined` for every optional option', () => {
+    const env: Record<string, string | undefined> = {};
+    const store = new DurableObjectTokenStore({
+      namespace: namespace(),
+      name: env.ZENOTI_AUTH_NAME,
+      lockTtlMs: undefined,
+      waitTimeoutMs: undefined,
+      callTimeoutMs: undefined,
+      encryption: undefined,
+      onWarning: undefined,
+    });
+    const budget = new DurableObjectRateBudget({
+      namespace: namespace(),
+      name: undefined,
+      limit: undefined,
+      intervalMs: undefined,
+      callTimeoutMs: undefined,
+    });
+    expect(JSON.stringify(store)).toContain('DurableObjectTokenStore');
+    expect(budget.limit).toBe(60);
+  });
+});

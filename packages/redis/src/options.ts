@@ -6,6 +6,9 @@ import { CLIENT_EXPECTED, isClientOrUrl } from './link.ts';
  * An `ioredis` client (`new Redis(…)`). Only the shape used for detection is spelled out here, so this
  * package does not depend on ioredis' own types; the constructor checks the rest.
  */
+
+/** Every field of `T` given (an option left `undefined` gets its default). */
+type Given<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
 export interface IoRedisLike {
   /** ioredis' connection status (`'ready'`, `'reconnecting'`, …). */
   readonly status: string;
@@ -34,28 +37,28 @@ export interface RedisTokenStoreOptions {
    */
   client: RedisClientLike | string;
   /** Put before every key and channel name. @default 'zenoti-auth:' */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Lease of the cross-process lock. A holder renews it while it works (up to the time the engine
    * asked for); a crashed holder's lock expires after this long. @default the engine's value (30 s)
    */
-  lockTtlMs?: number;
+  lockTtlMs?: number | undefined;
   /** Longest wait for a lock held by another process before giving up (the engine may end it sooner). @default 30_000 */
-  waitTimeoutMs?: number;
+  waitTimeoutMs?: number | undefined;
   /** Time limit of one Redis command; past it the call fails (the engine carries on without the store). @default 1_000 */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /**
    * Encrypts token sets at rest: `encryption(key)` from `@zenoti-auth/redis/encryption` (AES-256-GCM).
    * Without it, tokens are stored in plain text (and the store warns once).
    */
-  encryption?: TokenSetCipher;
+  encryption?: TokenSetCipher | undefined;
   /** Receives the store's warnings (never a secret). @default console.warn */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Options after validation. Internal. */
 export interface ResolvedStoreOptions
-  extends Required<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption'>> {
+  extends Given<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption'>> {
   lockTtlMs?: number;
   encryption?: TokenSetCipher;
 }

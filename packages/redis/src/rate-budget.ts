@@ -11,15 +11,15 @@ export interface RedisRateBudgetOptions {
    */
   client: RedisClientLike | string;
   /** Put before the budget's key: every process with the same prefix shares one budget. @default 'zenoti-auth:' */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Calls per window, until Zenoti announces another limit. @default 60 */
-  limit?: number;
+  limit?: number | undefined;
   /** The window's length in ms, until Zenoti announces another. @default 60_000 */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Time limit of one Redis command; past it the call fails (the engine then paces in-process). @default 1_000 */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /** Receives the budget's warnings: why Redis fails, and when it answers again (never a secret). @default console.warn */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 const OPTIONS = ['client', 'prefix', 'limit', 'intervalMs', 'commandTimeoutMs', 'onWarning'];
