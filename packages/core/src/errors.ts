@@ -99,6 +99,11 @@ export function invalidOption(packageName: string, field: string, problem: strin
   );
 }
 
+/** The error of a session that is gone (never begun, ended, or its refresh token refused). */
+export function sessionEnded(): ZenotiAuthError {
+  return new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended: sign in again.');
+}
+
 export function isZenotiAuthError(value: unknown): value is ZenotiAuthError {
   return value instanceof Error && value.name === 'ZenotiAuthError';
 }

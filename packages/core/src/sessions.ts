@@ -1,5 +1,5 @@
 import type { EngineParts } from './engine-parts.ts';
-import { isZenotiAuthError } from './errors.ts';
+import { isZenotiAuthError, ZenotiAuthError } from './errors.ts';
 import { type Emitter, emitTokenEvent } from './events.ts';
 import { parseAuthorization } from './header.ts';
 import { acceptedId, type StoreState } from './key-state.ts';
@@ -10,6 +10,7 @@ import { raceAbort } from './time.ts';
 import type { TokenClient } from './token-client.ts';
 import type { TokenCycle } from './token-cycle.ts';
 import type { TokenSet } from './types.ts';
+import { hasControlCharacter } from './validate.ts';
 
 export interface LoginInput {
   username: string;
@@ -29,6 +30,19 @@ export interface LoginResult {
   loginPolicy: LoginPolicy | undefined;
   /** When the access token expires (it is refreshed automatically until the refresh token ends). */
   expiresAt: Date;
+}
+
+/** Checks `login()` input: a non-empty username and password (and principal, if given), no control characters. */
+export function checkLoginInput(input: LoginInput): void {
+  for (const field of ['username', 'password', 'principal'] as const) {
+    const value = input?.[field];
+    const fail = (problem: string) =>
+      new ZenotiAuthError('INVALID_OPTIONS', `login() ${problem}.`, { field });
+    if ((value !== undefined || field !== 'principal') && (typeof value !== 'string' || value.trim() === ''))
+      throw fail(`needs a non-empty string "${field}"`);
+    if (typeof value === 'string' && hasControlCharacter(value))
+      throw fail(`"${field}" must not contain control characters`);
+  }
 }
 
 /** 401s on a token obtained within this long after a 401-triggered refresh are not taken as token death. */

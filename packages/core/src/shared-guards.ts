@@ -1,5 +1,5 @@
 import { rateLimited, ZenotiAuthError } from './errors.ts';
-import type { StoreState } from './key-state.ts';
+import type { PauseReason, StoreState } from './key-state.ts';
 import type { ResilientStore } from './resilient-store.ts';
 import type { TokenGuard, TokenSet } from './types.ts';
 
@@ -75,8 +75,28 @@ export class SharedGuards {
     return Math.max(this.#state.peek(key)?.passwordStrikes ?? 0, guard?.passwordStrikes ?? 0);
   }
 
+  /**
+   * Starts a pause of token calls under `key` after `error` (rule 4 of `refresh-policy.ts`): callers
+   * of this process meet it at once, and a rejected password, a locked account or a token
+   * endpoint's Retry-After is shared with the fleet; a fault's pause is this process's alone.
+   */
+  async startPause(
+    key: string,
+    guard: TokenGuard | undefined,
+    { reason, ms }: { reason: PauseReason; ms: number },
+    error: ZenotiAuthError,
+  ): Promise<void> {
+    const until = this.#now() + ms;
+    this.#state.change(key).pause = { reason, until, error };
+    this.#state.epoch++;
+    if (reason === 'fault') return;
+    const code =
+      reason === 'rate-limit' ? undefined : (error.code as NonNullable<TokenGuard['pause']>['code']);
+    await this.#sharePause(key, guard, { reason, until, code, status: error.status, message: error.message });
+  }
+
   /** Shares a pause this process started: a rejected password (one more strike) or a token endpoint's Retry-After. */
-  async sharePause(
+  async #sharePause(
     key: string,
     guard: TokenGuard | undefined,
     pause: NonNullable<TokenGuard['pause']>,

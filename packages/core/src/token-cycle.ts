@@ -1,5 +1,5 @@
 import type { EngineParts } from './engine-parts.ts';
-import { isZenotiAuthError, ZenotiAuthError } from './errors.ts';
+import { isZenotiAuthError, sessionEnded, ZenotiAuthError } from './errors.ts';
 import { type Emitter, emitTokenEvent } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -14,11 +14,6 @@ import type { TokenGuard, TokenSet } from './types.ts';
 const POLL_MS = 20;
 /** How long a cross-process refresh lock is held at most. */
 const LOCK_TTL_MS = 30_000;
-
-/** The error of a session that is gone. */
-export function sessionEnded(): ZenotiAuthError {
-  return new ZenotiAuthError('LOGIN_REQUIRED', 'The session has ended: sign in again.');
-}
 
 /**
  * Carries out the refresh policy (`refresh-policy.ts`) for every key of one store: single flight,
@@ -139,11 +134,8 @@ export class TokenCycle {
         // A login(), logout() or revoke() came meanwhile: its answer stands, not this older
         // session's refresh. The service user signs in again, as its next call would.
         const latest = await this.#store.read(key);
-        if (
-          latest &&
-          isFresh(latest, this.#o.now(), this.#o.refreshWindowMs, this.#state.peek(key)?.rejectedToken)
-        )
-          return latest;
+        const rejectedNow = this.#state.peek(key)?.rejectedToken;
+        if (latest && isFresh(latest, this.#o.now(), this.#o.refreshWindowMs, rejectedNow)) return latest;
         if (principal !== undefined) throw sessionEnded();
         [set, grant] = await this.#obtain(key, principal, undefined, guard);
       }
@@ -189,20 +181,7 @@ export class TokenCycle {
       case 'ride out':
         return this.#rideOut(key, stored as TokenSet, `refresh failed (${error.code})`, outcome.pauseMs);
       case 'throw':
-        if (outcome.pause) {
-          const { reason, ms } = outcome.pause;
-          const until = this.#o.now() + ms;
-          state.pause = { reason, until, error };
-          this.#state.epoch++;
-          if (reason !== 'fault')
-            await this.#guards.sharePause(key, guard, {
-              reason,
-              until,
-              code: reason === 'rate-limit' ? undefined : (error.code as 'CREDENTIALS_REJECTED'),
-              status: error.status,
-              message: error.message,
-            });
-        }
+        if (outcome.pause) await this.#guards.startPause(key, guard, outcome.pause, error);
         throw error;
     }
   }

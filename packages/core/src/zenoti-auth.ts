@@ -10,10 +10,10 @@ import { RateLimits } from './rate-limits.ts';
 import { ResilientStore } from './resilient-store.ts';
 import { isolateStoreWarning } from './runtime.ts';
 import { ServiceUserHeader } from './service-user-header.ts';
-import { type LoginInput, type LoginResult, Sessions } from './sessions.ts';
+import { checkLoginInput, type LoginInput, type LoginResult, Sessions } from './sessions.ts';
 import { TokenClient } from './token-client.ts';
 import { TokenCycle } from './token-cycle.ts';
-import { hasControlCharacter, resolveOptions } from './validate.ts';
+import { resolveOptions } from './validate.ts';
 import { type ZenotiRequestInit, zenotiFetch } from './zenoti-fetch.ts';
 
 export type { LoginInput, LoginResult } from './sessions.ts';
@@ -190,16 +190,7 @@ export class ZenotiAuth {
   /** Signs an end user in (guest or therapist apps). Their password is used once and never stored. */
   async login(input: LoginInput): Promise<LoginResult> {
     if (this.#apiKey) throw invalidInput('login() needs "app" credentials, not an API key.', 'app');
-    for (const field of ['username', 'password', 'principal'] as const) {
-      const value = input?.[field];
-      if (
-        (value !== undefined || field !== 'principal') &&
-        (typeof value !== 'string' || value.trim() === '')
-      )
-        throw invalidInput(`login() needs a non-empty string "${field}".`, field);
-      if (typeof value === 'string' && hasControlCharacter(value))
-        throw invalidInput(`login() "${field}" must not contain control characters.`, field);
-    }
+    checkLoginInput(input);
     const principal = input.principal ?? crypto.randomUUID();
     const key = await this.#keys.of(principal);
     const set = await this.#sessions.login(key, principal, input, input.signal);
