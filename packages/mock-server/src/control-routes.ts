@@ -8,6 +8,7 @@ import type {
   MockEndpoint,
   MockFault,
   RateLimitOptions,
+  RefreshReuse,
   RevokeAnswer,
   SeedUser,
 } from './types.ts';
@@ -89,10 +90,15 @@ export function registerControlRoutes(app: Hono, control: MockControl): void {
       control.setLoginPolicy(str(b, 'accountName'), str(b, 'username'), policy);
     }),
   );
-  // Each body names the option it sets: `{ loginPolicyOnRefresh }`, `{ revokeAnswer }`, `{ badAppAnswer }`.
+  // Each body names the option it sets: `{ loginPolicyOnRefresh }`, `{ refreshReuse }`,
+  // `{ revokeAnswer }`, `{ badAppAnswer }`.
   app.post(
     '/__mock/login-policy-on-refresh',
     route((b) => control.setLoginPolicyOnRefresh(b.loginPolicyOnRefresh as boolean)),
+  );
+  app.post(
+    '/__mock/refresh-reuse',
+    route((b) => control.setRefreshReuse(b.refreshReuse as RefreshReuse)),
   );
   app.post(
     '/__mock/revoke-answer',

@@ -2,7 +2,7 @@ import { validateBadAppAnswer, validateRevokeAnswer } from './answer-styles.ts';
 import { userKeyOf } from './directory.ts';
 import { validateLockout } from './lockout.ts';
 import { validateLoginPolicy } from './login-policy.ts';
-import { checkBoolean, checkMs } from './options.ts';
+import { checkBoolean, checkMs, checkRefreshReuse } from './options.ts';
 import { validateRateLimit } from './rate-limit.ts';
 import type { MockState } from './state.ts';
 import type {
@@ -14,6 +14,7 @@ import type {
   MockEndpoint,
   MockFault,
   RateLimitOptions,
+  RefreshReuse,
   RevokeAnswer,
   SeedUser,
 } from './types.ts';
@@ -50,6 +51,9 @@ export function createControl(state: MockState): MockControl {
     },
     setLoginPolicyOnRefresh(on: boolean): void {
       state.loginPolicyOnRefresh = checkBoolean('loginPolicyOnRefresh', on);
+    },
+    setRefreshReuse(mode: RefreshReuse): void {
+      state.refreshReuse = checkRefreshReuse(mode);
     },
     setRevokeAnswer(answer: RevokeAnswer): void {
       state.revokeAnswer = validateRevokeAnswer(answer);

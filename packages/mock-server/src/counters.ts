@@ -12,9 +12,11 @@ function emptyCounters(): MockCounters {
       rateLimited: 0,
       lockouts: 0,
       lockedOut: 0,
+      refreshReused: 0,
+      sessionsEnded: 0,
     },
     revoke: { total: 0, ok: 0, rejected: 0, faulted: 0 },
-    resources: { total: 0, byStatus: {}, faulted: 0 },
+    resources: { total: 0, byStatus: {}, faulted: 0, deadToken: 0 },
   };
 }
 

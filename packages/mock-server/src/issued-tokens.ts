@@ -11,6 +11,11 @@ export interface TokenOwner {
   appId: string;
   userType: UserType;
   guestId?: string;
+  /**
+   * The sign-in this token descends from: a password grant starts a session, each refresh carries
+   * it on. Reusing a spent refresh token can end it (`refreshReuse: 'end-session'`).
+   */
+  session: string;
 }
 
 export interface TokenRecord extends TokenOwner {
@@ -38,7 +43,19 @@ export interface KillSelector {
   refresh?: boolean;
   /** An access token to keep (the one just issued). */
   keepAccess?: string;
+  /** Only tokens of this session (`TokenOwner.session`). */
+  session?: string;
 }
+
+/** A refresh token used once: whose it was, and until when it would have lived. */
+export interface SpentRefresh {
+  userKey: string;
+  session: string;
+  expiresAt: number;
+}
+
+/** Most spent refresh tokens remembered; past it, the expired ones and then the oldest go first. */
+const MAX_SPENT = 100_000;
 
 const SWEEP_EVERY = 1_000;
 
@@ -50,6 +67,8 @@ export class IssuedTokens {
   readonly #access = new Map<string, TokenRecord>();
   readonly #refresh = new Map<string, TokenRecord>();
   readonly #byUser = new Map<string, UserTokens>();
+  /** Refresh tokens already used, so that a second use is recognised (`spent()`). */
+  readonly #spent = new Map<string, SpentRefresh>();
   #issuedSinceSweep = 0;
 
   issue(owner: TokenOwner, now: number, accessTtlMs: number, refreshTtlMs: number): TokenPair {
@@ -77,13 +96,33 @@ export class IssuedTokens {
     return this.#refresh.get(token);
   }
 
-  /** Uses up a refresh token: returns its owner if it was live, and deletes it either way. */
+  /**
+   * Uses up a refresh token: returns its owner if it was live, and deletes it either way. A live one
+   * is remembered as spent until it would have expired.
+   */
   consumeRefresh(token: string, now: number): TokenRecord | undefined {
     const record = this.#refresh.get(token);
     if (!record) return undefined;
     this.#refresh.delete(token);
     this.#byUser.get(record.userKey)?.refresh.delete(token);
-    return now < record.expiresAt ? record : undefined;
+    if (now >= record.expiresAt) return undefined;
+    this.#rememberSpent(token, record, now);
+    return record;
+  }
+
+  /** The refresh token's record if it was already used once (and would still be live), else `undefined`. */
+  spent(token: string, now: number): SpentRefresh | undefined {
+    const spent = this.#spent.get(token);
+    return spent && now < spent.expiresAt ? spent : undefined;
+  }
+
+  #rememberSpent(token: string, { userKey, session, expiresAt }: TokenRecord, now: number): void {
+    const spent = this.#spent;
+    if (spent.size >= MAX_SPENT) {
+      for (const [t, s] of spent) if (now >= s.expiresAt) spent.delete(t);
+      if (spent.size >= MAX_SPENT) spent.delete(spent.keys().next().value as string);
+    }
+    spent.set(token, { userKey, session, expiresAt });
   }
 
   /** Deletes a user's tokens (optionally only one app's, only one kind, or all but one access token). */
@@ -92,7 +131,9 @@ export class IssuedTokens {
     if (!index) return;
     const appKey = selector.appId?.toLowerCase();
     const matches = (record: TokenRecord | undefined): boolean =>
-      record !== undefined && (appKey === undefined || record.appId.toLowerCase() === appKey);
+      record !== undefined &&
+      (appKey === undefined || record.appId.toLowerCase() === appKey) &&
+      (selector.session === undefined || record.session === selector.session);
     if (selector.access !== false) {
       for (const token of index.access) {
         if (token !== selector.keepAccess && matches(this.#access.get(token))) {
@@ -120,6 +161,7 @@ export class IssuedTokens {
     this.#access.clear();
     this.#refresh.clear();
     this.#byUser.clear();
+    this.#spent.clear();
     this.#issuedSinceSweep = 0;
   }
 

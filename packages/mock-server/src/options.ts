@@ -3,7 +3,14 @@ import { DEMO_SEED } from './demo-seed.ts';
 import { DEFAULT_LOCKOUT, validateLockout } from './lockout.ts';
 import { DEFAULT_RATE_LIMIT, type ResolvedRateLimit, validateRateLimit } from './rate-limit-options.ts';
 import { validateSeed } from './seed.ts';
-import type { BadAppAnswer, LockoutOptions, MockSeed, MockZenotiOptions, RevokeAnswer } from './types.ts';
+import type {
+  BadAppAnswer,
+  LockoutOptions,
+  MockSeed,
+  MockZenotiOptions,
+  RefreshReuse,
+  RevokeAnswer,
+} from './types.ts';
 
 /** `MockZenotiOptions` checked, with every default filled in. */
 export interface ResolvedOptions {
@@ -20,6 +27,17 @@ export interface ResolvedOptions {
   revokeAnswer: RevokeAnswer;
   badAppAnswer: BadAppAnswer;
   loginPolicyOnRefresh: boolean;
+  refreshReuse: RefreshReuse;
+}
+
+/** Throws unless `value` is a `RefreshReuse`; names the option. */
+export function checkRefreshReuse(value: unknown): RefreshReuse {
+  if (value !== 'reject' && value !== 'end-session') {
+    throw new Error(
+      `zenoti-mock: refreshReuse must be "reject" or "end-session"; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 /** Throws unless `value` is a boolean; names the option. */
@@ -74,5 +92,7 @@ export function resolveOptions(options: MockZenotiOptions): ResolvedOptions {
     badAppAnswer: validateBadAppAnswer(options.badAppAnswer ?? '401'),
     // A refresh answers with the same envelope as a login, so it evaluates the policy too by default.
     loginPolicyOnRefresh: checkBoolean('loginPolicyOnRefresh', options.loginPolicyOnRefresh ?? true),
+    // Zenoti is silent on what a reused refresh token does beyond failing: by default, only that.
+    refreshReuse: checkRefreshReuse(options.refreshReuse ?? 'reject'),
   };
 }

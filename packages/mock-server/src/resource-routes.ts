@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { readAuthorizationHeader } from './authorization.ts';
 import { CENTERS, GUESTS, type Guest, SERVICES_BY_CENTER } from './data.ts';
 import { authenticate, chargeRateLimit, type Principal } from './guard.ts';
 import { denied, errorResponse } from './responses.ts';
@@ -71,8 +72,13 @@ export function registerResourceRoutes(app: Hono, state: MockState): void {
   const guarded =
     (handler: (c: Context, principal: Principal) => Response) =>
     (c: Context): Response => {
-      const principal = authenticate(state, c.req.header('authorization'));
-      if (!principal) return denied(c);
+      const header = c.req.header('authorization');
+      const principal = authenticate(state, header);
+      if (!principal) {
+        if (readAuthorizationHeader(header, false)?.scheme === 'bearer')
+          state.counters.live.resources.deadToken++;
+        return denied(c);
+      }
       return chargeRateLimit(c, state, principal.accountName) ?? handler(c, principal);
     };
   const centerOf = (c: Context) => CENTERS.find((center) => center.id === c.req.param('id')?.toLowerCase());

@@ -7,7 +7,7 @@ import { IssuedTokens } from './issued-tokens.ts';
 import { Lockout } from './lockout.ts';
 import { type ResolvedOptions, resolveOptions } from './options.ts';
 import { RateLimiter } from './rate-limit.ts';
-import type { BadAppAnswer, MockZenotiOptions, RevokeAnswer } from './types.ts';
+import type { BadAppAnswer, MockZenotiOptions, RefreshReuse, RevokeAnswer } from './types.ts';
 
 /** Everything the mock knows and remembers; the request handlers and `MockControl` share it. */
 export class MockState {
@@ -26,6 +26,7 @@ export class MockState {
   revokeAnswer: RevokeAnswer;
   badAppAnswer: BadAppAnswer;
   loginPolicyOnRefresh: boolean;
+  refreshReuse: RefreshReuse;
   /** Aborted when the server closes: releases hanging and delayed requests. */
   readonly shutdown = new AbortController();
 
@@ -41,6 +42,7 @@ export class MockState {
     this.revokeAnswer = this.options.revokeAnswer;
     this.badAppAnswer = this.options.badAppAnswer;
     this.loginPolicyOnRefresh = this.options.loginPolicyOnRefresh;
+    this.refreshReuse = this.options.refreshReuse;
     // Every delayed or hanging request listens to this signal; hundreds at once are normal in a benchmark.
     setMaxListeners(0, this.shutdown.signal);
   }
@@ -61,6 +63,7 @@ export class MockState {
     this.revokeAnswer = this.options.revokeAnswer;
     this.badAppAnswer = this.options.badAppAnswer;
     this.loginPolicyOnRefresh = this.options.loginPolicyOnRefresh;
+    this.refreshReuse = this.options.refreshReuse;
     this.clock.reset();
     this.counters.reset();
     this.requests.clear();

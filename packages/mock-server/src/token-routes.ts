@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { badAppAnswer, INVALID_ACCOUNT, revokedAnswer } from './answer-styles.ts';
 import { userKeyOf } from './directory.ts';
 import { authenticate, chargeRateLimit } from './guard.ts';
-import { accountOfToken, zenotiTimestamp } from './ids.ts';
+import { accountOfToken, guid, zenotiTimestamp } from './ids.ts';
 import type { TokenOwner, TokenPair } from './issued-tokens.ts';
 import { LOCKED_MESSAGE } from './lockout.ts';
 import { policyEvaluation, type ResolvedLoginPolicy } from './login-policy.ts';
@@ -165,6 +165,7 @@ function passwordGrant(c: Context, state: MockState, body: Body): Response {
     appId: app_id as string,
     userType: user.userType,
     ...(user.guestId === undefined ? {} : { guestId: user.guestId }),
+    session: guid(),
   };
   const issued = state.tokens.issue(owner, state.now(), state.accessTokenTtlMs, state.refreshTokenTtlMs);
   counters.ok++;
@@ -192,6 +193,7 @@ function refreshGrant(c: Context, state: MockState, body: Body): Response {
   const record = state.tokens.consumeRefresh(token, now);
   if (!record) {
     counters.rejected++;
+    refusedReuse(state, token, now);
     return tokenError(c, 401, BAD_REFRESH);
   }
   const { expiresAt: _, ...owner } = record;
@@ -200,6 +202,21 @@ function refreshGrant(c: Context, state: MockState, body: Body): Response {
   state.tokens.kill(owner.userKey, { appId: owner.appId, refresh: false, keepAccess: issued.accessToken });
   counters.ok++;
   return success(c, owner, issued, policy);
+}
+
+/**
+ * A refresh token sent again after it was used: counted, and with `refreshReuse: 'end-session'` its
+ * whole session ends (every access and refresh token issued since that sign-in), as OAuth providers
+ * commonly answer a reused refresh token. A password grant starts a new session, which lives on.
+ */
+function refusedReuse(state: MockState, token: string, now: number): void {
+  const spent = state.tokens.spent(token, now);
+  if (!spent) return;
+  const live = state.counters.live.token;
+  live.refreshReused++;
+  if (state.refreshReuse !== 'end-session') return;
+  state.tokens.kill(spent.userKey, { session: spent.session });
+  live.sessionsEnded++;
 }
 
 /** `POST /v1/tokens` (password and refresh grants) and `DELETE /v1/tokens/sessions/revoke`. */

@@ -125,7 +125,17 @@ export interface MockZenotiOptions {
   badAppAnswer?: BadAppAnswer;
   /** Refresh grants evaluate the user's login policy too (`false`: they always allow). @default true */
   loginPolicyOnRefresh?: boolean;
+  /**
+   * What a refresh token sent a second time does. `'reject'`: it is answered 401, as any dead refresh
+   * token. `'end-session'`: its whole session ends too (every access and refresh token issued since
+   * the sign-in it descends from), as OAuth providers commonly do on reuse; Zenoti does not document
+   * which it does, so fleet tests use the worse one. Both count `token.refreshReused`. @default 'reject'
+   */
+  refreshReuse?: RefreshReuse;
 }
+
+/** See `MockZenotiOptions.refreshReuse`. */
+export type RefreshReuse = 'reject' | 'end-session';
 
 export interface StartMockZenotiOptions extends MockZenotiOptions {
   /** @default 0 (a free port) */
@@ -173,6 +183,13 @@ export interface MockCounters {
     lockouts: number;
     /** Password grants answered with the lockout error (also counted in `password.rejected`). */
     lockedOut: number;
+    /**
+     * Refresh grants with a refresh token that had already been used once (also counted in
+     * `refresh.rejected`). Zenoti's refresh tokens work once: a well-behaved fleet sends each one once.
+     */
+    refreshReused: number;
+    /** Sessions ended because one of their refresh tokens was reused (`refreshReuse: 'end-session'`). */
+    sessionsEnded: number;
   };
   revoke: { total: number; ok: number; rejected: number; faulted: number };
   resources: {
@@ -180,6 +197,11 @@ export interface MockCounters {
     /** Count of answers by HTTP status, e.g. `{ "200": 12, "401": 1 }`. */
     byStatus: Record<string, number>;
     faulted: number;
+    /**
+     * Answered 401 because the bearer token sent was not live: expired, killed by a refresh or a
+     * revoke, or never issued. A request sent with a token its client should have known was dead.
+     */
+    deadToken: number;
   };
 }
 
@@ -211,6 +233,8 @@ export interface MockControl {
   setLoginPolicy(accountName: string, username: string, policy: LoginPolicy | false | null): void;
   /** Whether refresh grants evaluate the login policy too. */
   setLoginPolicyOnRefresh(on: boolean): void;
+  /** What a reused refresh token does (`MockZenotiOptions.refreshReuse`). */
+  setRefreshReuse(mode: RefreshReuse): void;
   setRevokeAnswer(answer: RevokeAnswer): void;
   setBadAppAnswer(answer: BadAppAnswer): void;
   /** Issue a new key; the old one keeps working for `apiKeyRotationGraceMs`. Returns the new key. */

@@ -45,9 +45,11 @@ describe('counters', () => {
         rateLimited: 0,
         lockouts: 0,
         lockedOut: 0,
+        refreshReused: 1,
+        sessionsEnded: 0,
       },
       revoke: { total: 2, ok: 0, rejected: 1, faulted: 1 },
-      resources: { total: 2, byStatus: { '200': 1, '401': 1 }, faulted: 0 },
+      resources: { total: 2, byStatus: { '200': 1, '401': 1 }, faulted: 0, deadToken: 0 },
     });
   });
 

@@ -41,7 +41,12 @@ describe('fault injection', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await centers(mock)).status);
     expect(statuses).toEqual([500, 500, 500, 200]);
-    expect(mock.control.counters().resources).toEqual({ total: 4, byStatus: { '200': 1 }, faulted: 3 });
+    expect(mock.control.counters().resources).toEqual({
+      total: 4,
+      byStatus: { '200': 1 },
+      faulted: 3,
+      deadToken: 0,
+    });
   });
 
   it("queues faults first in, first out, and 'any' matches every endpoint", async () => {
