@@ -17,12 +17,19 @@ export function credentialFor(auth: ZenotiAuth, config: Config): Promise<string>
 }
 
 /**
- * Holds the request for `config` back until `permit` (of the rate budget) is granted. The wait is
- * in its adapter, the last step before the request goes: so the interceptor stays synchronous on
+ * Holds the request for `config` back until `permit` (of the rate budget) is granted, and only then
+ * reads its credential: a refresh while it waited would have killed a token read before. The wait
+ * is in its adapter, the last step before the request goes, so the interceptor stays synchronous on
  * the API-key path (axios cannot await an interceptor registered `synchronous`). A refused permit
- * (`RATE_LIMITED`, or `ABORTED` by the request's signal) fails the request, which is never sent.
+ * (`RATE_LIMITED`, or `ABORTED` by the request's signal) or credential fails the request, which is
+ * never sent.
  */
-function afterPermit(config: Config, permit: Promise<void>, ours: OurCredentials): void {
+function afterPermit(
+  config: Config,
+  permit: Promise<void>,
+  credential: (request: Config) => Promise<void>,
+  ours: OurCredentials,
+): void {
   const adapter = config.adapter; // axios merges it from the instance's defaults
   // Handled now: another interceptor may keep the request from its adapter a while, or for good.
   permit.catch(() => undefined);
@@ -30,16 +37,18 @@ function afterPermit(config: Config, permit: Promise<void>, ours: OurCredentials
     // Its own adapter back: a retry after a 401 (this config, through the interceptor again) waits
     // for a permit of its own.
     Object.assign(request, { adapter });
-    return permit.then(
-      () => getAdapter(adapter, request)(request),
-      (error: unknown) => ours.reject(toAxiosError(error, request), request),
-    );
+    return permit
+      .then(() => credential(request))
+      .then(
+        () => getAdapter(adapter, request)(request),
+        (error: unknown) => ours.reject(toAxiosError(error, request), request),
+      );
   };
 }
 
 /**
  * The request interceptor: sets `Authorization` on requests to allowed origins (unless
- * `zenoti.skip`), and on no other; those requests then take a permit of the rate budget, if there
+ * `zenoti.skip`), and on no other; those requests take a permit of the rate budget first, if there
  * is one (see `afterPermit`). This runs before every request: it does as little as it can.
  */
 export function authorizeRequests(
@@ -56,11 +65,12 @@ export function authorizeRequests(
     stripAuthorization(config.headers, 'Authorization');
     config.headers.Authorization = header;
     ours.remember(header);
-    guardRedirects(config, auth, guards);
-    // `undefined` (no budget, or a permit left): the request may go at once.
-    const permit = auth.permit({ signal: signalOf(config) });
-    if (permit) afterPermit(config, permit, ours);
     return config; // the same object, mutated: never a clone (axios advisory for 1.15–1.17)
+  };
+
+  /** Reads the credential once the permit is granted; throws why when none can be had. */
+  const credentialAfterPermit = async (config: Config): Promise<void> => {
+    apply(config, auth.peekAuthorization(config.zenoti) ?? (await credentialFor(auth, config)));
   };
 
   /** Waits for the credential; when none can be had, the request is not sent and fails with why. */
@@ -80,6 +90,14 @@ export function authorizeRequests(
       // Never ours to another origin (a reused config may still carry it, or its fingerprint, which
       // could not even be sent); the caller's own header stays.
       if (ours.isOurs(config.headers.get('authorization'))) config.headers.delete('authorization');
+      return config;
+    }
+    guardRedirects(config, auth, guards);
+    // `undefined` (no budget, or a permit left): the request may go at once.
+    const permit = auth.permit({ signal: signalOf(config) });
+    if (permit) {
+      // Any header of ours left on a reused config is replaced once the permit is granted.
+      afterPermit(config, permit, credentialAfterPermit, ours);
       return config;
     }
     const ready = auth.peekAuthorization(config.zenoti);

@@ -1,6 +1,7 @@
 import {
   isZenotiAuthError,
   MemoryRateBudget,
+  MemoryTokenStore,
   type RateLimitPolicy,
   ZenotiAuth,
   type ZenotiAuthError,
@@ -9,7 +10,7 @@ import {
 import axios, { type AxiosAdapter, type AxiosError, type AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { createZenotiAxios, ERR_ZENOTI_AUTH } from '../src/index.ts';
-import { D, expectNoSecret, httpServer, rejection, serviceUser, zenoti } from './support.ts';
+import { D, expectNoSecret, httpServer, rejection, serviceUser, TestClock, zenoti } from './support.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
@@ -64,7 +65,8 @@ describe('requests take a permit of the rate budget before they go', () => {
     expect(causeOf(error).code).toBe('RATE_LIMITED');
     expect(causeOf(error).retryAfterMs).toBeGreaterThan(58_000);
     expect(error.response).toBeUndefined();
-    expect(String(error.config?.headers.Authorization)).toMatch(/^apikey …/);
+    // Refused its permit, the request never read its credential (permit first, token second).
+    expect(error.config?.headers.Authorization).toBeUndefined();
     expectNoSecret(error);
     expect(z.control.counters().resources.total).toBe(1);
   });
@@ -135,6 +137,28 @@ describe('requests take a permit of the rate budget before they go', () => {
     expect(z.control.counters().token.total).toBe(2);
     expect(z.control.counters().resources).toMatchObject({ faulted: 1, byStatus: { '200': 1 } });
     expect(waits(events)).toHaveLength(1);
+  });
+});
+
+describe('permit before token', () => {
+  it('a request reads its token once its permit is granted: a refresh during the wait kills nothing it sends', async () => {
+    const clock = new TestClock();
+    const z = await zenoti({ now: clock.now, accessTokenTtlMs: 3_600_000 });
+    const budget = new MemoryRateBudget({ limit: 1, intervalMs: 400 });
+    const store = new MemoryTokenStore();
+    const auth = new ZenotiAuth(serviceUser(z.url, { now: clock.now, store, rateLimit: { budget } }));
+    const other = new ZenotiAuth(serviceUser(z.url, { now: clock.now, store, rateLimit: false }));
+    const api = createZenotiAxios(auth);
+    await auth.authorization(); // the token call spends the window's only permit
+    const waiting = api.get('/v1/centers'); // waits ~400 ms for its permit
+    await sleep(50);
+    clock.advance(56 * 60_000); // in the refresh window
+    await other.authorization(); // the refresh kills the token the request would have read
+    expect(z.control.counters().token.refresh.ok).toBe(1);
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(z.control.counters().resources.deadToken).toBe(0); // it went with the live token
+    expect(z.control.counters().resources.byStatus).toEqual({ '200': 1 });
   });
 });
 

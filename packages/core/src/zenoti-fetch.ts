@@ -162,12 +162,14 @@ export async function zenotiFetch(
   const target = request.url;
   const targetAllowed = auth.isAllowedUrl(target);
   const allowed = (url: string | URL): boolean => (url === target ? targetAllowed : auth.isAllowedUrl(url));
-  let header =
-    zenoti?.skip !== true && targetAllowed ? await auth.authorization({ principal, signal }) : undefined;
+  const authorize = zenoti?.skip !== true && targetAllowed;
+  let header: string | undefined;
   for (let retried = false, limited = 0; ; ) {
-    // With a rate budget, every call (a retry too) waits for its permit first.
+    // With a rate budget, every call (a retry too) waits for its permit first, and only then reads
+    // its credential: a refresh while it waited would have killed a token read before.
     const permit = limits.permit('resource', signal);
     if (permit) await permit;
+    if (authorize) header = await auth.authorization({ principal, signal });
     let response: Response;
     try {
       response = await send(o.fetch ?? fetch, allowed, request, header, follow);
@@ -189,17 +191,18 @@ export async function zenotiFetch(
       return response;
     }
     await discard(response);
-    const rejected = header;
+    // One retry, and only with a newer credential (checked before it takes a permit of its own).
     if (!retried) {
-      await auth.invalidate(rejected, { principal });
-      header = await auth.authorization({ principal, signal });
+      await auth.invalidate(header, { principal });
+      if ((await auth.authorization({ principal, signal })) !== header) {
+        retried = true;
+        continue;
+      }
     }
-    if (retried || header === rejected)
-      throw new ZenotiAuthError(
-        'UNAUTHORIZED',
-        `Zenoti answered 401 (${retried ? 'again, after a retry with a fresh credential' : auth.mode === 'apiKey' ? 'API key rejected' : 'no newer credential'}).`,
-        { status: 401 },
-      );
-    retried = true;
+    throw new ZenotiAuthError(
+      'UNAUTHORIZED',
+      `Zenoti answered 401 (${retried ? 'again, after a retry with a fresh credential' : auth.mode === 'apiKey' ? 'API key rejected' : 'no newer credential'}).`,
+      { status: 401 },
+    );
   }
 }
