@@ -40,8 +40,9 @@ const PROBE_MS = 1_000;
  * the window refills, and callers who cannot wait that long get `RATE_LIMITED` at once. A budget
  * that fails (Redis down) is replaced by a process budget of the same limit, which has followed
  * Zenoti's reports all along, until it answers again, with a `warning` event. Each process then
- * paces alone, so a fleet may overrun the limit: the 429s pause each process's budget, and calls
- * are retried within `rateLimit.maxRetries` and `maxWaitMs`.
+ * paces alone, at its share of the limit (`RateBudget.fleetSize`); without one, a fleet may overrun
+ * the limit: the 429s pause each process's budget, and calls are retried within
+ * `rateLimit.maxRetries` and `maxWaitMs`.
  */
 export class PermitQueue {
   readonly #budget: RateBudget;
@@ -61,7 +62,11 @@ export class PermitQueue {
   constructor(budget: RateBudget) {
     this.#budget = budget;
     if (!budget.local)
-      this.#standIn = new MemoryRateBudget({ limit: budget.limit, intervalMs: budget.intervalMs });
+      this.#standIn = new MemoryRateBudget({
+        limit: budget.limit,
+        intervalMs: budget.intervalMs,
+        share: 1 / Math.max(1, Math.floor(budget.fleetSize ?? 1)),
+      });
   }
 
   /** Callers waiting now. */

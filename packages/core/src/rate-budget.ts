@@ -38,6 +38,11 @@ export interface RateBudget {
   readonly limit?: number | undefined;
   /** The window's length in ms it starts from. */
   readonly intervalMs?: number | undefined;
+  /**
+   * How many processes share a remote budget at most: while it is unreachable, each process's
+   * stand-in paces at `1 ÷ fleetSize` of the limit (and of what Zenoti reports left). @default 1
+   */
+  readonly fleetSize?: number | undefined;
 }
 
 export interface MemoryRateBudgetOptions {
@@ -47,6 +52,12 @@ export interface MemoryRateBudgetOptions {
   intervalMs?: number | undefined;
   /** Clock, ms since epoch. @default Date.now */
   now?: (() => number) | undefined;
+  /**
+   * The share of the organisation's limit this budget may use, for a process that paces alone
+   * beside others (a shared budget's stand-in): `limit × share` per window, and that share of what
+   * Zenoti reports left. @default 1
+   */
+  share?: number | undefined;
 }
 
 /** Two window ends within this much of each other are taken as the same window. */
@@ -70,9 +81,13 @@ export class MemoryRateBudget implements RateBudget {
   #used = 0;
   /** Whether `#windowEnd` came from Zenoti's report (else it is this budget's own guess). */
   #reported = false;
+  readonly #share: number;
 
   constructor(options: MemoryRateBudgetOptions = {}) {
-    const { limit = 60, intervalMs = 60_000, now = Date.now } = options;
+    const { limit = 60, intervalMs = 60_000, now = Date.now, share = 1 } = options;
+    if (!(share > 0 && share <= 1))
+      throw new RangeError('[@zenoti-auth/core] MemoryRateBudget share must be a number > 0 and ≤ 1.');
+    this.#share = share;
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('[@zenoti-auth/core] MemoryRateBudget limit must be a whole number > 0.');
     if (!Number.isFinite(intervalMs) || intervalMs <= 0)
@@ -89,9 +104,14 @@ export class MemoryRateBudget implements RateBudget {
       this.#used = 0;
       this.#reported = false;
     }
-    if (this.#used >= this.#limit) return this.#windowEnd - now;
+    if (this.#used >= this.#permits) return this.#windowEnd - now;
     this.#used++;
     return 0;
+  }
+
+  /** Permits per window: the limit, or this budget's share of it (at least one). */
+  get #permits(): number {
+    return Math.max(1, Math.floor(this.#limit * this.#share));
   }
 
   observe(report: RateReport): void {
@@ -101,7 +121,8 @@ export class MemoryRateBudget implements RateBudget {
     const { remaining, resetMs, retryAfterMs } = report;
     if (remaining !== undefined && resetMs !== undefined) {
       const reportedEnd = now + resetMs;
-      const spent = Math.max(0, this.#limit - remaining);
+      // With a share, what is left of the organisation's window is shared alike.
+      const spent = Math.max(0, this.#permits - Math.floor(remaining * this.#share));
       // Zenoti's window is the truth, and each report's end is never before it: Reset is whole
       // seconds rounded up, and counted from when the answer arrived. Within the same window the
       // earliest reported end is the closest (this budget's own guess gives way to any report), and
@@ -118,14 +139,19 @@ export class MemoryRateBudget implements RateBudget {
     if (retryAfterMs !== undefined) {
       // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.
       this.#windowEnd = now + retryAfterMs;
-      this.#used = this.#limit;
+      this.#used = this.#permits;
       this.#reported = true;
     }
   }
 
   /** Safe to log. */
   toJSON(): Record<string, unknown> {
-    return { type: 'MemoryRateBudget', limit: this.#limit, intervalMs: this.#intervalMs };
+    return {
+      type: 'MemoryRateBudget',
+      limit: this.#limit,
+      intervalMs: this.#intervalMs,
+      ...(this.#share === 1 ? {} : { share: this.#share }),
+    };
   }
 }
 

@@ -43,9 +43,31 @@ describe('MemoryRateBudget: Zenoti’s window', () => {
     expect(budget.take()).toBe(300);
   });
 
-  it('rejects a nonsensical limit or window', () => {
+  it("with a share, gives that share of the limit and of what Zenoti reports left (a fleet's stand-in)", () => {
+    let now = 0;
+    const budget = new MemoryRateBudget({ limit: 60, intervalMs: 60_000, now: () => now, share: 1 / 4 });
+    let granted = 0;
+    while (budget.take() === 0 && granted < 100) granted++;
+    expect(granted).toBe(15); // 60 ÷ 4 processes
+    now = 60_000;
+    budget.observe({ remaining: 20, resetMs: 30_000 }); // the fleet left 20 of 60 in this window
+    granted = 0;
+    while (budget.take() === 0 && granted < 100) granted++;
+    expect(granted).toBe(5); // a quarter of what is left
+    expect(budget.take()).toBe(30_000);
+    // Four such processes together never pass the organisation's limit, whatever it is.
+    budget.observe({ limit: 10, retryAfterMs: 1_000 });
+    now = 91_000;
+    granted = 0;
+    while (budget.take() === 0 && granted < 100) granted++;
+    expect(granted).toBe(2); // floor(10 ÷ 4)
+  });
+
+  it('rejects a nonsensical limit, window or share', () => {
     expect(() => new MemoryRateBudget({ limit: 0 })).toThrow(RangeError);
     expect(() => new MemoryRateBudget({ intervalMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new MemoryRateBudget({ share: 0 })).toThrow(RangeError);
+    expect(() => new MemoryRateBudget({ share: 2 })).toThrow(RangeError);
   });
 });
 
@@ -141,6 +163,30 @@ describe('PermitQueue: a fair, bounded wait for permits', () => {
     await sleep(250); // a fresh window
     await queue.acquire('resource', hurried, events);
     await expect(queue.acquire('resource', hurried, events)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('paces at its share of the limit while a shared budget of a fleet (fleetSize) is unreachable', async () => {
+    const down: RateBudget = {
+      take: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      observe: async () => undefined,
+      limit: 20,
+      intervalMs: 60_000,
+      fleetSize: 4,
+    };
+    const queue = permitQueueOf(down);
+    const { events } = recorded();
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++)
+      outcomes.push(
+        await (queue.acquire('resource', { ...policy, maxWaitMs: 0 }, events) as Promise<void>).then(
+          () => 'granted',
+          (error: { code: string }) => error.code,
+        ),
+      );
+    // 20 ÷ 4 per window, alone: four such processes together stay within the organisation's 20.
+    expect(outcomes).toEqual([...Array(5).fill('granted'), ...Array(3).fill('RATE_LIMITED')]);
   });
 
   it('paces itself on a process budget while the shared one is unreachable, with one warning', async () => {
