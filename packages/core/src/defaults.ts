@@ -11,6 +11,7 @@ export const DEFAULTS = Object.freeze({
   retry: Object.freeze({ retries: 3, minDelayMs: 200, maxDelayMs: 5_000, deadlineMs: 30_000 }),
   rateLimit: Object.freeze({ maxWaitMs: 10_000, maxRetries: 2, maxQueued: 1_000 }),
   credentialsCooldownMs: 60_000,
+  refreshWithoutLock: false,
   /** `true`, except on Cloudflare Workers: there a promise dies with the request that made it. */
   get shareInFlight(): boolean {
     return !onCloudflareWorkers();

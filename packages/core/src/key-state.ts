@@ -31,8 +31,11 @@ export interface KeyState {
   rejectedToken?: string | undefined;
   /** When a 401 last invalidated a token under this key (engine clock). */
   lastUnauthorizedAt?: number | undefined;
-  /** A ride-out: `token` is alive but could not be renewed; it serves until the next try `at` (engine clock). */
-  ride?: { token: string; at: number } | undefined;
+  /**
+   * A ride-out: `token` is alive but could not be renewed (`why`); it serves until the next try `at`
+   * (engine clock).
+   */
+  ride?: { token: string; at: number; why: string } | undefined;
   /** Passwords Zenoti rejected in a row under this key: each doubles the next cool-down. */
   passwordStrikes?: number | undefined;
   /** No token call before `until` (engine clock). */
@@ -42,7 +45,7 @@ export interface KeyState {
    * `logout()`, `revoke()`): a refresh that began before does not store its set.
    */
   session?: number | undefined;
-  /** Remote stores only: the last set seen, served while the store is down or has lost it. */
+  /** Remote stores only: the newest set seen, served while the store is down, and written back if it lost it. */
   lastSeen?: TokenSet | undefined;
 }
 

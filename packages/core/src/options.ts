@@ -81,6 +81,16 @@ interface CommonOptions {
    * @default {@link DEFAULTS}.shareInFlight
    */
   shareInFlight?: boolean | undefined;
+  /**
+   * Lets a refresh token be spent while a shared store's lock cannot be had because the store fails
+   * (Redis down). Zenoti's refresh tokens work once: two processes spending one end the session, so
+   * by default a refresh token is spent only under the fleet's lock. Without the lock, a live token
+   * serves until it expires; then the service user signs in again with its password (a new session),
+   * and an end user's calls fail with a transient `STORE` error (503) until the store answers. Set
+   * `true` only where one process serves each identity (a single process, or sticky sessions).
+   * @default {@link DEFAULTS}.refreshWithoutLock
+   */
+  refreshWithoutLock?: boolean | undefined;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /** Clock, ms since epoch. @default Date.now */
@@ -131,6 +141,7 @@ export interface ResolvedOptions {
   rateLimit: (Given<Omit<RateLimitPolicy, 'budget'>> & { budget: RateBudget | undefined }) | false;
   credentialsCooldownMs: number;
   shareInFlight: boolean;
+  refreshWithoutLock: boolean;
   fetch: typeof fetch | undefined;
   now: () => number;
   onEvent: ((event: ZenotiAuthEvent) => void) | undefined;

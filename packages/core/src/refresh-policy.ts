@@ -25,6 +25,11 @@ import type { TokenSet } from './types.ts';
  * 5. A refresh that fails for a transient reason (5xx, timeout, dropped connection, 429) while the
  *    token it meant to replace is alive and still the stored one takes nothing away: that token
  *    serves until the next try (ride-out). A final failure (4xx, a rejected password) is thrown.
+ * 6. The fleet rule: a refresh token is spent only under the fleet's lock (`refreshHold`). While
+ *    the lock is held elsewhere, the store fails (so nobody can tell who holds it), or the set was
+ *    written back after the store lost it (`refreshNotBefore`), the refresh token stays unspent: a
+ *    live token serves (ride-out); a dead one makes the service user sign in again with its password
+ *    (a new session), and an end user's callers fail with a transient `STORE` error.
  *
  * Times: `now` is the engine clock (`options.now`), for everything about tokens and pauses;
  * `realNow` is `Date.now()`, for how long a flight has been running.
@@ -57,6 +62,46 @@ export function isFresh(
 /** Whether `set` is alive at Zenoti: not expired, and not proved dead by a 401. */
 export function isAlive(set: TokenSet, now: number, rejectedToken: string | undefined): boolean {
   return now < set.accessTokenExpiresAt && rejectedToken !== set.accessToken;
+}
+
+/** Whether this process holds the fleet's lock for a refresh, as far as it can tell (rule 6). */
+export type LockState = 'held' | 'held elsewhere' | 'failed' | 'no lock';
+
+/** Why the refresh token of `set` may not be spent now (rule 6). */
+export interface RefreshHold {
+  why: string;
+  /** When to try again, ms from now: at once behind the live token, a second later, or when a hold ends. */
+  retryMs: number;
+}
+
+/** How often a failing store is asked for the lock again while the live token serves. */
+const STORE_RETRY_MS = 1_000;
+
+/** Why the refresh token of `set` may not be spent now (rule 6), or `undefined` when it may. */
+export function refreshHold(
+  set: TokenSet | undefined,
+  now: number,
+  lock: LockState,
+  refreshWithoutLock: boolean,
+): RefreshHold | undefined {
+  if (set?.refreshToken === undefined) return undefined;
+  if (lock === 'held elsewhere') return { why: 'the refresh lock is held elsewhere', retryMs: 0 };
+  if (lock === 'failed' && !refreshWithoutLock)
+    return { why: 'the token store fails, so nobody can hold the refresh lock', retryMs: STORE_RETRY_MS };
+  if (set.refreshNotBefore !== undefined && now < set.refreshNotBefore)
+    return {
+      why: 'the token store had lost this token set, which was written back',
+      retryMs: set.refreshNotBefore - now,
+    };
+  return undefined;
+}
+
+/** `set` without its refresh token (which must not be sent). */
+export function withoutRefreshToken<T extends TokenSet | undefined>(set: T): T {
+  if (set?.refreshToken === undefined) return set;
+  const copy = { ...set };
+  delete copy.refreshToken;
+  return copy;
 }
 
 /** Whether a flight still counts as running for a caller that cannot await it (rule 3). */

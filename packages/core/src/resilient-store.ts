@@ -1,32 +1,66 @@
 import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
+import { StoreOutage } from './store-outage.ts';
 import type { MaybePromise, TokenGuard, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
+/** A set as the engine read it, and whether the store itself answered with it. */
+export interface StoreRead {
+  set: TokenSet | undefined;
+  /** `false` when the store failed and `set` is the last one this process saw. */
+  fromStore: boolean;
+}
+
 /**
- * The token store as the engine uses it. A remote store may fail or lose its data (a restart):
- * a failed read serves the last set seen, a failed write or delete is a `warning` event, and the
- * engine carries on in this process. Never throws.
+ * What asking for the store's cross-process lock gave: the lock; `'held elsewhere'` (another holder
+ * kept it past the wait); `'failed'` (the store failed: nobody can tell who holds it); `'no lock'`
+ * (the store has none: single flight in this process is all there is).
+ */
+export type LockOutcome = TokenStoreLock | 'held elsewhere' | 'failed' | 'no lock';
+
+/**
+ * The token store as the engine uses it. Never throws. A remote store may fail or lose its data:
+ * - a failed read serves the last set seen; a failed write or delete keeps the set in this process;
+ *   one `warning` event per outage and one when the store answers again (`StoreOutage`);
+ * - reads are monotonic: a stored set older than the newest this process has seen, or none while
+ *   this process holds a live one (a restart without persistence, a failover, FLUSHALL), is written
+ *   back from this process's copy, unless the fleet ended that set on purpose (`endedVersion`). The
+ *   copy written back carries `refreshNotBefore`: whoever was spending its refresh token when the
+ *   store lost it has until then to store the result, and nobody spends it meanwhile.
  */
 export class ResilientStore {
   readonly #store: TokenStore;
   readonly #state: StoreState;
-  readonly #events: Emitter;
   readonly #now: () => number;
+  /** How long a set written back keeps its refresh token unspent: the retry deadline of a refresh. */
+  readonly #holdMs: number;
+  readonly #outage: StoreOutage;
+  readonly #events: Emitter;
+  /** Writes-back in progress, by key: concurrent readers share one. */
+  readonly #restoring = new Map<string, Promise<StoreRead>>();
+  /** The version last written back per key, so that one loss is warned about once. */
+  readonly #restored = new Map<string, number>();
 
-  constructor(store: TokenStore, state: StoreState, events: Emitter, now: () => number) {
+  constructor(store: TokenStore, state: StoreState, events: Emitter, now: () => number, holdMs: number) {
     this.#store = store;
     this.#state = state;
     this.#events = events;
     this.#now = now;
+    this.#holdMs = holdMs;
+    this.#outage = new StoreOutage(events);
   }
 
   /** Whether the store lives in this process. */
   get local(): boolean {
     return this.#store.local === true;
+  }
+
+  /** Whether the store answered its last command (or none failed yet). */
+  get reachable(): boolean {
+    return !this.#outage.down;
   }
 
   /**
@@ -43,41 +77,81 @@ export class ResilientStore {
     return undefined;
   }
 
-  /** The set under `key`; for a remote store that failed or lost it, the last live one seen. */
+  /** The set under `key`; for a remote store that failed or lost it, the last one seen (see the class). */
   async read(key: string): Promise<TokenSet | undefined> {
+    return (await this.inspect(key)).set;
+  }
+
+  /** As `read`, and whether the store itself answered. */
+  async inspect(key: string): Promise<StoreRead> {
     const lastSeen = this.#state.peek(key)?.lastSeen;
     let set: TokenSet | undefined;
     try {
       set = await this.#store.get(key);
-    } catch {
-      this.#warn('read failed; using the last token seen');
-      return lastSeen;
+    } catch (error) {
+      this.#outage.failed(error, lastSeen !== undefined);
+      return { set: lastSeen, fromStore: false };
     }
-    if (this.local) return set;
-    if (set) this.#remember(key, set);
-    return set ?? (lastSeen && lastSeen.accessTokenExpiresAt > this.#now() ? lastSeen : undefined);
+    this.#outage.answered();
+    if (this.local) return { set, fromStore: true };
+    if (lastSeen === undefined || (set !== undefined && set.version >= lastSeen.version)) {
+      if (set) this.#remember(key, set);
+      return { set, fromStore: true };
+    }
+    // The store is behind this process: an older set, or none while ours is alive.
+    if (set === undefined && lastSeen.accessTokenExpiresAt <= this.#now()) {
+      this.#forgetLastSeen(key);
+      return { set, fromStore: true };
+    }
+    const running = this.#restoring.get(key);
+    if (running) return running;
+    const restoring = this.#restore(key, set, lastSeen).finally(() => this.#restoring.delete(key));
+    this.#restoring.set(key, restoring);
+    return restoring;
+  }
+
+  /** Writes `lastSeen` back over `stored` (older, or absent), unless the fleet ended it on purpose. */
+  async #restore(key: string, stored: TokenSet | undefined, lastSeen: TokenSet): Promise<StoreRead> {
+    const guard = await this.readGuard(key);
+    const ended = Math.max(guard?.endedVersion ?? -1, guard?.refusedRefreshVersion ?? -1);
+    if (ended >= lastSeen.version) {
+      this.#forgetLastSeen(key);
+      if (stored) this.#remember(key, stored);
+      return { set: stored, fromStore: true };
+    }
+    const now = this.#now();
+    const restored: TokenSet = { ...lastSeen, refreshNotBefore: now + this.#holdMs };
+    if (this.#restored.get(key) !== lastSeen.version) {
+      this.#restored.set(key, lastSeen.version);
+      this.#warn(
+        `Token store ${stored ? `held an older token set (version ${stored.version} < ${lastSeen.version})` : 'had lost the token set'}; this process wrote its own back. Its refresh token is not spent for ${this.#holdMs} ms, in case another process was spending it.`,
+      );
+    }
+    await this.write(key, restored, Math.max(1_000, keepUntil(restored) - now));
+    return { set: restored, fromStore: true };
   }
 
   /** Stores `set`; a remote store's set is also remembered here, in case the store goes away. */
   async write(key: string, set: TokenSet, ttlMs: number): Promise<void> {
     if (!this.local) this.#remember(key, set);
-    await this.#attempt(() => this.#store.set(key, set, ttlMs), 'write failed; token kept in this process');
+    await this.#attempt(() => this.#store.set(key, set, ttlMs));
   }
 
   /** Deletes the set under `key` (with `ifVersion`, only that version) and forgets the copy. */
   async remove(key: string, ifVersion?: number): Promise<void> {
-    const state = this.#state.peek(key);
-    if (state) state.lastSeen = undefined;
-    await this.#attempt(() => this.#store.delete(key, ifVersion), 'delete failed');
+    this.#forgetLastSeen(key);
+    await this.#attempt(() => this.#store.delete(key, ifVersion));
   }
 
   /** The guard shared under `key` (`TokenGuard`); `undefined` when there is none, the store keeps none, or it failed. */
   async readGuard(key: string): Promise<TokenGuard | undefined> {
     if (!this.#store.getGuard) return undefined;
     try {
-      return (await this.#store.getGuard(key)) ?? undefined;
-    } catch {
-      this.#warn('guard read failed; this process keeps its own pauses');
+      const guard = (await this.#store.getGuard(key)) ?? undefined;
+      this.#outage.answered();
+      return guard;
+    } catch (error) {
+      this.#outage.failed(error, this.#state.peek(key)?.lastSeen !== undefined);
       return undefined;
     }
   }
@@ -85,45 +159,51 @@ export class ResilientStore {
   /** Shares `guard` under `key` for `ttlMs` (`undefined` lifts it), where the store can. */
   async writeGuard(key: string, guard: TokenGuard | undefined, ttlMs: number): Promise<void> {
     const store = this.#store;
-    if (store.setGuard) await this.#attempt(() => store.setGuard?.(key, guard, ttlMs), 'guard write failed');
+    if (store.setGuard) await this.#attempt(() => store.setGuard?.(key, guard, ttlMs));
   }
 
-  /**
-   * The store's cross-process lock on `key`: the lock, `'held elsewhere'` when another holder kept
-   * it past `signal`, or `undefined` when the store has none or failed (single flight in this process only).
-   */
-  async lock(
-    key: string,
-    ttlMs: number,
-    signal: AbortSignal,
-  ): Promise<TokenStoreLock | 'held elsewhere' | undefined> {
-    if (!this.#store.lock) return undefined;
+  /** Asks for the store's cross-process lock on `key` (see `LockOutcome`); `signal` ends the wait. */
+  async lock(key: string, ttlMs: number, signal: AbortSignal): Promise<LockOutcome> {
+    if (!this.#store.lock) return 'no lock';
     try {
-      return (await this.#store.lock(key, { ttlMs, signal })) ?? 'held elsewhere';
-    } catch {
-      this.#warn('lock failed; single flight in this process only');
-      return undefined;
+      const lock = await this.#store.lock(key, { ttlMs, signal });
+      this.#outage.answered();
+      return lock ?? 'held elsewhere';
+    } catch (error) {
+      this.#outage.failed(error, true);
+      return 'failed';
     }
   }
 
-  /** Releases a lock; a failure is a warning (the lock then expires by itself). */
-  async unlock(lock: TokenStoreLock | undefined): Promise<void> {
-    await this.#attempt(() => lock?.release(), 'unlock failed; the lock will expire');
+  /** Releases a lock; a failure is part of the outage (the lock then expires by itself). */
+  async unlock(lock: LockOutcome): Promise<void> {
+    if (typeof lock === 'object') await this.#attempt(() => lock.release());
   }
 
   #remember(key: string, set: TokenSet): void {
     this.#state.change(key).lastSeen = set;
   }
 
-  async #attempt(op: () => MaybePromise<void> | undefined, failure: string): Promise<void> {
+  #forgetLastSeen(key: string): void {
+    const state = this.#state.peek(key);
+    if (state) state.lastSeen = undefined;
+  }
+
+  async #attempt(op: () => MaybePromise<void> | undefined): Promise<void> {
     try {
       await op();
-    } catch {
-      this.#warn(failure);
+      this.#outage.answered();
+    } catch (error) {
+      this.#outage.failed(error, true);
     }
   }
 
-  #warn(failure: string): void {
-    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] Token store ${failure}.` });
+  #warn(message: string): void {
+    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] ${message}` });
   }
+}
+
+/** How long a set is worth keeping: until its refresh token (or, without one, its access token) expires. */
+export function keepUntil(set: TokenSet): number {
+  return Math.max(set.refreshTokenExpiresAt ?? 0, set.accessTokenExpiresAt);
 }

@@ -6,9 +6,10 @@ import { acceptedId, type StoreState } from './key-state.ts';
 import type { LoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { ResilientStore } from './resilient-store.ts';
+import type { SharedGuards } from './shared-guards.ts';
 import { raceAbort } from './time.ts';
 import type { TokenClient } from './token-client.ts';
-import type { TokenCycle } from './token-cycle.ts';
+import type { TokenGrants } from './token-grants.ts';
 import type { TokenSet } from './types.ts';
 import { hasControlCharacter } from './validate.ts';
 
@@ -61,17 +62,19 @@ export class Sessions {
   readonly #client: TokenClient;
   readonly #store: ResilientStore;
   readonly #state: StoreState;
-  readonly #cycle: TokenCycle;
+  readonly #grants: TokenGrants;
+  readonly #guards: SharedGuards;
   /** Whether the fleet-hazard warning was given (once per engine). */
   #warnedOfOtherClient = false;
 
-  constructor({ o, events, client, store, state }: EngineParts, cycle: TokenCycle) {
+  constructor({ o, events, client, store, state, guards }: EngineParts, grants: TokenGrants) {
     this.#o = o;
     this.#events = events;
     this.#client = client;
     this.#store = store;
     this.#state = state;
-    this.#cycle = cycle;
+    this.#guards = guards;
+    this.#grants = grants;
   }
 
   /** Signs a user in under `key` with a password grant; the password is used once, never stored. */
@@ -83,7 +86,7 @@ export class Sessions {
   ): Promise<TokenSet> {
     const previous = await this.#store.read(key);
     const set = await raceAbort(
-      this.#cycle.grant(
+      this.#grants.grant(
         { grant_type: 'password', user_name: user.username, password: user.password },
         previous,
       ),
@@ -92,7 +95,7 @@ export class Sessions {
     // Only a login that succeeded replaces the session: refreshes running before it, or while it
     // is being stored, do not store theirs.
     this.#state.newSession(key);
-    await this.#cycle.save(key, set, 'password', principal);
+    await this.#grants.save(key, set, 'password', principal);
     this.#state.newSession(key);
     return set;
   }
@@ -108,9 +111,11 @@ export class Sessions {
     this.#state.newSession(key);
     this.#state.change(key).flight = undefined;
     const set = await this.#store.read(key);
-    await this.#cycle.forget(key);
+    await this.#grants.forget(key);
     this.#state.newSession(key);
     if (!set) return { revoked: false };
+    // Processes that still hold the set must not write it back as if the store had lost it.
+    await this.#guards.shareEnded(key, set);
     emitTokenEvent(this.#events, principal, set, { reason });
     try {
       return { revoked: await this.#client.revoke(set.accessToken) };
@@ -127,7 +132,7 @@ export class Sessions {
   async invalidate(key: string, principal: string | undefined, rejectedHeader: string): Promise<boolean> {
     const token = parseAuthorization(rejectedHeader);
     if (token?.scheme !== 'bearer') return false;
-    const current = await this.#store.read(key);
+    const { set: current, fromStore } = await this.#store.inspect(key);
     const known = this.#state.peek(key);
     const guard = known?.lastUnauthorizedAt;
     const now = this.#o.now();
@@ -145,7 +150,10 @@ export class Sessions {
     state.lastUnauthorizedAt = now;
     this.#state.epoch++;
     emitTokenEvent(this.#events, principal, token.credential, { reason: 'unauthorized' });
-    if (this.#state.accepted.has(acceptedId(token.credential))) this.#warnOfOtherClient(current, now);
+    // Only the store itself can tell that nobody sharing it replaced the token (not a copy kept
+    // through an outage: the fleet's own password grants meanwhile are not another client).
+    if (this.#state.accepted.has(acceptedId(token.credential)) && fromStore && this.#store.reachable)
+      this.#warnOfOtherClient(current, now);
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { rateLimited, ZenotiAuthError } from './errors.ts';
 import type { PauseReason, StoreState } from './key-state.ts';
+import { withoutRefreshToken } from './refresh-policy.ts';
 import type { ResilientStore } from './resilient-store.ts';
 import type { TokenGuard, TokenSet } from './types.ts';
 
@@ -25,10 +26,7 @@ export function withoutRefusedRefresh(
   guard: TokenGuard | undefined,
 ): TokenSet | undefined {
   const refused = guard?.refusedRefreshVersion;
-  if (!set || refused === undefined || set.version > refused) return set;
-  const copy = { ...set };
-  delete copy.refreshToken;
-  return copy;
+  return !set || refused === undefined || set.version > refused ? set : withoutRefreshToken(set);
 }
 
 /**
@@ -106,9 +104,15 @@ export class SharedGuards {
     await this.#write(key, { ...guard, pause, passwordStrikes: strikes });
   }
 
-  /** Shares that Zenoti refused the refresh token of the set with `version`. */
-  async shareRefusedRefresh(key: string, guard: TokenGuard | undefined, version: number): Promise<void> {
-    await this.#write(key, { ...guard, refusedRefreshVersion: version });
+  /** Shares that Zenoti refused the refresh token of `set`: nobody sends it again, or writes `set` back. */
+  async shareRefusedRefresh(key: string, guard: TokenGuard | undefined, set: TokenSet): Promise<void> {
+    await this.#write(key, { ...guard, refusedRefreshVersion: set.version }, set);
+  }
+
+  /** Shares that the session of `set` ended on purpose (logout, revoke): nobody writes `set` back. */
+  async shareEnded(key: string, set: TokenSet): Promise<void> {
+    const guard = await this.read(key);
+    await this.#write(key, { ...guard, endedVersion: Math.max(set.version, guard?.endedVersion ?? -1) }, set);
   }
 
   /** A new set was stored: a working password ends the strikes, and any pause shared under `key` is lifted. */
@@ -117,8 +121,12 @@ export class SharedGuards {
     if (grant === 'password' || hadPause) await this.#store.writeGuard(key, undefined, 0);
   }
 
-  #write(key: string, guard: TokenGuard): Promise<void> {
-    const pauseLeft = Math.max(0, (guard.pause?.until ?? 0) - this.#now());
-    return this.#store.writeGuard(key, guard, pauseLeft + GUARD_MEMORY_MS);
+  /** Writes `guard`, kept past its pause, and past the life of `about`'s access token when given. */
+  #write(key: string, guard: TokenGuard, about?: TokenSet): Promise<void> {
+    const now = this.#now();
+    const pauseLeft = Math.max(0, (guard.pause?.until ?? 0) - now);
+    // A marker about a set must outlive every copy of it a process may still hold and serve.
+    const setLeft = about ? about.accessTokenExpiresAt - now : 0;
+    return this.#store.writeGuard(key, guard, Math.max(pauseLeft + GUARD_MEMORY_MS, setLeft));
   }
 }

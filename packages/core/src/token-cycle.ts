@@ -1,24 +1,45 @@
 import type { EngineParts } from './engine-parts.ts';
 import { isZenotiAuthError, sessionEnded, ZenotiAuthError } from './errors.ts';
-import { type Emitter, emitTokenEvent } from './events.ts';
+import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
-import { afterFailedRefresh, decide, isAlive, isFresh, type Limits } from './refresh-policy.ts';
-import type { ResilientStore } from './resilient-store.ts';
-import { activePause, SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
+import {
+  afterFailedRefresh,
+  decide,
+  isAlive,
+  isFresh,
+  type Limits,
+  type RefreshHold,
+  refreshHold,
+  ridePause,
+  withoutRefreshToken,
+} from './refresh-policy.ts';
+import type { LockOutcome, ResilientStore } from './resilient-store.ts';
+import { activePause, type SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
 import { raceAbort, sleep } from './time.ts';
-import type { GrantBody, TokenClient } from './token-client.ts';
+import type { TokenGrants } from './token-grants.ts';
 import type { TokenGuard, TokenSet } from './types.ts';
 
 /** How often a caller polls the store while another request refreshes (`shareInFlight: false`). */
 const POLL_MS = 20;
 /** How long a cross-process refresh lock is held at most. */
 const LOCK_TTL_MS = 30_000;
+/** Longest wait for a lock held elsewhere while the token in hand is alive (it serves meanwhile). */
+const LIVE_LOCK_WAIT_MS = 1_000;
+
+/** An end user's dead token, whose refresh token may not be spent now (rule 6): try again shortly. */
+function refreshWithheld({ why, retryMs }: RefreshHold): ZenotiAuthError {
+  return new ZenotiAuthError(
+    'STORE',
+    `Token not renewed: ${why}. An end user's refresh token is spent only under the fleet's lock (see "refreshWithoutLock"); try again shortly.`,
+    { retryAfterMs: Math.max(1_000, retryMs) },
+  );
+}
 
 /**
  * Carries out the refresh policy (`refresh-policy.ts`) for every key of one store: single flight,
- * the cross-process lock, the fallback from a refused refresh token to the password, session
- * fencing and ride-outs.
+ * the cross-process lock and the fleet rule, the fallback from a refused refresh token to the
+ * password, session fencing and ride-outs. New sets come from `TokenGrants`.
  *
  * Clock rule: token expiries, refresh windows, rides and pauses are on the engine clock
  * (`options.now`, which tests move); how long this process has waited (a flight's age, the poll's
@@ -27,21 +48,19 @@ const LOCK_TTL_MS = 30_000;
 export class TokenCycle {
   readonly #o: ResolvedOptions;
   readonly #events: Emitter;
-  readonly #client: TokenClient;
   readonly #store: ResilientStore;
   readonly #state: StoreState;
   readonly #limits: Limits;
-  readonly #deviceId: () => string;
   readonly #guards: SharedGuards;
+  readonly #grants: TokenGrants;
 
-  constructor({ o, events, client, store, state }: EngineParts, deviceId: () => string) {
+  constructor({ o, events, store, state, guards }: EngineParts, grants: TokenGrants) {
     this.#o = o;
     this.#events = events;
-    this.#client = client;
     this.#store = store;
     this.#state = state;
-    this.#deviceId = deviceId;
-    this.#guards = new SharedGuards(store, state, o.now);
+    this.#guards = guards;
+    this.#grants = grants;
     this.#limits = {
       refreshWindowMs: o.refreshWindowMs,
       deadlineMs: o.retry.deadlineMs,
@@ -66,12 +85,12 @@ export class TokenCycle {
         case 'serve':
           return set as TokenSet;
         case 'serve and refresh behind':
-          void this.#startRefresh(key, principal);
+          void this.#startRefresh(key, principal, set);
           return set as TokenSet;
         case 'join the flight':
           return raceAbort(decision.flight.promise, signal);
         case 'refresh':
-          return raceAbort(this.#startRefresh(key, principal), signal);
+          return raceAbort(this.#startRefresh(key, principal, set), signal);
         case 'fail':
           throw decision.error;
         case 'poll the store':
@@ -86,10 +105,10 @@ export class TokenCycle {
     }
   }
 
-  /** Starts the single-flight refresh of `key`; callers that come meanwhile join it. */
-  #startRefresh(key: string, principal: string | undefined): Promise<TokenSet> {
+  /** Starts the single-flight refresh of `key` (`seen`: the set in hand); callers that come meanwhile join it. */
+  #startRefresh(key: string, principal: string | undefined, seen: TokenSet | undefined): Promise<TokenSet> {
     const state = this.#state.change(key);
-    const promise = this.#refresh(key, principal).finally(() => {
+    const promise = this.#refresh(key, principal, seen).finally(() => {
       if (state.flight?.promise === promise) state.flight = undefined;
     });
     // Every waiter may have given up (AbortSignal), or none waits (a refresh behind a live token).
@@ -98,22 +117,19 @@ export class TokenCycle {
     return promise;
   }
 
-  async #refresh(key: string, principal: string | undefined): Promise<TokenSet> {
+  async #refresh(key: string, principal: string | undefined, seen: TokenSet | undefined): Promise<TokenSet> {
     // After a fault with no live token, the refresh waits out the pause; callers join it meanwhile.
     const pause = this.#state.peek(key)?.pause;
     if (pause && pause.until > this.#o.now()) await sleep(pause.until - this.#o.now());
     const started = this.#state.sessionClock;
-    // The wait for another process's lock is bounded by the same deadline as a token call.
-    const lock = await this.#store.lock(
-      `${key}:lock`,
-      LOCK_TTL_MS,
-      AbortSignal.timeout(this.#o.retry.deadlineMs),
-    );
+    const deadline = this.#o.retry.deadlineMs;
+    const lock = await this.#takeLock(key, seen, deadline);
     let current: TokenSet | undefined;
     let guard: TokenGuard | undefined;
     try {
       // Another process (or the previous lock holder) may have renewed it meanwhile.
-      current = await this.#store.read(key);
+      const read = await this.#store.inspect(key);
+      current = read.set;
       const now = this.#o.now();
       const rejected = this.#state.peek(key)?.rejectedToken;
       if (current && isFresh(current, now, this.#o.refreshWindowMs, rejected)) return current;
@@ -125,11 +141,22 @@ export class TokenCycle {
       const paused = this.#guards.adoptPause(key, guard);
       if (paused) throw paused;
       current = withoutRefusedRefresh(current, guard);
-      // The lock is still held elsewhere after our wait: a live token serves meanwhile rather
-      // than a second refresh with the same single-use refresh token.
-      if (lock === 'held elsewhere' && current && isAlive(current, now, rejected))
-        return this.#rideOut(key, current, 'the refresh lock is still held elsewhere', 0);
-      let [set, grant] = await this.#obtain(key, principal, current, guard);
+      // A lock taken from a store that then failed to answer may be lost already (a failover).
+      const lockState = typeof lock !== 'object' ? lock : read.fromStore ? 'held' : 'failed';
+      const hold = refreshHold(current, now, lockState, this.#o.refreshWithoutLock);
+      if (hold) {
+        if (current && isAlive(current, now, rejected))
+          return this.#rideOut(
+            key,
+            current,
+            hold.why,
+            Math.min(hold.retryMs, ridePause(current, now, deadline)),
+          );
+        // Dead: the service user signs in again (a new session); an end user waits for the store.
+        if (principal !== undefined) throw refreshWithheld(hold);
+        current = withoutRefreshToken(current);
+      }
+      let [set, grant] = await this.#grants.obtain(key, principal, current, guard);
       if ((this.#state.peek(key)?.session ?? -1) > started) {
         // A login(), logout() or revoke() came meanwhile: its answer stands, not this older
         // session's refresh. The service user signs in again, as its next call would.
@@ -137,13 +164,32 @@ export class TokenCycle {
         const rejectedNow = this.#state.peek(key)?.rejectedToken;
         if (latest && isFresh(latest, this.#o.now(), this.#o.refreshWindowMs, rejectedNow)) return latest;
         if (principal !== undefined) throw sessionEnded();
-        [set, grant] = await this.#obtain(key, principal, undefined, guard);
+        [set, grant] = await this.#grants.obtain(key, principal, undefined, guard);
       }
-      return await this.save(key, set, grant, principal);
+      return await this.#grants.save(key, set, grant, principal);
     } catch (error) {
       return await this.#failed(key, principal, error, current, guard);
     } finally {
-      await this.#store.unlock(typeof lock === 'object' ? lock : undefined);
+      await this.#store.unlock(lock);
+    }
+  }
+
+  /**
+   * Asks for the fleet's lock on `key`. The wait for another process's lock is bounded by the same
+   * deadline as a token call; while the token in hand (`seen`) is alive, by a short one: it serves
+   * meanwhile, so the fleet never stalls behind one slow holder.
+   */
+  async #takeLock(key: string, seen: TokenSet | undefined, deadline: number): Promise<LockOutcome> {
+    const wait = new AbortController();
+    const stop = () => wait.abort();
+    const timers = [setTimeout(stop, deadline)];
+    const alive = () =>
+      seen !== undefined && isAlive(seen, this.#o.now(), this.#state.peek(key)?.rejectedToken);
+    if (alive()) timers.push(setTimeout(() => alive() && stop(), Math.min(LIVE_LOCK_WAIT_MS, deadline)));
+    try {
+      return await this.#store.lock(`${key}:lock`, LOCK_TTL_MS, wait.signal);
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
     }
   }
 
@@ -186,70 +232,19 @@ export class TokenCycle {
     }
   }
 
-  /** Serves `set`, alive but due for a refresh that could not be made, until the next try. */
+  /**
+   * Serves `set`, alive but due for a refresh that could not be made, until the next try; warns
+   * once per token and reason (a ride-out through an outage tries again every second).
+   */
   #rideOut(key: string, set: TokenSet, why: string, pauseMs: number): TokenSet {
-    this.#state.change(key).ride = { at: this.#o.now() + pauseMs, token: set.accessToken };
-    this.#events.emit({
-      type: 'warning',
-      message: `[@zenoti-auth/core] Token not renewed: ${why}. The current one serves until it expires; next try in ${Math.round(pauseMs)} ms.`,
-    });
-    return set;
-  }
-
-  /** A new set for `key`: by its refresh token, else (service user) by the password. */
-  async #obtain(
-    key: string,
-    principal: string | undefined,
-    current: TokenSet | undefined,
-    guard: TokenGuard | undefined,
-  ): Promise<[TokenSet, 'password' | 'refresh']> {
-    const refreshToken = current?.refreshToken;
-    if (refreshToken && !((current.refreshTokenExpiresAt ?? Number.POSITIVE_INFINITY) <= this.#o.now())) {
-      try {
-        return [
-          await this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, current),
-          'refresh',
-        ];
-      } catch (error) {
-        const { code, status = 0 } = error as ZenotiAuthError;
-        if (code !== 'CREDENTIALS_REJECTED' && !(code === 'TOKEN_ENDPOINT' && status > 399 && status < 500))
-          throw error;
-        // The single-use refresh token is spent or dead: forget it so nobody sends it again.
-        await this.forget(key, current.version);
-        await this.#guards.shareRefusedRefresh(key, guard, current.version);
-        emitTokenEvent(this.#events, principal, current, { reason: 'refresh-rejected' });
-      }
-    }
-    const user = principal === undefined ? this.#o.user : undefined;
-    if (!user) throw sessionEnded();
-    const password = { grant_type: 'password', user_name: user.username, password: user.password } as const;
-    return [await this.grant(password, current), 'password'];
-  }
-
-  /** One grant at the token endpoint; the new set's version follows `previous`. */
-  grant(body: GrantBody, previous: TokenSet | undefined): Promise<TokenSet> {
-    return this.#client.grant(body, previous?.version ?? 0, this.#deviceId());
-  }
-
-  /** Stores a new set, clears the key's 401 mark, ride and pause, and announces it. */
-  async save(key: string, set: TokenSet, grant: 'password' | 'refresh', principal: string | undefined) {
-    const until = Math.max(set.refreshTokenExpiresAt ?? 0, set.accessTokenExpiresAt);
-    await this.#store.write(key, set, Math.max(1_000, until - this.#o.now()));
     const state = this.#state.change(key);
-    const hadPause = state.pause !== undefined;
-    state.rejectedToken = undefined;
-    state.ride = undefined;
-    state.pause = undefined;
-    await this.#guards.lift(key, grant, hadPause);
-    emitTokenEvent(this.#events, principal, set, { grant, expiresAt: set.accessTokenExpiresAt });
+    const told = state.ride?.token === set.accessToken && state.ride.why === why;
+    state.ride = { at: this.#o.now() + pauseMs, token: set.accessToken, why };
+    if (!told)
+      this.#events.emit({
+        type: 'warning',
+        message: `[@zenoti-auth/core] Token not renewed: ${why}. The current one serves until it expires; next try in ${Math.round(pauseMs)} ms.`,
+      });
     return set;
-  }
-
-  /** Deletes the set under `key` (with `ifVersion`, only that one) and what is known of it. */
-  async forget(key: string, ifVersion?: number): Promise<void> {
-    const state = this.#state.change(key);
-    state.rejectedToken = undefined;
-    state.ride = undefined;
-    await this.#store.remove(key, ifVersion);
   }
 }

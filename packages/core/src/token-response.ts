@@ -83,7 +83,11 @@ export function parseTokenResponse(
     accessToken,
     accessTokenExpiresAt,
     obtainedAt: receivedAt,
-    version: previousVersion + 1,
+    // One more than the set it replaces, and never below the time it was obtained: a session begun
+    // after another one ended (logout, revoke) outranks every set of the ended one, so a stored set
+    // with a lower version than one seen is always an older one (a store that lost data), never a
+    // newer session.
+    version: Math.max(previousVersion + 1, Math.floor(receivedAt)),
   };
   const refreshToken = token('refresh_token', true);
   if (refreshToken !== undefined) {

@@ -20,6 +20,13 @@ export interface TokenSet {
   loginPolicy?: LoginPolicy;
   /** Grows by one with each new set under a key, so a slow writer cannot replace a newer set. */
   version: number;
+  /**
+   * Set on a set that a process wrote back after the store lost it or showed an older one (a
+   * restart without persistence, a failover, FLUSHALL): its refresh token is not sent before this
+   * time (engine clock, ms since epoch), in case another process was spending it when the store lost
+   * it. The access token serves meanwhile.
+   */
+  refreshNotBefore?: number | undefined;
 }
 
 /** A value or a promise of it: in-memory stores answer synchronously, remote ones asynchronously. */
@@ -59,6 +66,11 @@ export interface TokenGuard {
   passwordStrikes?: number;
   /** Zenoti refused the refresh token of the set with this version (or an older one): never send it again. */
   refusedRefreshVersion?: number;
+  /**
+   * The set with this version (or an older one) was removed on purpose (logout, revoke, a refused
+   * refresh token): a process that still holds it does not write it back.
+   */
+  endedVersion?: number;
 }
 
 /**

@@ -11,8 +11,10 @@ import { ResilientStore } from './resilient-store.ts';
 import { isolateStoreWarning } from './runtime.ts';
 import { ServiceUserHeader } from './service-user-header.ts';
 import { checkLoginInput, type LoginInput, type LoginResult, Sessions } from './sessions.ts';
+import { SharedGuards } from './shared-guards.ts';
 import { TokenClient } from './token-client.ts';
 import { TokenCycle } from './token-cycle.ts';
+import { TokenGrants } from './token-grants.ts';
 import { resolveOptions } from './validate.ts';
 import { type ZenotiRequestInit, zenotiFetch } from './zenoti-fetch.ts';
 
@@ -66,7 +68,7 @@ export class ZenotiAuth {
     this.#keys = new TokenKeys(o);
     const rawStore = o.store ?? defaultTokenStore();
     this.#state = storeStateOf(rawStore);
-    const store = new ResilientStore(rawStore, this.#state, this.#events, o.now);
+    const store = new ResilientStore(rawStore, this.#state, this.#events, o.now, o.retry.deadlineMs);
     this.#limits = new RateLimits(o, this.#events);
     const parts = {
       o,
@@ -74,9 +76,11 @@ export class ZenotiAuth {
       client: new TokenClient(o, this.#limits),
       store,
       state: this.#state,
+      guards: new SharedGuards(store, this.#state, o.now),
     };
-    this.#cycle = new TokenCycle(parts, () => this.#keys.deviceId);
-    this.#sessions = new Sessions(parts, this.#cycle);
+    const grants = new TokenGrants(parts, () => this.#keys.deviceId);
+    this.#cycle = new TokenCycle(parts, grants);
+    this.#sessions = new Sessions(parts, grants);
     this.#serviceUser = new ServiceUserHeader(store, this.#state, o.now, o.refreshWindowMs);
     if (o.apiKey !== undefined) this.#apiKey = new ApiKey(o.apiKey, o.credentialsCooldownMs);
     const message = isolateStoreWarning(o.apiKey === undefined, store.local);

@@ -7,6 +7,8 @@ import {
   type Decision,
   decide,
   type Limits,
+  type LockState,
+  refreshHold,
   ridePause,
 } from '../src/refresh-policy.ts';
 import type { TokenSet } from '../src/types.ts';
@@ -119,7 +121,7 @@ const rows: Row[] = [
   [
     'riding out, before the next try: serve the live token',
     token,
-    { ride: { token: 'A', at: 58 * MIN } },
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' } },
     57,
     0,
     shared,
@@ -128,7 +130,7 @@ const rows: Row[] = [
   [
     'riding out, next try due: serve and refresh behind',
     token,
-    { ride: { token: 'A', at: 58 * MIN } },
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' } },
     59,
     0,
     shared,
@@ -137,7 +139,7 @@ const rows: Row[] = [
   [
     'riding out, next try due, no shared promises: refresh and wait',
     token,
-    { ride: { token: 'A', at: 58 * MIN } },
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' } },
     59,
     0,
     polling,
@@ -146,17 +148,25 @@ const rows: Row[] = [
   [
     'riding out, the try already running: serve',
     token,
-    { ride: { token: 'A', at: 58 * MIN }, flight },
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' }, flight },
     59,
     0,
     shared,
     'serve',
   ],
-  ['a ride ends at expiry: refresh', token, { ride: { token: 'A', at: 58 * MIN } }, 61, 0, shared, 'refresh'],
+  [
+    'a ride ends at expiry: refresh',
+    token,
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' } },
+    61,
+    0,
+    shared,
+    'refresh',
+  ],
   [
     'a ride ends at a 401: refresh',
     token,
-    { ride: { token: 'A', at: 58 * MIN }, rejectedToken: 'A' },
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' }, rejectedToken: 'A' },
     57,
     0,
     shared,
@@ -165,7 +175,7 @@ const rows: Row[] = [
   [
     'a ride belongs to one token: a newer set in its window refreshes',
     { ...token, accessToken: 'B' },
-    { ride: { token: 'A', at: 58 * MIN } },
+    { ride: { token: 'A', at: 58 * MIN, why: 'a fault' } },
     57,
     0,
     shared,
@@ -354,5 +364,50 @@ describe('credentialsPause: the cool-down after passwords rejected in a row', ()
       shared,
     );
     expect(result).toEqual({ outcome: 'throw', pause: { reason: 'credentials', ms: 4 * MIN } });
+  });
+});
+
+describe('refreshHold: when a refresh token may be spent (the fleet rule)', () => {
+  const withRefresh: TokenSet = { ...token, refreshToken: 'R' };
+  const restored: TokenSet = { ...withRefresh, refreshNotBefore: 57 * MIN };
+  const rows: Array<[string, TokenSet | undefined, LockState, boolean, RegExp | undefined]> = [
+    ['under the fleet lock: spend it', withRefresh, 'held', false, undefined],
+    ['a store without a lock (one process): spend it', withRefresh, 'no lock', false, undefined],
+    ['the lock is held elsewhere: hold it', withRefresh, 'held elsewhere', false, /held elsewhere/],
+    [
+      '…even where one process may spend without the lock',
+      withRefresh,
+      'held elsewhere',
+      true,
+      /held elsewhere/,
+    ],
+    ['the store fails: hold it', withRefresh, 'failed', false, /token store fails/],
+    ['the store fails, refreshWithoutLock: spend it', withRefresh, 'failed', true, undefined],
+    [
+      'written back after a loss, before its time: hold it',
+      restored,
+      'held',
+      false,
+      /had lost this token set/,
+    ],
+    ['no refresh token: nothing to hold (a password grant may go)', token, 'failed', false, undefined],
+    ['no set at all', undefined, 'failed', false, undefined],
+  ];
+  it.each(rows)('%s', (_rule, set, lock, withoutLock, why) => {
+    const hold = refreshHold(set, 56 * MIN, lock, withoutLock);
+    if (why === undefined) expect(hold).toBeUndefined();
+    else expect(hold?.why).toMatch(why);
+  });
+
+  it('tries again behind the live token at once, a second later while the store fails, or when a hold ends', () => {
+    const withRefresh: TokenSet = { ...token, refreshToken: 'R' };
+    expect(refreshHold(withRefresh, 56 * MIN, 'held elsewhere', false)?.retryMs).toBe(0);
+    expect(refreshHold(withRefresh, 56 * MIN, 'failed', false)?.retryMs).toBe(1_000);
+    expect(
+      refreshHold({ ...withRefresh, refreshNotBefore: 57 * MIN }, 56 * MIN, 'held', false)?.retryMs,
+    ).toBe(MIN);
+    expect(
+      refreshHold({ ...withRefresh, refreshNotBefore: 57 * MIN }, 57 * MIN, 'held', false),
+    ).toBeUndefined();
   });
 });

@@ -210,12 +210,16 @@ describe('a refresh that fails for a passing fault, while the token is still ali
     expect(await auth.authorization()).toBe(first);
     expect(z.control.counters().token.total).toBe(calls); // no second refresh with the same refresh token
     const [warning] = ofType(events, 'warning');
-    expect(warning?.message).toMatch(/Token not renewed: the refresh lock is still held elsewhere\./);
-    // Once the token has expired there is nothing to serve: this process refreshes on its own.
+    expect(warning?.message).toMatch(/Token not renewed: the refresh lock is held elsewhere\./);
+    // Once the token has expired there is nothing to serve: the service user signs in again with its
+    // password (a new session), and the refresh token, which the lock holder may be spending, stays unsent.
+    const refreshes = z.control.counters().token.refresh.ok;
     clock.advance(5 * MINUTE);
     const next = await auth.authorization();
     expect(next).not.toBe(first);
     expect(z.control.counters().token.total).toBe(calls + 1);
+    expect(z.control.counters().token.refresh.ok).toBe(refreshes);
+    expect(z.control.counters().token.refreshReused).toBe(0);
   });
 
   it('ends the ride when a try gets a final answer: the next caller sees the error, no silent tries', async () => {

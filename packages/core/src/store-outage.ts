@@ -1,0 +1,61 @@
+import { isZenotiAuthError } from './errors.ts';
+import type { Emitter } from './events.ts';
+
+/** An outage ends at the first success after this long without a failure (partial failures flap). */
+const RECOVERED_AFTER_MS = 1_000;
+
+/**
+ * A safe description of why a store failed: a zenoti-auth error's own message (written to be shown;
+ * a store's tag such as `[@zenoti-auth/redis] ` dropped), else only the error's class name — a custom
+ * store's message may hold anything.
+ */
+function describe(error: unknown): string {
+  if (isZenotiAuthError(error)) return error.message.replace(/^\[@zenoti-auth\/[a-z-]+\] /, '');
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && /^\w{1,60}$/.test(name) ? name : 'an unknown error';
+}
+
+/**
+ * Tells the app (as `warning` events) that its shared token store fails, and that it answers again:
+ * once each per outage, however many commands fail meanwhile. Real time throughout.
+ */
+export class StoreOutage {
+  readonly #events: Emitter;
+  #down = false;
+  #since = 0;
+  #lastFailure = 0;
+
+  constructor(events: Emitter) {
+    this.#events = events;
+  }
+
+  /** Whether the store is in an outage. */
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /** A command failed; `seen`: this process holds a token set of the key it was about. */
+  failed(error: unknown, seen: boolean): void {
+    const now = Date.now();
+    this.#lastFailure = now;
+    if (this.#down) return;
+    this.#down = true;
+    this.#since = now;
+    this.#warn(
+      `Token store fails (${describe(error)}); this process carries on alone${seen ? ' with the last token set it saw' : ''} until it answers.`,
+    );
+  }
+
+  /** A command succeeded: the outage is over once no command has failed for a while. */
+  answered(): void {
+    if (!this.#down) return;
+    const now = Date.now();
+    if (now - this.#lastFailure < RECOVERED_AFTER_MS) return;
+    this.#down = false;
+    this.#warn(`Token store answers again, after ${((now - this.#since) / 1_000).toFixed(1)} s.`);
+  }
+
+  #warn(message: string): void {
+    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] ${message}` });
+  }
+}
