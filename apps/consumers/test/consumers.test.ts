@@ -282,7 +282,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
         code: 'NETWORK',
       },
     });
-    expect(out.redis).toEqual({ key: 'zenoti-auth:k', local: false, encrypted: true });
+    expect(out.redis).toEqual({ key: 'zenoti-auth:{k}', local: false, encrypted: true });
     expect(out.cloudflare).toEqual({
       store: {
         type: 'DurableObjectTokenStore',

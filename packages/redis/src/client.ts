@@ -1,28 +1,8 @@
 import { ZenotiAuthError } from '@zenoti-auth/core';
 import { causeOf } from './cause.ts';
+import type { Driver } from './driver.ts';
 import { storeError } from './errors.ts';
 import type { Link } from './link.ts';
-
-/** For promises whose failure is handled elsewhere or does not matter (said where it is used). */
-export const ignore = (): void => undefined;
-
-/**
- * The parts of both clients used here: ioredis (`status`, `call`) or node-redis (`isOpen`,
- * `sendCommand`). Both have `duplicate()`, `on()` and `subscribe()`.
- */
-export interface AnyClient {
-  status?: string;
-  isOpen?: boolean;
-  isReady?: boolean;
-  call(...args: string[]): Promise<unknown>;
-  sendCommand(args: string[]): Promise<unknown>;
-  duplicate(): AnyClient;
-  on(event: string, listener: (...args: string[]) => void): unknown;
-  connect(): Promise<unknown>;
-  subscribe(channel: string, listener?: (message: string) => void): Promise<unknown>;
-  destroy?(): void;
-  disconnect(): unknown;
-}
 
 /** What `timed` rejects with when the time is up. */
 export const TIMED_OUT = Symbol('timed out');
@@ -56,6 +36,9 @@ export function timed<T>(ms: number, start: () => Promise<T>, late?: (value: T) 
 /** Sends one command; the reply is `unknown` (Redis replies are strings, numbers, arrays or null). */
 export type Send = (args: string[], late?: (reply: unknown) => void) => Promise<unknown>;
 
+/** Sends one command, then `WAIT` for `replicas` within `timeoutMs`: the reply and the replicas that confirmed it. */
+export type SendAndWait = (args: string[], replicas: number, timeoutMs: number) => Promise<[unknown, number]>;
+
 /**
  * A command not sent: the client is known to be disconnected. `cause` is its last connection error
  * (the same cause its `error` event reported), or else its state.
@@ -68,33 +51,30 @@ class NotConnected {
 }
 
 /**
- * Sends one command within `commandTimeoutMs`; a reply after it goes to `late`. A client known to
- * be disconnected (ioredis reconnecting, node-redis not ready) fails at once, so nothing piles up in
+ * Sends commands within `commandTimeoutMs`; a reply after it goes to `late`. A client known to be
+ * disconnected (ioredis reconnecting, node-redis not ready) fails at once, so nothing piles up in
  * its offline queue. Every failure is a `STORE` error that names its cause (`causeOf`, the client's
  * last connection error, or the time limit) and shows no command argument; the link's health hears
  * of every failure and success (its warnings).
  */
-export function sender(link: Link, commandTimeoutMs: number): Send {
-  const command = async (args: string[]): Promise<unknown> => {
-    const c = link.client as AnyClient;
-    const io = link.io;
-    if (io ? /^(reconnecting|close|end)$/.test(c.status as string) : !c.isOpen || c.isReady === false) {
-      const state = io
-        ? `ioredis status "${c.status}"`
-        : `node-redis ${c.isOpen ? 'not ready' : 'closed: call connect() first'}`;
-      const last = link.lastError();
-      throw last
-        ? new NotConnected(last, `not connected, ${last}`)
-        : new NotConnected(`not connected (${state})`, `not connected (${state})`);
-    }
-    return io ? c.call(...args) : c.sendCommand(args);
-  };
-  return async (args, late) => {
+export function sender(link: Link, commandTimeoutMs: number): { send: Send; sendAndWait: SendAndWait } {
+  const run = async <T>(name: string, op: (driver: Driver) => Promise<T>, late?: (reply: T) => void) => {
     try {
       // A URL's client is still being created (imported, and for node-redis its first connection
       // tried): that is not the command's time. It settles within node-redis' connect timeout.
-      if (!link.client) await link.opened;
-      const reply = await timed(commandTimeoutMs, () => command(args), late);
+      const driver = link.driver ?? (await link.opened);
+      const reply = await timed(
+        commandTimeoutMs,
+        async () => {
+          const state = driver.notConnected();
+          if (state === undefined) return op(driver);
+          const last = link.lastError();
+          throw last
+            ? new NotConnected(last, `not connected, ${last}`)
+            : new NotConnected(`not connected (${state})`, `not connected (${state})`);
+        },
+        late,
+      );
       link.health.ok();
       return reply;
     } catch (error) {
@@ -105,21 +85,17 @@ export function sender(link: Link, commandTimeoutMs: number): Send {
           : error instanceof NotConnected
             ? error.cause
             : causeOf(error);
-      link.health.failed(cause);
+      // "Not connected" with no error of the client's yet: the client may say why in a moment.
+      link.health.failed(cause, error instanceof NotConnected && link.lastError() === undefined);
       throw storeError(
-        `Redis ${args[0]} failed: ${error instanceof NotConnected ? error.text : cause}.`,
+        `Redis ${name} failed: ${error instanceof NotConnected ? error.text : cause}.`,
         error === TIMED_OUT || error instanceof NotConnected ? undefined : error,
       );
     }
   };
-}
-
-/** Closes a connection of ours; already closed or never connected is fine. Resolves nothing. */
-export async function closeQuietly(connection: AnyClient | undefined): Promise<undefined> {
-  try {
-    await (connection?.destroy ? connection.destroy() : connection?.disconnect());
-  } catch {
-    // Already closed or never connected.
-  }
-  return undefined;
+  return {
+    send: (args, late) => run(args[0] as string, (driver) => driver.send(args), late),
+    sendAndWait: (args, replicas, timeoutMs) =>
+      run(`${args[0]} + WAIT`, (driver) => driver.sendAndWait(args, replicas, timeoutMs)),
+  };
 }

@@ -1,32 +1,63 @@
 import { causeOf } from './cause.ts';
 import { TAG } from './errors.ts';
 
+/** An outage ends at the first success after this long without a failure: partial failures flap. */
+const RECOVERED_AFTER_MS = 1_000;
+/** How long a vague cause ("not connected") waits for the client to say why, before it is told. */
+const VAGUE_WAIT_MS = 1_000;
+/** Most further causes an outage remembers, for the warning that ends it. */
+const MAX_CAUSES = 5;
+
 /**
- * Tells the person running the app why Redis fails, without flooding the log: during one outage
- * (from the first failure to the next command that succeeds) each cause is reported once, and the
- * end of the outage once. Causes come from failed commands and from the client's `error` events.
+ * Tells the person running the app why Redis fails, without flooding the log: one warning when an
+ * outage starts (its first cause) and one when it ends (with the other causes met meanwhile). An
+ * outage ends at the first success after a second without failures, so that a cluster whose
+ * commands fail on one node and succeed on another makes one outage, not a pair of warnings per
+ * command. Causes come from failed commands and from the client's `error` events; a vague one (a
+ * client that only says it is not connected) waits a second for the client to say why.
  */
 export class Health {
-  /** The causes reported during the current outage; empty while Redis answers. */
-  readonly #reported = new Set<string>();
   readonly #warn: (message: string) => void;
+  #down = false;
+  #told = false;
+  #since = 0;
+  #lastFailure = 0;
+  /** The causes met during the current outage, the one told first. */
+  #causes = new Set<string>();
 
   constructor(warn: (message: string) => void) {
     this.#warn = warn;
   }
 
-  failed(cause: string): void {
-    if (this.#reported.has(cause) || this.#reported.size >= 20) return;
-    this.#reported.add(cause);
-    this.#warn(
-      `${TAG}Redis fails: ${cause}. Token sets, the lock and the rate budget are not shared meanwhile; this process carries on alone.`,
-    );
+  failed(cause: string, vague = false): void {
+    const now = Date.now();
+    this.#lastFailure = now;
+    if (!this.#down) {
+      this.#down = true;
+      this.#told = false;
+      this.#since = now;
+      this.#causes.clear();
+    }
+    if (!this.#told && (!vague || now - this.#since >= VAGUE_WAIT_MS)) {
+      this.#told = true;
+      this.#causes.delete(cause);
+      this.#causes = new Set([cause, ...this.#causes]);
+      this.#warn(
+        `${TAG}Redis fails: ${cause}. Token sets, the lock and the rate budget are not shared meanwhile; this process carries on alone.`,
+      );
+    } else if (this.#causes.size < MAX_CAUSES) this.#causes.add(cause);
   }
 
   ok(): void {
-    if (this.#reported.size === 0) return;
-    this.#reported.clear();
-    this.#warn(`${TAG}Redis answers again; sharing resumes.`);
+    if (!this.#down) return;
+    const now = Date.now();
+    if (now - this.#lastFailure < RECOVERED_AFTER_MS) return;
+    this.#down = false;
+    if (!this.#told) return; // an outage too short and vague to have been told of
+    const others = [...this.#causes].slice(1);
+    this.#warn(
+      `${TAG}Redis answers again after ${((now - this.#since) / 1_000).toFixed(1)} s${others.length ? ` (also met: ${others.join('; ')})` : ''}; sharing resumes.`,
+    );
   }
 }
 

@@ -1,12 +1,13 @@
 import { causeOf } from './cause.ts';
-import { type AnyClient, closeQuietly, ignore } from './client.ts';
+import { closeQuietly, ignore } from './close.ts';
+import { type ClientKind, type Driver, driverOf, kindOf } from './driver.ts';
 import { storeError } from './errors.ts';
 import { Health, watch } from './health.ts';
 import type { RedisClientLike } from './options.ts';
 
 /** What `client` must be, for INVALID_OPTIONS messages. */
 export const CLIENT_EXPECTED =
-  'an ioredis instance (new Redis(…)), a node-redis client (createClient()) or a Redis URL (redis://… or rediss://…)';
+  'an ioredis client (new Redis(…), new Cluster(…)), a node-redis client (createClient(), createCluster(), createSentinel()) or a Redis URL (redis://… or rediss://…)';
 
 /** Whether `value` is a usable `client` option. Never shows it: a URL may hold a password. */
 export function isClientOrUrl(value: unknown): boolean {
@@ -18,23 +19,15 @@ export function isClientOrUrl(value: unknown): boolean {
       return false;
     }
   }
-  const client = value as Record<string, unknown> | undefined;
-  return (
-    typeof client?.duplicate === 'function' &&
-    typeof (typeof client.status === 'string'
-      ? client.call
-      : typeof client.isOpen === 'boolean' && client.sendCommand) === 'function'
-  );
+  return kindOf(value) !== undefined;
 }
 
 /** The Redis connection of a store or budget: the client passed in, or one opened from a URL. */
 export interface Link {
-  /** The client once there is one: at once when passed in, after opening for a URL. */
-  client: AnyClient | undefined;
-  /** Resolves the client; rejects `STORE` when a URL's client cannot be created. */
-  readonly opened: Promise<AnyClient>;
-  /** ioredis (else node-redis); `undefined` while a URL's client is being created. */
-  io: boolean | undefined;
+  /** How commands reach the client, once there is one: at once when passed in, after opening for a URL. */
+  driver: Driver | undefined;
+  /** Resolves the driver; rejects `STORE` when a URL's client cannot be created. */
+  readonly opened: Promise<Driver>;
   /** Whether the client was opened here from a URL (and is closed by `close()`). */
   readonly owned: boolean;
   readonly health: Health;
@@ -45,19 +38,11 @@ export interface Link {
 }
 
 /**
- * Which client a store or budget uses, safe to log: the library (`'opening'` while a URL's client
- * is being created) and whether it was opened from a URL. Never the URL.
+ * Which client a store or budget uses, safe to log: its kind (`'opening'` while a URL's client is
+ * being created) and whether it was opened from a URL. Never the URL.
  */
-export function clientJSON(link: Link): { client: string; ownsClient: boolean } {
-  return {
-    client: link.io === undefined ? 'opening' : link.io ? 'ioredis' : 'node-redis',
-    ownsClient: link.owned,
-  };
-}
-
-const isIo = (client: unknown): boolean => typeof (client as IoLike | undefined)?.status === 'string';
-interface IoLike {
-  status: string;
+export function clientJSON(link: Link): { client: ClientKind | 'opening'; ownsClient: boolean } {
+  return { client: link.driver?.kind ?? 'opening', ownsClient: link.owned };
 }
 
 /**
@@ -68,12 +53,11 @@ interface IoLike {
 export function openLink(client: RedisClientLike | string, warn: (message: string) => void): Link {
   const health = new Health(warn);
   if (typeof client !== 'string') {
-    const passed = client as unknown as AnyClient;
-    const watching = watch(passed, health);
+    const driver = driverOf(client);
+    const watching = watch(client, health);
     return {
-      client: passed,
-      opened: Promise.resolve(passed),
-      io: isIo(passed),
+      driver,
+      opened: Promise.resolve(driver),
       owned: false,
       health,
       lastError: watching.lastError,
@@ -82,8 +66,7 @@ export function openLink(client: RedisClientLike | string, warn: (message: strin
   }
   let watching: ReturnType<typeof watch> | undefined;
   const link: Link = {
-    client: undefined,
-    io: undefined,
+    driver: undefined,
     owned: true,
     health,
     lastError: () => watching?.lastError(),
@@ -91,9 +74,8 @@ export function openLink(client: RedisClientLike | string, warn: (message: strin
       watching = watch(made, health); // before connecting: node-redis must have an error listener
     }).then(
       (made) => {
-        link.client = made;
-        link.io = isIo(made);
-        return made;
+        link.driver = driverOf(made);
+        return link.driver;
       },
       (error: unknown) => {
         // Only a safe cause goes on: a client's own error may show the URL.
@@ -107,7 +89,7 @@ export function openLink(client: RedisClientLike | string, warn: (message: strin
     ),
     async close() {
       const made = await link.opened.catch(() => undefined);
-      await closeQuietly(made);
+      await closeQuietly(made?.client);
       watching?.stop();
     },
   };
@@ -122,16 +104,21 @@ const NO_LIBRARY = Symbol('no Redis client library');
 const load = (name: string): Promise<Record<string, unknown> | undefined> =>
   import(/* @vite-ignore */ /* webpackIgnore: true */ name).catch(() => undefined);
 
-async function fromUrl(url: string, listen: (client: AnyClient) => void): Promise<AnyClient> {
+interface UrlClient {
+  connect(): Promise<unknown>;
+  once(event: string, listener: () => void): unknown;
+}
+
+async function fromUrl(url: string, listen: (client: object) => void): Promise<object> {
   const ioredis = await load('ioredis');
-  const Redis = (ioredis?.Redis ?? ioredis?.default) as (new (url: string) => AnyClient) | undefined;
+  const Redis = (ioredis?.Redis ?? ioredis?.default) as (new (url: string) => object) | undefined;
   if (typeof Redis === 'function') {
     const client = new Redis(url);
     listen(client);
     return client;
   }
   const nodeRedis = await load('redis');
-  const createClient = nodeRedis?.createClient as ((o: { url: string }) => AnyClient) | undefined;
+  const createClient = nodeRedis?.createClient as ((o: { url: string }) => UrlClient) | undefined;
   if (typeof createClient === 'function') {
     const client = createClient({ url });
     listen(client);
@@ -140,7 +127,7 @@ async function fromUrl(url: string, listen: (client: AnyClient) => void): Promis
     // as "not ready", and close() waits too: node-redis cannot be destroyed while its first socket
     // is connecting (that socket would stay open).
     await new Promise<void>((resolve) => {
-      (client as unknown as { once(event: string, listener: () => void): void }).once('error', resolve);
+      client.once('error', resolve);
       client.connect().then(() => resolve(), resolve);
     });
     return client;

@@ -54,13 +54,29 @@ export interface RedisTokenStoreOptions {
   encryption?: TokenSetCipher | undefined;
   /** Receives the store's warnings (never a secret). @default console.warn */
   onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Confirms the refresh lock and each new token set on replicas (Redis `WAIT`) before they count:
+   * a lock no replica has may vanish in a failover, and two processes could then both refresh. A
+   * lock not confirmed by `replicas` within `timeoutMs` is given back (no refresh token is spent
+   * meanwhile); a set not confirmed is still used, with a warning. Costs one replication round trip
+   * per refresh. For a primary with replicas (Sentinel, Cluster); pair it with `min-replicas-to-write`.
+   * @default off
+   */
+  waitForReplicas?: { replicas: number; timeoutMs?: number | undefined } | undefined;
+}
+
+/** `waitForReplicas` after validation: `timeoutMs` given. */
+export interface ReplicaWait {
+  replicas: number;
+  timeoutMs: number;
 }
 
 /** Options after validation. Internal. */
 export interface ResolvedStoreOptions
-  extends Given<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption'>> {
+  extends Given<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption' | 'waitForReplicas'>> {
   lockTtlMs?: number;
   encryption?: TokenSetCipher;
+  waitForReplicas?: ReplicaWait;
 }
 
 /** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
@@ -91,6 +107,17 @@ const RULES: Record<string, Rule> = {
     'a TokenSetCipher, such as encryption(key) from @zenoti-auth/redis/encryption',
   ],
   onWarning: [isFunction, 'a function'],
+  waitForReplicas: [
+    (value?: Record<string, unknown>) =>
+      value instanceof Object &&
+      Object.keys(value).every((k) => k === 'replicas' || k === 'timeoutMs') &&
+      Number.isInteger(value.replicas) &&
+      (value.replicas as number) >= 1 &&
+      (value.replicas as number) <= 100 &&
+      (value.timeoutMs === undefined ||
+        (typeof value.timeoutMs === 'number' && value.timeoutMs >= 1 && value.timeoutMs <= MAX_MS)),
+    '{ replicas: a whole number from 1 to 100, timeoutMs?: a number of milliseconds }',
+  ],
 };
 
 /**
@@ -122,6 +149,19 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
         );
       resolved[field] = value;
     }
+  }
+  const replicas = resolved.waitForReplicas as RedisTokenStoreOptions['waitForReplicas'];
+  if (replicas) {
+    const commandTimeoutMs = resolved.commandTimeoutMs as number;
+    // WAIT must answer within the command's own time limit.
+    const timeoutMs = replicas.timeoutMs ?? Math.min(200, Math.floor(commandTimeoutMs / 2));
+    if (timeoutMs >= commandTimeoutMs)
+      throw invalidOption(
+        'redis',
+        'waitForReplicas.timeoutMs',
+        `must be below commandTimeoutMs (${commandTimeoutMs})`,
+      );
+    resolved.waitForReplicas = { replicas: replicas.replicas, timeoutMs };
   }
   return resolved as unknown as ResolvedStoreOptions;
 }

@@ -1,5 +1,5 @@
 import { invalidOption, type RateBudget, type RateReport } from '@zenoti-auth/core';
-import { sender } from './client.ts';
+import { type Send, sender } from './client.ts';
 import { CLIENT_EXPECTED, clientJSON, isClientOrUrl, type Link, openLink } from './link.ts';
 import type { RedisClientLike } from './options.ts';
 
@@ -20,9 +20,16 @@ export interface RedisRateBudgetOptions {
   commandTimeoutMs?: number | undefined;
   /** Receives the budget's warnings: why Redis fails, and when it answers again (never a secret). @default console.warn */
   onWarning?: ((message: string) => void) | undefined;
+  /**
+   * How many processes share this budget at most. While Redis is unreachable each process paces
+   * itself alone, at `limit ÷ fleetSize` calls per window (and that share of what Zenoti reports
+   * left), so that together they stay within the organisation's limit. @default 1 (each process
+   * paces at the whole limit: a fleet may then meet 429s during an outage)
+   */
+  fleetSize?: number | undefined;
 }
 
-const OPTIONS = ['client', 'prefix', 'limit', 'intervalMs', 'commandTimeoutMs', 'onWarning'];
+const OPTIONS = ['client', 'prefix', 'limit', 'intervalMs', 'commandTimeoutMs', 'onWarning', 'fleetSize'];
 
 /*
  * The budget is one Redis hash, `<prefix>rate-budget`: `end` (ms, Redis' clock), `used`, `limit`,
@@ -74,12 +81,14 @@ const text = (value: number | undefined): string => (value === undefined ? '' : 
  */
 export class RedisRateBudget implements RateBudget {
   readonly #link: Link;
-  readonly #send: ReturnType<typeof sender>;
+  readonly #send: Send;
   readonly #key: string;
   readonly #defaults: [string, string];
   /** The limit it starts from (core's stand-in during an outage starts from it too). */
   readonly limit: number;
   readonly intervalMs: number;
+  /** How many processes share it at most: each paces at `limit ÷ fleetSize` while it is unreachable. */
+  readonly fleetSize: number;
 
   constructor(options: RedisRateBudgetOptions) {
     if (!(options instanceof Object))
@@ -91,6 +100,7 @@ export class RedisRateBudget implements RateBudget {
       intervalMs = 60_000,
       commandTimeoutMs = 1_000,
       onWarning = (message: string) => console.warn(message),
+      fleetSize = 1,
     } = options;
     for (const field of Object.keys(options))
       if (!OPTIONS.includes(field)) throw invalidOption('redis', field, 'is unknown to RedisRateBudget');
@@ -99,6 +109,8 @@ export class RedisRateBudget implements RateBudget {
     if (typeof prefix !== 'string') throw invalidOption('redis', 'prefix', 'must be a string');
     if (!Number.isInteger(limit) || limit < 1)
       throw invalidOption('redis', 'limit', `must be a whole number > 0, got ${limit}`);
+    if (!Number.isInteger(fleetSize) || fleetSize < 1)
+      throw invalidOption('redis', 'fleetSize', `must be a whole number > 0, got ${fleetSize}`);
     for (const [field, value] of [
       ['intervalMs', intervalMs],
       ['commandTimeoutMs', commandTimeoutMs],
@@ -112,11 +124,12 @@ export class RedisRateBudget implements RateBudget {
         // A failing warning sink must not break the budget.
       }
     });
-    this.#send = sender(this.#link, commandTimeoutMs);
+    this.#send = sender(this.#link, commandTimeoutMs).send;
     this.#key = `${prefix}rate-budget`;
     this.#defaults = [String(limit), String(Math.round(intervalMs))];
     this.limit = limit;
     this.intervalMs = intervalMs;
+    this.fleetSize = fleetSize;
   }
 
   async take(): Promise<number> {
@@ -146,6 +159,6 @@ export class RedisRateBudget implements RateBudget {
 
   /** Safe to log: never the URL. */
   toJSON(): Record<string, unknown> {
-    return { type: 'RedisRateBudget', key: this.#key, ...clientJSON(this.#link) };
+    return { type: 'RedisRateBudget', key: this.#key, fleetSize: this.fleetSize, ...clientJSON(this.#link) };
   }
 }

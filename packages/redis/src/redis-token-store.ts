@@ -1,8 +1,10 @@
 import type { TokenGuard, TokenSet, TokenStore, TokenStoreLockOptions } from '@zenoti-auth/core';
-import { ignore, type Send, sender } from './client.ts';
+import { type Send, type SendAndWait, sender } from './client.ts';
+import { ignore } from './close.ts';
 import { decode, encode } from './codec.ts';
 import { storeError, TAG } from './errors.ts';
 import { parseGuard } from './guard.ts';
+import { keysOf } from './keys.ts';
 import { clientJSON, type Link, openLink } from './link.ts';
 import { locker, type RedisTokenStoreLock, type TakeLock } from './lock.ts';
 import { type RedisTokenStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './options.ts';
@@ -33,6 +35,7 @@ export class RedisTokenStore implements TokenStore {
   /** The client (passed in, or opened from a URL) and what the warnings know of its health. */
   readonly #link: Link;
   readonly #send: Send;
+  readonly #sendAndWait: SendAndWait;
   /** Reads in flight, by Redis key: shared by concurrent callers, dropped by any write of ours. */
   readonly #reads = new Map<string, Promise<TokenSet | undefined>>();
   /** Values read and found unreadable, to repair: see `unreadable.ts`. */
@@ -44,9 +47,16 @@ export class RedisTokenStore implements TokenStore {
   constructor(options: RedisTokenStoreOptions) {
     this.#o = resolveStoreOptions(options);
     this.#link = openLink(this.#o.client, (message) => this.#warn(message));
-    this.#send = sender(this.#link, this.#o.commandTimeoutMs);
+    ({ send: this.#send, sendAndWait: this.#sendAndWait } = sender(this.#link, this.#o.commandTimeoutMs));
     this.#releases = releaseChannel(this.#link, this.#o, (message) => this.#warn(message));
-    this.#lock = locker(this.#o, this.#send, (redisKey) => this.#shared(redisKey), this.#releases);
+    this.#lock = locker(
+      this.#o,
+      this.#send,
+      this.#sendAndWait,
+      (redisKey) => this.#shared(redisKey),
+      this.#releases,
+      (message) => this.#warn(message),
+    );
     if (!this.#o.encryption) {
       this.#warn(
         `${TAG}Token sets are stored in Redis in plain text: anyone who can read this Redis can use the Zenoti tokens. Pass \`encryption\` from @zenoti-auth/redis/encryption to encrypt them.`,
@@ -54,9 +64,12 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
-  /** The Redis key of a store key: `prefix + key`. */
+  /**
+   * The Redis key of a store key's token set: `prefix{key}` (its lock is `prefix{key}:lock`, its guard
+   * `prefix{key}:guard`: one hash slot for all three, see `keysOf`).
+   */
   redisKey(key: string): string {
-    return this.#o.prefix + key;
+    return keysOf(this.#o.prefix, key).set;
   }
 
   /**
@@ -126,12 +139,25 @@ export class RedisTokenStore implements TokenStore {
     return this.#write(this.redisKey(key), `${ifVersion ?? ''}`);
   }
 
-  /** Runs the TOKEN_SET script; no read that started before it is shared after it. */
+  /**
+   * Runs the TOKEN_SET script; no read that started before it is shared after it. A write (not a
+   * delete) with `waitForReplicas` waits for replicas to confirm it, and says so when they did not.
+   */
   async #write(redisKey: string, ...args: string[]): Promise<void> {
     this.#reads.delete(redisKey);
     try {
       const keyId = (await this.#o.encryption?.keyId()) ?? '';
-      await this.#send(['EVAL', TOKEN_SET, '1', redisKey, keyId, ...args]);
+      const command = ['EVAL', TOKEN_SET, '1', redisKey, keyId, ...args];
+      const replication = this.#o.waitForReplicas;
+      if (!replication || args.length < 2) {
+        await this.#send(command);
+        return;
+      }
+      const [, confirmed] = await this.#sendAndWait(command, replication.replicas, replication.timeoutMs);
+      if (confirmed < replication.replicas)
+        this.#warn(
+          `${TAG}A new token set was confirmed by ${confirmed} of ${replication.replicas} replicas within ${replication.timeoutMs} ms (waitForReplicas): a failover now could lose it.`,
+        );
     } finally {
       this.#reads.delete(redisKey);
     }
@@ -159,7 +185,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   #guardKey(key: string): string {
-    return `${this.redisKey(key)}:guard`;
+    return keysOf(this.#o.prefix, key).guard;
   }
 
   /** Takes the cross-process lock: see `locker` in `lock.ts`. */
@@ -187,6 +213,7 @@ export class RedisTokenStore implements TokenStore {
       lockTtlMs,
       waitTimeoutMs,
       commandTimeoutMs,
+      waitForReplicas: this.#o.waitForReplicas ?? null,
     };
   }
 

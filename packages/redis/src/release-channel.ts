@@ -1,5 +1,6 @@
 import { causeOf } from './cause.ts';
-import { type AnyClient, closeQuietly, ignore, TIMED_OUT, timed } from './client.ts';
+import { TIMED_OUT, timed } from './client.ts';
+import { ignore } from './close.ts';
 import { TAG } from './errors.ts';
 import type { Link } from './link.ts';
 import type { ResolvedStoreOptions } from './options.ts';
@@ -15,7 +16,7 @@ export interface ReleaseChannel {
 /**
  * Holders announce each release on the pub/sub channel `<prefix>lock-released` (the message is the
  * lock's Redis key: see LOCK in `scripts.ts`). The channel is subscribed lazily, on a connection of
- * its own (`duplicate()`), the first time this store has to wait; after a failed subscription, again
+ * its own (`Driver.subscribe`), the first time this store has to wait; after a failed subscription, again
  * no sooner than 5 s later. Waiters also poll, so a lost message or a down subscriber only costs a
  * poll interval.
  */
@@ -26,36 +27,32 @@ export function releaseChannel(
 ): ReleaseChannel {
   /** Wake-up calls of the callers waiting for a lock, with the lock's Redis key. */
   const waiters = new Map<() => void, string>();
-  /** The connection subscribed to the channel, once a wait has opened it. */
-  let subscriber: Promise<AnyClient | undefined> | undefined;
+  /** Closes the subscription, once a wait has opened it. */
+  let subscriber: Promise<(() => Promise<void>) | undefined> | undefined;
   let subscribeFailedAt = 0;
   let closed = false;
 
   const subscribe = (): void => {
-    let sub: AnyClient | undefined;
     const wake = (released: string): void => {
       for (const [waiter, key] of waiters) if (key === released) waiter();
     };
-    const channel = `${prefix}lock-released`;
-    subscriber = timed(commandTimeoutMs * 2, async () => {
-      sub = (link.client ?? (await link.opened)).duplicate();
-      // Without a listener node-redis would crash the process; both reconnect by themselves.
-      sub.on('error', ignore);
-      if (link.io) {
-        sub.on('message', (_, message) => wake(message as string));
-        await sub.subscribe(channel);
-      } else {
-        await sub.connect();
-        await sub.subscribe(channel, wake);
-      }
-    }).then(
-      async () => (closed ? closeQuietly(sub) : sub),
-      async (error: unknown) => {
+    const limit = commandTimeoutMs * 2;
+    // Past the time limit, a connection still subscribing is closed.
+    const signal = AbortSignal.timeout(limit);
+    subscriber = timed(limit, async () =>
+      (link.driver ?? (await link.opened)).subscribe(`${prefix}lock-released`, wake, signal),
+    ).then(
+      async (close) => {
+        if (!closed) return close;
+        await close().catch(ignore);
+        return undefined;
+      },
+      (error: unknown) => {
         subscribeFailedAt = Date.now();
         subscriber = undefined;
         const cause = error === TIMED_OUT ? `no answer within ${commandTimeoutMs * 2} ms` : causeOf(error);
         warn(`${TAG}Could not subscribe to lock releases (${cause}); waiting processes poll instead.`);
-        return closeQuietly(sub);
+        return undefined;
       },
     );
   };
@@ -79,7 +76,7 @@ export function releaseChannel(
       closed = true;
       const subscribed = subscriber;
       subscriber = undefined;
-      await closeQuietly(await subscribed);
+      await (await subscribed)?.().catch(ignore);
     },
   };
 }

@@ -28,19 +28,19 @@ describe.each(CLIENT_KINDS)('the Redis lock (%s)', (kind) => {
     const { prefix, a } = await twoStores({ lockTtlMs: 5_000 });
     const lock = await a.lock('k:lock', { ttlMs: 30_000 });
     const admin = ioredis();
-    const owner = await admin.get(`${prefix}k:lock`);
+    const owner = await admin.get(`${prefix}{k}:lock`);
     expect(owner).toMatch(/^[0-9a-f-]{36}$/);
-    const pttl = await admin.pttl(`${prefix}k:lock`);
+    const pttl = await admin.pttl(`${prefix}{k}:lock`);
     expect(pttl).toBeGreaterThan(4_000);
     expect(pttl).toBeLessThanOrEqual(5_000);
     await lock?.release();
-    expect(await admin.exists(`${prefix}k:lock`)).toBe(0);
+    expect(await admin.exists(`${prefix}{k}:lock`)).toBe(0);
   });
 
   it("uses the engine's ttlMs when no lockTtlMs is configured", async () => {
     const { prefix, a } = await twoStores();
     const lock = await a.lock('k:lock', { ttlMs: 12_000 });
-    expect(await ioredis().pttl(`${prefix}k:lock`)).toBeGreaterThan(11_000);
+    expect(await ioredis().pttl(`${prefix}{k}:lock`)).toBeGreaterThan(11_000);
     await lock?.release();
   });
 
@@ -55,7 +55,7 @@ describe.each(CLIENT_KINDS)('the Redis lock (%s)', (kind) => {
       const lock = await a.lock('k:lock', { ttlMs: 10_000 });
       await lock?.release();
       for (let i = 0; i < 40 && messages.length === 0; i++) await sleep(25);
-      expect(messages).toEqual([`${prefix}k:lock`]);
+      expect(messages).toEqual([`${prefix}{k}:lock`]);
     } finally {
       listener.disconnect();
     }
@@ -89,7 +89,7 @@ describe.each(CLIENT_KINDS)('the Redis lock (%s)', (kind) => {
     expect(second).toBeDefined();
     expect(await first?.extend(5_000)).toBe(false);
     await first?.release();
-    expect(await ioredis().exists(`${prefix}k:lock`)).toBe(1);
+    expect(await ioredis().exists(`${prefix}{k}:lock`)).toBe(1);
     expect(await second?.extend(5_000)).toBe(true);
     await second?.release();
   });
@@ -99,12 +99,12 @@ describe.each(CLIENT_KINDS)('the Redis lock (%s)', (kind) => {
     const admin = ioredis();
     const held = await a.lock('k:lock', { ttlMs: 5_000 });
     await sleep(900); // three leases
-    expect(await admin.exists(`${prefix}k:lock`)).toBe(1);
+    expect(await admin.exists(`${prefix}{k}:lock`)).toBe(1);
     await held?.release();
     // A holder that never releases (it "crashed" after 1 lease: no renewal allowed past ttlMs).
     await a.lock('gone:lock', { ttlMs: 300 });
     await sleep(700);
-    expect(await admin.exists(`${prefix}gone:lock`)).toBe(0);
+    expect(await admin.exists(`${prefix}{gone}:lock`)).toBe(0);
   });
 
   it('lets a waiter go without the lock once the holder has stored a fresh token set', async () => {
@@ -149,7 +149,7 @@ describe.each(CLIENT_KINDS)('the Redis lock (%s)', (kind) => {
     await admin.call('CLIENT', 'PAUSE', '400', 'WRITE'); // SET NX waits in Redis past our time limit
     await expect(store.lock('k:lock', { ttlMs: 10_000 })).rejects.toMatchObject({ code: 'STORE' });
     await sleep(700); // the SET ran when the pause ended (and took the lock); it was handed back
-    expect(await admin.exists(`${prefix}k:lock`)).toBe(0);
+    expect(await admin.exists(`${prefix}{k}:lock`)).toBe(0);
     const lock = await store.lock('k:lock', { ttlMs: 10_000, signal: AbortSignal.timeout(1_000) });
     expect(lock).toBeDefined();
     await lock?.release();

@@ -41,7 +41,7 @@ describe('RedisTokenStore options', () => {
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.field).toBe('client');
     expect(error.message).toBe(
-      '[@zenoti-auth/redis] Option "client" must be an ioredis instance (new Redis(…)), a node-redis client (createClient()) or a Redis URL (redis://… or rediss://…).',
+      '[@zenoti-auth/redis] Option "client" must be an ioredis client (new Redis(…), new Cluster(…)), a node-redis client (createClient(), createCluster(), createSentinel()) or a Redis URL (redis://… or rediss://…).',
     );
   });
 

@@ -8,17 +8,17 @@ import { CLIENT_KINDS, client, ioredis, redisStore, uniquePrefix } from './suppo
 const KEY = 'a-test-encryption-key-of-32-chars-or-more';
 
 describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
-  it('keeps a set under prefix + key as {v, s} JSON, with the TTL it was given', async () => {
+  it('keeps a set under prefix{key} as {v, s} JSON, with the TTL it was given', async () => {
     const prefix = uniquePrefix();
     const { store } = redisStore({ client: await client(kind), prefix });
     const set = tokenSet(4);
     await store.set('v1:abc', set, 90_000);
     const admin = ioredis();
-    expect(JSON.parse((await admin.get(`${prefix}v1:abc`)) ?? '')).toEqual({ v: 4, s: set });
-    const pttl = await admin.pttl(`${prefix}v1:abc`);
+    expect(JSON.parse((await admin.get(`${prefix}{v1:abc}`)) ?? '')).toEqual({ v: 4, s: set });
+    const pttl = await admin.pttl(`${prefix}{v1:abc}`);
     expect(pttl).toBeGreaterThan(85_000);
     expect(pttl).toBeLessThanOrEqual(90_000);
-    expect(store.redisKey('v1:abc')).toBe(`${prefix}v1:abc`);
+    expect(store.redisKey('v1:abc')).toBe(`${prefix}{v1:abc}`);
   });
 
   it('encrypts as {v, k, e}: a fresh IV per write, the version readable, no token inside', async () => {
@@ -27,9 +27,9 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
     const set = tokenSet(3);
     const admin = ioredis();
     await store.set('k', set, 60_000);
-    const first = (await admin.get(`${prefix}k`)) ?? '';
+    const first = (await admin.get(`${prefix}{k}`)) ?? '';
     await store.set('k', set, 60_000);
-    const second = (await admin.get(`${prefix}k`)) ?? '';
+    const second = (await admin.get(`${prefix}{k}`)) ?? '';
     const envelope = JSON.parse(first);
     expect(Object.keys(envelope).sort()).toEqual(['e', 'k', 'v']);
     expect(envelope.v).toBe(3);
@@ -57,16 +57,16 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
     expect(await other.store.get('k')).toBeUndefined();
     expect(await other.store.get('k')).toBeUndefined();
     expect(other.warnings).toEqual([
-      `[@zenoti-auth/redis] The value under "${prefix}k" was encrypted with another key; treated as absent.`,
+      `[@zenoti-auth/redis] The value under "${prefix}{k}" was encrypted with another key; treated as absent.`,
     ]);
     expect(await plain.store.get('k')).toBeUndefined();
     expect(plain.warnings[1]).toContain('is encrypted but no encryption is configured');
 
     // Moved to another key, or given another version: the authenticated data no longer matches.
-    const raw = (await admin.get(`${prefix}k`)) ?? '';
-    await admin.set(`${prefix}moved`, raw);
-    await admin.set(`${prefix}bumped`, raw.replace('"v":7', '"v":8'));
-    await admin.set(`${prefix}junk`, 'not json at all');
+    const raw = (await admin.get(`${prefix}{k}`)) ?? '';
+    await admin.set(`${prefix}{moved}`, raw);
+    await admin.set(`${prefix}{bumped}`, raw.replace('"v":7', '"v":8'));
+    await admin.set(`${prefix}{junk}`, 'not json at all');
     await plain.store.set('plain', tokenSet(1), 60_000);
     const reader = redisStore({ client: await client(kind), prefix, encryption: encryption(KEY) });
     for (const key of ['moved', 'bumped', 'junk', 'plain'])
@@ -79,7 +79,7 @@ describe.each(CLIENT_KINDS)('RedisTokenStore on Redis (%s)', (kind) => {
         ['plain', 'is in plain text but encryption is configured'],
       ].map(
         ([key, problem]) =>
-          `[@zenoti-auth/redis] The value under "${prefix}${key}" ${problem}; treated as absent.`,
+          `[@zenoti-auth/redis] The value under "${prefix}{${key}}" ${problem}; treated as absent.`,
       ),
     );
     expect(reader.warnings.join(' ')).not.toContain(set.accessToken);
@@ -157,8 +157,8 @@ describe('a cipher of your own', () => {
     const { store, warnings } = redisStore({ client: ioredis(), prefix, encryption: cipher });
     const set = tokenSet(5);
     await store.set('k', set, 60_000);
-    expect(contexts).toEqual([`${prefix}k\n5`]);
-    const raw = (await ioredis().get(`${prefix}k`)) ?? '';
+    expect(contexts).toEqual([`${prefix}{k}\n5`]);
+    const raw = (await ioredis().get(`${prefix}{k}`)) ?? '';
     expect(JSON.parse(raw)).toMatchObject({ v: 5, k: 'kms-key-7' });
     expect(raw).not.toContain(set.accessToken);
     expect(await store.get('k')).toEqual(set);
@@ -172,7 +172,7 @@ describe('a cipher of your own', () => {
     });
     expect(await other.store.get('k')).toBeUndefined();
     expect(other.warnings).toEqual([
-      `[@zenoti-auth/redis] The value under "${prefix}k" was encrypted with another key; treated as absent.`,
+      `[@zenoti-auth/redis] The value under "${prefix}{k}" was encrypted with another key; treated as absent.`,
     ]);
     await other.store.set('k', tokenSet(1), 60_000);
     expect((await other.store.get('k'))?.version).toBe(6);

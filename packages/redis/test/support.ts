@@ -60,6 +60,11 @@ export function redisStore(
   return { store, warnings };
 }
 
+/** The store key of a token set's Redis key, `prefix{key}` (see `keysOf` in src/keys.ts). */
+export function storeKeyOf(prefix: string, redisKey: string): string {
+  return redisKey.slice(prefix.length).replace(/^\{(.*)\}$/, '$1');
+}
+
 /** Every key under `prefix`, by SCAN (bounded). */
 export async function keysUnder(prefix: string, port = REDIS_PORT): Promise<string[]> {
   const admin = new Redis({ host: REDIS_HOST, port, maxRetriesPerRequest: 1, lazyConnect: true });

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
+import { Health } from '../src/health.ts';
 import type { RedisClientLike } from '../src/index.ts';
 import { RedisRateBudget } from '../src/rate-budget.ts';
 import { freePort, PrivateRedis, silentServer } from './redis-server.ts';
@@ -152,10 +153,15 @@ describe('a command timeout, and the end of an outage', () => {
       5_000,
       'Redis back',
     );
+    await sleep(1_100); // an outage ends after a second without failures
     await store.get('k');
-    expect(warnings.filter((w) => w.includes('answers again'))).toEqual([
-      '[@zenoti-auth/redis] Redis answers again; sharing resumes.',
-    ]);
+    await store.get('k');
+    const recovered = warnings.filter((w) => w.includes('answers again'));
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]).toMatch(
+      /^\[@zenoti-auth\/redis\] Redis answers again after \d+\.\d s.*; sharing resumes\.$/,
+    );
+    expect(warnings.filter((w) => w.includes('Redis fails'))).toHaveLength(1);
     const failures = warnings.filter((w) => w.includes('Redis fails')).length;
     await redis.stop();
     await until(
@@ -163,6 +169,40 @@ describe('a command timeout, and the end of an outage', () => {
       5_000,
       'a warning for the second outage',
     );
+  });
+
+  it('a partial failure (commands failing and succeeding in turn) is one outage: one warning, one recovery', async () => {
+    const told: string[] = [];
+    const health = new Health((message) => told.push(message));
+    for (let i = 0; i < 15; i++) {
+      health.failed(
+        i % 2
+          ? 'ECONNRESET (the connection was cut)'
+          : 'CLUSTERDOWN (the cluster has slots without a master)',
+      );
+      health.ok();
+      await sleep(10);
+    }
+    expect(told).toEqual([
+      '[@zenoti-auth/redis] Redis fails: CLUSTERDOWN (the cluster has slots without a master). Token sets, the lock and the rate budget are not shared meanwhile; this process carries on alone.',
+    ]);
+    await sleep(1_050);
+    health.ok();
+    health.ok();
+    expect(told).toHaveLength(2);
+    expect(told[1]).toMatch(
+      /^\[@zenoti-auth\/redis\] Redis answers again after \d\.\d s \(also met: ECONNRESET \(the connection was cut\)\); sharing resumes\.$/,
+    );
+  });
+
+  it('a vague "not connected" waits for the client to say why', () => {
+    const told: string[] = [];
+    const health = new Health((message) => told.push(message));
+    health.failed('not connected (node-redis not ready)', true);
+    expect(told).toEqual([]);
+    health.failed('NOAUTH (this Redis needs a password)');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('Redis fails: NOAUTH (this Redis needs a password).');
   });
 
   it('RedisRateBudget names the cause too, through its own onWarning', async () => {
