@@ -8,6 +8,7 @@ export const FLEET_TESTS = [
   'test/stale-password.test.ts',
   'test/rate-fleet.test.ts',
   'test/rate-budget-outage.test.ts',
+  'test/faults-*.test.ts',
 ];
 
 export default defineProject({

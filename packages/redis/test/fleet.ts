@@ -4,10 +4,21 @@ import { onCleanup, until } from './support.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/fleet-worker.mjs', import.meta.url));
 
+/** Where a fleet process's Redis is: a plain server, a Cluster or Sentinel (see fixtures/redis-clients.mjs). */
+export type RedisTopology =
+  | { kind: 'single'; port: number }
+  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }> }
+  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string };
+
 export interface WorkerConfig {
   id: number;
   url: string;
   redisPort: number;
+  /** The topology, when not a plain server on `redisPort`. */
+  redis?: RedisTopology;
+  /** With it, a RedisRateBudget for the fleet (same prefix): its limit, window and fleet size. */
+  budget?: { limit: number; intervalMs: number; fleetSize?: number };
+  commandTimeoutMs?: number;
   prefix: string;
   client: 'ioredis' | 'node-redis';
   callers: number;
@@ -35,8 +46,12 @@ export interface WorkerReport {
   tokensIssued: string[];
   tokenEvents: Array<{ grant: 'password' | 'refresh'; at: number }>;
   storeWarnings: number;
+  /** The store's and the budget's warnings, with how often each came. */
+  storeWarningKinds: Record<string, number>;
   engineWarnings: number;
   warningKinds: string[];
+  /** When each 200 came (ms since epoch). */
+  served: number[];
 }
 
 export interface FleetMessage {

@@ -18,6 +18,8 @@ export interface RateWorkerConfig {
   intervalMs: number;
   /** Retries after a 429 for one call (engine default when absent). */
   maxRetries?: number;
+  /** The budget's `fleetSize` (its default, 1, when absent). */
+  fleetSize?: number;
   hardLimitMs?: number;
 }
 
