@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startMockZenoti } from '@zenoti-auth/mock-server';
 import { Redis } from 'ioredis';
+import { deadTokenRow } from './dead-tokens.ts';
 import { deleteKeys } from './fleet.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
 
@@ -229,6 +230,7 @@ export const rateFleet: Benchmark = {
           pass: ours.throughput >= 0.95,
           notes: [],
         },
+        await deadTokenRow(),
       ];
     } finally {
       await deleteKeys(redis, prefix).catch(() => 0);

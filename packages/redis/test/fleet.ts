@@ -1,142 +1,18 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { onCleanup, until } from './support.ts';
+import {
+  killFleet,
+  startFleet as startWorkers,
+  type Worker,
+  type WorkerConfig,
+} from '@zenoti-auth/test-support/fleet';
+import { onCleanup } from './support.ts';
 
-const WORKER = fileURLToPath(new URL('./fixtures/fleet-worker.mjs', import.meta.url));
+export * from '@zenoti-auth/test-support/fleet';
 
-/** Where a fleet process's Redis is: a plain server, a Cluster or Sentinel (see fixtures/redis-clients.mjs). */
-export type RedisTopology =
-  | { kind: 'single'; port: number }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }> }
-  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string };
+/** The fleet worker of these tests: one process of a fleet on the built packages. */
+export const FLEET_WORKER = fileURLToPath(new URL('./fixtures/fleet-worker.mjs', import.meta.url));
 
-export interface WorkerConfig {
-  id: number;
-  url: string;
-  redisPort: number;
-  /** The topology, when not a plain server on `redisPort`. */
-  redis?: RedisTopology;
-  /** With it, a RedisRateBudget for the fleet (same prefix): its limit, window and fleet size. */
-  budget?: { limit: number; intervalMs: number; fleetSize?: number };
-  commandTimeoutMs?: number;
-  prefix: string;
-  client: 'ioredis' | 'node-redis';
-  callers: number;
-  /** Think time between a caller's requests (uniform 0.5–1.5 × this). @default 0 */
-  pauseMs?: number;
-  lockTtlMs?: number;
-  encryptionKey?: string;
-  refreshWindowMs?: number;
-  deadlineMs?: number;
-  callerDeadlineMs?: number;
-  maxRunMs?: number;
-  hardLimitMs?: number;
-}
-
-export interface WorkerReport {
-  id: number;
-  pid: number;
-  statuses: Record<string, number>;
-  errors: Record<string, number>;
-  requests: number;
-  /** Distinct credentials the process's callers got when they all asked at once at the start. */
-  coldStartHeaders: number;
-  maxLatencyMs: number;
-  tokensUsed: string[];
-  tokensIssued: string[];
-  tokenEvents: Array<{ grant: 'password' | 'refresh'; at: number }>;
-  storeWarnings: number;
-  /** The store's and the budget's warnings, with how often each came. */
-  storeWarningKinds: Record<string, number>;
-  engineWarnings: number;
-  warningKinds: string[];
-  /** When each 200 came (ms since epoch). */
-  served: number[];
-}
-
-export interface FleetMessage {
-  id: number;
-  pid: number;
-  type: 'ready' | 'first-ok' | 'locked' | 'token' | 'report';
-  at?: number;
-  grant?: string;
-}
-
-export interface Worker {
-  config: WorkerConfig;
-  child: ChildProcess;
-  messages: FleetMessage[];
-  report: WorkerReport | undefined;
-  exitCode: number | null | undefined;
-  stderr: string;
-}
-
-/** Forks one worker process per config and waits until each is connected to Redis. */
-export async function startFleet(configs: WorkerConfig[]): Promise<Worker[]> {
-  const workers = configs.map((config): Worker => {
-    const child = fork(WORKER, [], {
-      env: { ...process.env, FLEET_WORKER: JSON.stringify(config) },
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    const worker: Worker = {
-      config,
-      child,
-      messages: [],
-      report: undefined,
-      exitCode: undefined,
-      stderr: '',
-    };
-    child.stderr?.on('data', (chunk: Buffer) => {
-      worker.stderr = (worker.stderr + chunk.toString()).slice(-4_000);
-    });
-    child.on('message', (message: FleetMessage & Partial<WorkerReport>) => {
-      if (message.type === 'report') worker.report = message as unknown as WorkerReport;
-      else worker.messages.push(message);
-    });
-    child.on('exit', (code) => {
-      worker.exitCode = code;
-    });
-    return worker;
-  });
-  onCleanup(async () => {
-    for (const worker of workers) if (worker.exitCode === undefined) worker.child.kill('SIGKILL');
-  });
-  await until(
-    () => workers.every((w) => w.messages.some((m) => m.type === 'ready') || w.exitCode !== undefined),
-    30_000,
-    'the workers to connect',
-  );
-  const failed = workers.find((w) => w.exitCode !== undefined);
-  if (failed) throw new Error(`worker ${failed.config.id} exited early: ${failed.stderr}`);
-  return workers;
-}
-
-/** Starts the callers of every worker (each warmed up its connections to the mock with the API key). */
-export function startCalling(workers: Worker[]): void {
-  for (const worker of workers) worker.child.send({ type: 'start' });
-}
-
-/** Tells the running workers to stop and waits for their reports and exits. */
-export async function stopFleet(workers: Worker[]): Promise<WorkerReport[]> {
-  const alive = workers.filter((w) => w.exitCode === undefined);
-  for (const worker of alive) worker.child.send({ type: 'stop' });
-  await until(() => alive.every((w) => w.exitCode !== undefined), 30_000, 'the workers to report and exit');
-  for (const worker of alive) {
-    if (!worker.report || worker.exitCode !== 0) {
-      throw new Error(`worker ${worker.config.id} failed (exit ${worker.exitCode}): ${worker.stderr}`);
-    }
-  }
-  return alive.map((w) => w.report as WorkerReport);
-}
-
-export function sum(reports: WorkerReport[], pick: (report: WorkerReport) => number): number {
-  return reports.reduce((total, report) => total + pick(report), 0);
-}
-
-/** Adds up `{ "200": n, … }` maps. */
-export function merge(maps: Array<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const map of maps) for (const [k, n] of Object.entries(map)) out[k] = (out[k] ?? 0) + n;
-  return out;
+/** Forks one fleet worker per config (killed after the test) and waits until each is connected. */
+export function startFleet(configs: WorkerConfig[]): Promise<Worker[]> {
+  return startWorkers(FLEET_WORKER, configs, (workers) => onCleanup(async () => killFleet(workers)));
 }
