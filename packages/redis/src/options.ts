@@ -3,8 +3,8 @@ import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
 import { CLIENT_EXPECTED, isClientOrUrl } from './link.ts';
 
 /**
- * An `ioredis` client (`new Redis(…)`). Only the shape used for detection is spelled out here, so this
- * package does not depend on ioredis' own types; the constructor checks the rest.
+ * An `ioredis` client (`new Redis(…)`, `new Cluster(…)`). Only the shape used for detection is spelled
+ * out here, so this package does not depend on ioredis' own types; the constructor checks the rest.
  */
 
 /** Every field of `T` given (an option left `undefined` gets its default). */
@@ -16,11 +16,14 @@ export interface IoRedisLike {
   call(...args: never[]): unknown;
 }
 
-/** A `redis` (node-redis v4, v5 or v6) client from `createClient()`, connected by you. */
+/**
+ * A `redis` (node-redis v4, v5 or v6) client from `createClient()`, `createCluster()` or
+ * `createSentinel()` (which has no `duplicate()`), connected by you.
+ */
 export interface NodeRedisLike {
   readonly isOpen: boolean;
   readonly isReady?: boolean;
-  duplicate(...args: never[]): unknown;
+  duplicate?(...args: never[]): unknown;
   sendCommand(...args: never[]): unknown;
 }
 

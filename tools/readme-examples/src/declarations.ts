@@ -38,6 +38,8 @@ export const DECLARATIONS: Readonly<Record<string, Readonly<Record<string, strin
     app: ZENOTI_APP,
     user: ZENOTI_USER,
     redis: IOREDIS,
+    nodes: 'Array<{ host: string; port: number }>',
+    sentinels: 'Array<{ host: string; port: number }>',
   },
   cloudflare: {
     app: ZENOTI_APP,
