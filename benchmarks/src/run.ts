@@ -17,6 +17,7 @@ import { memory } from './memory.ts';
 import { permitCost } from './permit-cost.ts';
 import { proxyThroughput } from './proxy-throughput.ts';
 import { rateFleet } from './rate-fleet.ts';
+import { replicaWait } from './replica-wait.ts';
 import { stampede } from './stampede.ts';
 
 /** Heading of the hand-kept part of RESULTS.md, which a run keeps as it is. */
@@ -34,6 +35,7 @@ const all: Benchmark[] = [
   rateFleet,
   permitCost,
   failover,
+  replicaWait,
 ].sort((a, b) => a.id - b.id);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;

@@ -164,6 +164,20 @@ describe('permit before token', () => {
   });
 });
 
+describe('the outage warning', () => {
+  it('speaks of the last token set seen only when this process saw one', async () => {
+    const z = await zenoti();
+    const shared = sharedStore();
+    shared.faults.down = true; // down before the first call: nothing was ever seen
+    const { events, onEvent } = recorder();
+    const auth = new ZenotiAuth(serviceUser(z.url, { store: shared.store, onEvent }));
+    expect((await auth.fetch('/v1/centers')).status).toBe(200); // a password grant, kept in this process
+    expect(warnings(events).filter((m) => m.includes('Token store fails'))).toEqual([
+      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED.); this process carries on alone until it answers.',
+    ]);
+  });
+});
+
 describe('the fleet-hazard warning', () => {
   it('does not blame another client for a token killed while the store failed', async () => {
     const z = await zenoti();

@@ -26,6 +26,7 @@ const CLIENT_PHRASES = [
   'Too many Cluster redirections',
   'Socket closed unexpectedly',
   'The client is closed',
+  'All the root nodes are unavailable',
   'Connection timeout',
   'Command timed out',
 ];
@@ -51,10 +52,12 @@ export function causeOf(error: unknown): string {
     /^[A-Z][A-Z_]{2,30}(?= |$)/.exec(message)?.[0] ||
     CLIENT_PHRASES.find((phrase) => message.startsWith(phrase));
   const name = [e.name, (error as object | undefined)?.constructor?.name].find(isName);
-  const lastNode = (error as { lastNodeError?: unknown } | undefined)?.lastNodeError;
-  if (!word && name && lastNode) return `${name} (last node: ${causeOf(lastNode)})`;
   const cause = word || name || 'an unknown error';
   const described = MEANING[cause] ? `${cause} (${MEANING[cause]})` : cause;
   // The class of a client's own error says where it came from: "ReplyError: READONLY (…)".
-  return word && name && name !== word && !/^E[A-Z]/.test(word) ? `${name}: ${described}` : described;
+  const classed =
+    word && name && name !== word && !/^E[A-Z]/.test(word) ? `${name}: ${described}` : described;
+  // A cluster that failed on every node (ioredis' ClusterAllFailedError) keeps the last node's error.
+  const lastNode = (error as { lastNodeError?: unknown } | undefined)?.lastNodeError;
+  return lastNode ? `${classed} (last node: ${causeOf(lastNode)})` : classed;
 }

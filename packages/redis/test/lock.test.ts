@@ -155,6 +155,25 @@ describe.each(CLIENT_KINDS)('the Redis lock (%s)', (kind) => {
     await lock?.release();
   });
 
+  it('once seen held elsewhere, a Redis that then fails means "held elsewhere" (undefined), never "no lock"', async () => {
+    const redis = await PrivateRedis.start();
+    onCleanup(() => redis.stop());
+    const prefix = uniquePrefix(redis.port);
+    const holder = redisStore({ client: await client(kind, redis.port), prefix }).store;
+    const waiter = redisStore({
+      client: await client(kind, redis.port),
+      prefix,
+      commandTimeoutMs: 200,
+    }).store;
+    expect(await holder.lock('k:lock', { ttlMs: 10_000 })).toBeDefined();
+    const waiting = waiter.lock('k:lock', { ttlMs: 10_000, signal: AbortSignal.timeout(5_000) });
+    await sleep(300); // the waiter has seen the lock held
+    await redis.stop();
+    expect(await waiting).toBeUndefined();
+    // Never seen held: a failure is a failure (the engine then spends no refresh token either).
+    await expect(waiter.lock('other:lock', { ttlMs: 10_000 })).rejects.toMatchObject({ code: 'STORE' });
+  });
+
   it('rejects (it does not hang) when Redis cannot be reached', async () => {
     const prefix = uniquePrefix();
     const unreachable = ioredis(1, { lazyConnect: true, retryStrategy: () => null });

@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
-import { createClient } from 'redis';
+import ClusterAllFailedError from 'ioredis/built/errors/ClusterAllFailedError.js';
+import { ClientClosedError, createClient, ErrorReply, RootNodesUnavailableError } from 'redis';
+
+const NodeRedisErrors = { ErrorReply, ClientClosedError, RootNodesUnavailableError };
+
 import { describe, expect, it } from 'vitest';
+import { causeOf } from '../src/cause.ts';
 import { Health } from '../src/health.ts';
 import type { RedisClientLike } from '../src/index.ts';
 import { RedisRateBudget } from '../src/rate-budget.ts';
@@ -193,6 +198,35 @@ describe('a command timeout, and the end of an outage', () => {
     expect(told[1]).toMatch(
       /^\[@zenoti-auth\/redis\] Redis answers again after \d\.\d s \(also met: ECONNRESET \(the connection was cut\)\); sharing resumes\.$/,
     );
+  });
+
+  it('names the class and cause of Cluster and Sentinel errors, never "an unknown error"', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7000'), { code: 'ECONNREFUSED' });
+    const cases: Array<[unknown, string]> = [
+      [
+        new ClusterAllFailedError('Failed to refresh slots cache.', refused),
+        'ClusterAllFailedError: Failed to refresh slots cache (last node: ECONNREFUSED (nothing listens at the Redis host and port))',
+      ],
+      [new Error('None of startup nodes is available'), 'None of startup nodes is available'],
+      [new Error('Connection is closed.'), 'Connection is closed'],
+      [
+        new Error('All sentinels are unreachable. Retrying from scratch after 10ms.'),
+        'All sentinels are unreachable',
+      ],
+      [
+        new NodeRedisErrors.ErrorReply("READONLY You can't write against a read only replica."),
+        'ErrorReply: READONLY (a replica answered: the client writes to a demoted master)',
+      ],
+      [new NodeRedisErrors.ClientClosedError(), 'ClientClosedError: The client is closed'],
+      [
+        new NodeRedisErrors.RootNodesUnavailableError(),
+        'RootNodesUnavailableError: All the root nodes are unavailable',
+      ],
+      [new Error('CLUSTERDOWN The cluster is down'), 'CLUSTERDOWN (the cluster has slots without a master)'],
+    ];
+    for (const [error, cause] of cases) expect(causeOf(error)).toBe(cause);
+    // Nothing else of a message is shown: it may echo a command's arguments.
+    expect(causeOf(new Error('ERR wrong number of arguments for SET secret-token-value'))).toBe('ERR');
   });
 
   it('a vague "not connected" waits for the client to say why', () => {
