@@ -7,22 +7,14 @@ import {
   killFleet,
   merge,
   type RedisTopology,
+  sleep,
   startCalling,
   startFleet,
   stopFleet,
   sum,
+  until,
   type Worker,
 } from './fleet.ts';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await sleep(25);
-  }
-}
 
 /*
  * One fault of the matrix (faults-*.test.ts): a fleet of 4 processes (ioredis and node-redis in

@@ -4,9 +4,10 @@
 // here: whoever starts a fleet kills what is left of it (`killFleet`), also when it fails.
 import { type ChildProcess, fork } from 'node:child_process';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Polls `check` every 25 ms until it holds; throws after `timeoutMs`, naming `what`. */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
