@@ -139,8 +139,11 @@ export class Sessions {
     if (
       current?.accessToken !== token.credential ||
       known?.rejectedToken === token.credential ||
-      // A token minted right after a 401 and never accepted since: the 401 is about permissions, not the token.
-      (guard !== undefined &&
+      // A token minted right after a 401 and never accepted since: the 401 is about permissions, not
+      // the token. Unless the store could not be read: then another process may have killed it with
+      // a refresh this one cannot see, and a new token is the way out.
+      (fromStore &&
+        guard !== undefined &&
         now - guard < UNAUTHORIZED_REFRESH_GUARD_MS &&
         !this.#state.accepted.has(acceptedId(token.credential)))
     )

@@ -88,15 +88,14 @@ export class TokenClient {
     let faults = 0;
     let limited = 0;
     for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0)
+      if (deadline <= Date.now())
         throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
       await this.#limits.permit('token');
-      const attempt = await this.#exchange(
-        '/v1/tokens',
-        init,
-        Math.min(this.#o.timeoutMs, deadline - Date.now()),
-      );
+      // The wait for the permit may have used up the deadline.
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
+      const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, left));
       // An oversized body is no token response, however often it is asked for.
       if (attempt instanceof ZenotiAuthError && attempt.code === 'INVALID_RESPONSE') throw attempt;
       let failure = attempt;

@@ -164,6 +164,24 @@ describe('permit before token', () => {
   });
 });
 
+describe('a 401 while the store cannot be read', () => {
+  it('is taken as the token killed elsewhere, even for a token minted after a 401 and never accepted', async () => {
+    const z = await zenoti();
+    const shared = sharedStore();
+    const auth = new ZenotiAuth(serviceUser(z.url, { store: shared.store }));
+    expect((await auth.fetch('/v1/centers')).status).toBe(200);
+    shared.faults.down = true;
+    // A 401, a new token (a password grant, without the lock), its retry a 401 too: it was never accepted.
+    z.control.injectFault('resource', { kind: 'status', status: 401 }, 2);
+    await expect(auth.fetch('/v1/centers')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    // Another process's refresh, unseen here, kills it. With a readable store, a 401 on a token minted
+    // right after a 401 is taken as a permission problem; here it is a dead token: a new one, served.
+    z.control.expireAccessTokens();
+    expect((await auth.fetch('/v1/centers')).status).toBe(200);
+    expect(z.control.counters().token.password.ok).toBe(3);
+  });
+});
+
 describe('the outage warning', () => {
   it('speaks of the last token set seen only when this process saw one', async () => {
     const z = await zenoti();

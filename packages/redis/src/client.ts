@@ -50,15 +50,29 @@ class NotConnected {
   ) {}
 }
 
+/** After a failure, commands fail at once for this long; then one goes to Redis to try it again. */
+const RETRY_AFTER_MS = 100;
+
 /**
  * Sends commands within `commandTimeoutMs`; a reply after it goes to `late`. A client known to be
  * disconnected (ioredis reconnecting, node-redis not ready) fails at once, so nothing piles up in
- * its offline queue. Every failure is a `STORE` error that names its cause (`causeOf`, the client's
- * last connection error, or the time limit) and shows no command argument; the link's health hears
- * of every failure and success (its warnings).
+ * its offline queue. After a failure, commands fail at once with its cause, and one command every
+ * `RETRY_AFTER_MS` goes to Redis to try again (the first success lets all through): during a stall
+ * or a failover a caller does not wait out the time limit once per command. Every failure is a
+ * `STORE` error that names its cause (`causeOf`, the client's last connection error, or the time
+ * limit) and shows no command argument; the link's health hears of every failure and success (its
+ * warnings).
  */
 export function sender(link: Link, commandTimeoutMs: number): { send: Send; sendAndWait: SendAndWait } {
+  /** The last failure while Redis has not answered since, and whether a command is trying it again. */
+  const failing = { at: 0, cause: '', trying: false };
   const run = async <T>(name: string, op: (driver: Driver) => Promise<T>, late?: (reply: T) => void) => {
+    if (failing.at && (failing.trying || Date.now() - failing.at < RETRY_AFTER_MS))
+      throw storeError(
+        `Redis ${name} failed: ${failing.cause} (Redis is tried again every ${RETRY_AFTER_MS} ms).`,
+      );
+    const trying = failing.at !== 0;
+    failing.trying = trying;
     try {
       // A URL's client is still being created (imported, and for node-redis its first connection
       // tried): that is not the command's time. It settles within node-redis' connect timeout.
@@ -76,6 +90,7 @@ export function sender(link: Link, commandTimeoutMs: number): { send: Send; send
         late,
       );
       link.health.ok();
+      failing.at = 0;
       return reply;
     } catch (error) {
       if (error instanceof ZenotiAuthError) throw error; // a URL whose client could not be created: said already
@@ -87,10 +102,18 @@ export function sender(link: Link, commandTimeoutMs: number): { send: Send; send
             : causeOf(error);
       // "Not connected" with no error of the client's yet: the client may say why in a moment.
       link.health.failed(cause, error instanceof NotConnected && link.lastError() === undefined);
+      // Only a command that got no answer makes the next ones fail at once: a quick failure costs
+      // nothing to repeat, and the next command may well succeed (another node, a new master).
+      if (error === TIMED_OUT) {
+        failing.at = Date.now();
+        failing.cause = cause;
+      }
       throw storeError(
         `Redis ${name} failed: ${error instanceof NotConnected ? error.text : cause}.`,
         error === TIMED_OUT || error instanceof NotConnected ? undefined : error,
       );
+    } finally {
+      if (trying) failing.trying = false;
     }
   };
   return {

@@ -39,7 +39,9 @@ describe.each(CLIENT_KINDS)('waitForReplicas (%s)', (kind) => {
     const { store, warnings } = redisStore({
       client: await client(kind, master),
       prefix,
-      waitForReplicas: { replicas: 1, timeoutMs: 200 },
+      // Generous: a loaded machine may take a while to replicate (WAIT answers as soon as it has).
+      commandTimeoutMs: 3_000,
+      waitForReplicas: { replicas: 1, timeoutMs: 1_000 },
     });
     const lock = await store.lock('k:lock', { ttlMs: 10_000 });
     expect(lock).toBeDefined();
@@ -54,8 +56,8 @@ describe.each(CLIENT_KINDS)('waitForReplicas (%s)', (kind) => {
     expect(await redisCli(master, 'exists', `${prefix}{k}:lock`)).toBe('0'); // … and given back
     await store.set('k', tokenSet(6), 60_000); // used, with a warning
     expect(told(warnings)).toEqual([
-      '[@zenoti-auth/redis] The refresh lock was confirmed by 0 of 1 replicas within 200 ms (waitForReplicas): given back, and no refresh token is spent meanwhile.',
-      '[@zenoti-auth/redis] A new token set was confirmed by 0 of 1 replicas within 200 ms (waitForReplicas): a failover now could lose it.',
+      '[@zenoti-auth/redis] The refresh lock was confirmed by 0 of 1 replicas within 1000 ms (waitForReplicas): given back, and no refresh token is spent meanwhile.',
+      '[@zenoti-auth/redis] A new token set was confirmed by 0 of 1 replicas within 1000 ms (waitForReplicas): a failover now could lose it.',
     ]);
     expect((await store.get('k'))?.version).toBe(6);
   });
@@ -77,7 +79,12 @@ describe('waitForReplicas on a Redis Cluster', () => {
       ['node-redis', node],
     ] as const) {
       const prefix = `zenoti-auth-test:${name}:`;
-      const { store, warnings } = redisStore({ client: c, prefix, waitForReplicas: { replicas: 1 } });
+      const { store, warnings } = redisStore({
+        client: c,
+        prefix,
+        commandTimeoutMs: 3_000,
+        waitForReplicas: { replicas: 1, timeoutMs: 1_000 },
+      });
       const lock = await store.lock('k:lock', { ttlMs: 10_000 });
       expect(lock).toBeDefined();
       const set = tokenSet(3);

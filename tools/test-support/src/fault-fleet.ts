@@ -37,6 +37,10 @@ export interface FaultFigures {
   faultMs: number;
   requests: number;
   callerErrors: Record<string, number>;
+  /** Calls that failed while the token set their process held was alive (by its expiry). */
+  failedWhileAlive: number;
+  /** Calls that failed while their process could read the shared store. */
+  failedWhileShared: number;
   /** Refresh tokens Zenoti saw a second time (the promise: 0), and sessions that ended for it. */
   refreshTokensReused: number;
   sessionsEnded: number;
@@ -170,6 +174,8 @@ async function measure(
     faultMs,
     requests: sum(reports, (r) => r.requests),
     callerErrors: merge(reports.map((r) => r.errors)),
+    failedWhileAlive: sum(reports, (r) => r.failedWhileAlive),
+    failedWhileShared: sum(reports, (r) => r.failedWhileShared),
     refreshTokensReused: counters.token.refreshReused,
     sessionsEnded: counters.token.sessionsEnded,
     passwordGrants: counters.token.password.ok,

@@ -63,6 +63,10 @@ export interface WorkerReport {
   warningKinds: string[];
   /** When each 200 came (ms since epoch). */
   served: number[];
+  /** Calls that failed while the token set the process held was alive (by its expiry). */
+  failedWhileAlive: number;
+  /** Calls that failed while the process could read the shared store (no read failed for 3 s). */
+  failedWhileShared: number;
 }
 
 export interface FleetMessage {
