@@ -47,6 +47,10 @@ export interface KeyState {
   session?: number | undefined;
   /** Remote stores only: the newest set seen, served while the store is down, and written back if it lost it. */
   lastSeen?: TokenSet | undefined;
+  /** Remote stores only: writes of this process under the key, begun and not yet done. */
+  writing?: number | undefined;
+  /** Remote stores only: writes of this process under the key done so far. */
+  written?: number | undefined;
 }
 
 /** Most key records kept per store; the least recently changed without a flight go first. */

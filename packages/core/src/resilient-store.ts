@@ -84,20 +84,30 @@ export class ResilientStore {
 
   /** As `read`, and whether the store itself answered. */
   async inspect(key: string): Promise<StoreRead> {
-    const lastSeen = this.#state.peek(key)?.lastSeen;
+    const known = this.#state.peek(key);
+    const writing = known?.writing ?? 0;
+    const written = known?.written ?? 0;
     let set: TokenSet | undefined;
     try {
       set = await this.#store.get(key);
     } catch (error) {
+      const lastSeen = this.#state.peek(key)?.lastSeen;
       this.#outage.failed(error, lastSeen !== undefined);
       return { set: lastSeen, fromStore: false };
     }
     this.#outage.answered();
     if (this.local) return { set, fromStore: true };
+    // Compared with the newest set known now: this process may have stored one during the read.
+    const after = this.#state.peek(key);
+    const lastSeen = after?.lastSeen;
     if (lastSeen === undefined || (set !== undefined && set.version >= lastSeen.version)) {
       if (set) this.#remember(key, set);
       return { set, fromStore: true };
     }
+    // A read that overlapped a write of this process's own may have been answered before it landed:
+    // not a loss (a shared store may even have joined a read begun earlier).
+    if (writing > 0 || (after?.writing ?? 0) > 0 || (after?.written ?? 0) !== written)
+      return { set: lastSeen, fromStore: true };
     // The store is behind this process: an older set, or none while ours is alive.
     if (set === undefined && lastSeen.accessTokenExpiresAt <= this.#now()) {
       this.#forgetLastSeen(key);
@@ -133,8 +143,16 @@ export class ResilientStore {
 
   /** Stores `set`; a remote store's set is also remembered here, in case the store goes away. */
   async write(key: string, set: TokenSet, ttlMs: number): Promise<void> {
-    if (!this.local) this.#remember(key, set);
-    await this.#attempt(() => this.#store.set(key, set, ttlMs));
+    if (this.local) return this.#attempt(() => this.#store.set(key, set, ttlMs));
+    this.#remember(key, set);
+    const state = this.#state.change(key);
+    state.writing = (state.writing ?? 0) + 1;
+    try {
+      await this.#attempt(() => this.#store.set(key, set, ttlMs));
+    } finally {
+      state.writing = (state.writing ?? 1) - 1;
+      state.written = (state.written ?? 0) + 1;
+    }
   }
 
   /** Deletes the set under `key` (with `ifVersion`, only that version) and forgets the copy. */

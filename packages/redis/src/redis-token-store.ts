@@ -118,6 +118,8 @@ export class RedisTokenStore implements TokenStore {
     if (!Number.isSafeInteger(value?.version))
       throw storeError('A token set needs a whole-number "version".');
     const redisKey = this.redisKey(key);
+    // At once, not after encrypting: a read from now on must not join one that began before.
+    this.#reads.delete(redisKey);
     const ttl = Number.isFinite(ttlMs) ? Math.max(1, Math.ceil(ttlMs)) : 1;
     const [set, replacing] = repairing(this.#unreadable, redisKey, value);
     await this.#write(
