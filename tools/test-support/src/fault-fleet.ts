@@ -82,7 +82,7 @@ export interface FaultFleetOptions {
   client?: (id: number) => 'ioredis' | 'node-redis';
   /** Whether the budget is told the fleet's size (a commit before it had the option: `false`). @default true */
   fleetSize?: boolean;
-  /** How long the fleet runs on after the fault. @default 4_000 */
+  /** How long the fleet runs on after the fault. @default 6_000 */
   afterMs?: number;
 }
 
@@ -111,7 +111,7 @@ async function measure(
     worker,
     client = (id) => (id % 2 === 0 ? 'ioredis' : 'node-redis'),
     fleetSize = true,
-    afterMs = 4_000,
+    afterMs = 6_000,
   }: FaultFleetOptions,
   started: (workers: Worker[]) => void,
 ): Promise<FaultFigures> {
