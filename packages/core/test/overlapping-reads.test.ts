@@ -38,12 +38,13 @@ describe('a read of a shared store that overlaps a write of this process', () =>
     );
     await resilient.write('k', set(1), 60_000);
     const reading = resilient.inspect('k'); // begins while version 1 is stored …
-    await resilient.write('k', set(2), 60_000); // … and this process stores version 2 meanwhile
+    const newer = set(2);
+    await resilient.write('k', newer, 60_000); // … and this process stores version 2 meanwhile
     gate?.(undefined);
     const read = await reading;
     expect(read.set?.version).toBe(2); // this process's newer set, not the stale answer
     expect(read.set?.refreshNotBefore).toBeUndefined();
-    expect(inner.get('k')).toEqual(set(2)); // not written back with a hold
+    expect(inner.get('k')).toEqual(newer); // not written back with a hold
     expect(events.filter((e) => e.type === 'warning')).toEqual([]);
   });
 });
