@@ -98,6 +98,14 @@ export class ZenotiAuth {
     return this.#o.baseUrl;
   }
 
+  /**
+   * The service user's username (`user.username`), never its password; `undefined` without a service
+   * user. Lets an end-user sign-in refuse it, so end users' wrong passwords cannot lock it.
+   */
+  get serviceUsername(): string | undefined {
+    return this.#o.user?.username;
+  }
+
   /** The `Authorization` value to send: `"apikey …"` or `"bearer …"`. */
   authorization(options?: AuthorizationOptions): Promise<string> {
     const ready =
