@@ -48,6 +48,7 @@ export {
   readRateReport,
 } from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
+export { checkGuard } from './stored-guard.ts';
 export { parseZenotiDate } from './time.ts';
 export { FINAL_TOKEN_ERROR_CODES } from './token-failure.ts';
 export type {

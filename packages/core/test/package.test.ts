@@ -15,6 +15,7 @@ const EXPORTS = [
   'ZENOTI_ENV',
   'ZenotiAuth',
   'ZenotiAuthError',
+  'checkGuard',
   'defaultTokenStore',
   'formatAuthorization',
   'invalidOption',
