@@ -1,20 +1,26 @@
 import { rateLimited, type ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
-import { MemoryRateBudget, type RateBudget, type RateReport } from './rate-budget.ts';
+import { noPermitWithin, PermitsAlone, refusal } from './permit-alone.ts';
+import { PermitSource, permitGranted } from './permit-source.ts';
+import type { RateBudget, RateReport } from './rate-budget.ts';
 import { processWide } from './registry.ts';
 import { abortError, sleep } from './time.ts';
 
-/** Token calls go ahead of resource calls: without a token, no resource call can be made. */
-export type CallKind = 'token' | 'resource';
+/**
+ * What a call is, for its place in the queue. `token`: a refresh, or the service user's own grant;
+ * they go first: without a token no call can be made. `sign-in`: an end user's password grant
+ * (`login()`); `resource`: any other call. Sign-ins and resource calls take turns.
+ */
+export type CallKind = 'token' | 'sign-in' | 'resource';
 
 export interface PermitPolicy {
   /** Longest a caller waits for a permit; past it, `RATE_LIMITED`. */
   maxWaitMs: number;
-  /** Most resource calls waiting at once; past it, `RATE_LIMITED` at once. */
+  /** Most sign-ins and resource calls waiting at once; past it, `RATE_LIMITED` at once. */
   maxQueued: number;
   /**
    * `false` where a promise dies with the request that made it (Cloudflare Workers): then no caller
-   * waits on a queue another request runs (see `#waitAlone`).
+   * waits on a queue another request runs (see `PermitsAlone`).
    */
   shareInFlight: boolean;
 }
@@ -31,42 +37,32 @@ interface Waiter {
   detach(): void;
 }
 
-/** How often an unreachable budget is asked again. */
-const PROBE_MS = 1_000;
-
 /**
- * The callers of one process waiting for permits of one budget, first come first served (token
- * calls first). One caller at a time asks the budget; when it says wait, the queue sleeps until
- * the window refills, and callers who cannot wait that long get `RATE_LIMITED` at once. A budget
- * that fails (Redis down) is replaced by a process budget of the same limit, which has followed
- * Zenoti's reports all along, until it answers again, with a `warning` event. Each process then
- * paces alone, at its share of the limit (`RateBudget.fleetSize`); without one, a fleet may overrun
- * the limit: the 429s pause each process's budget, and calls are retried within
- * `rateLimit.maxRetries` and `maxWaitMs`.
+ * The callers of one process waiting for permits of one budget. One caller at a time asks the
+ * budget; when it says wait, the queue sleeps until the window refills, and callers who cannot
+ * wait that long get `RATE_LIMITED` at once. Who goes next: token calls first, in order of arrival;
+ * then sign-ins and resource calls by turns, each in order of arrival, so that a flood of end
+ * users' sign-ins cannot starve the app's own calls (nor the app's calls the sign-ins). A budget
+ * that is out is stood in for (`PermitSource`); without one, a fleet may overrun the limit: the
+ * 429s pause each process's budget, and calls are retried within `rateLimit.maxRetries` and
+ * `maxWaitMs`.
  */
 export class PermitQueue {
-  readonly #budget: RateBudget;
+  readonly #source: PermitSource;
+  readonly #alone: PermitsAlone;
+  /** Token calls first, then the others, each in order of arrival. */
   readonly #waiters: Waiter[] = [];
-  /**
-   * A process budget that follows every report of Zenoti's from the start (a remote budget only),
-   * so that it can stand in for the budget while that is unreachable without bursting into a window
-   * Zenoti already reported spent.
-   */
-  readonly #standIn: MemoryRateBudget | undefined;
-  /** The stand-in, while the budget is unreachable. */
-  #fallback: MemoryRateBudget | undefined;
-  /** When to ask an unreachable budget again (real time). */
-  #probeAt = 0;
+  /** Sign-ins and resource calls waiting (`maxQueued` bounds them). */
+  #queued = 0;
   #pumping = false;
+  /** Ends the pump's sleep when the last waiter leaves. */
+  #nap: AbortController | undefined;
+  /** Whether a sign-in goes next when both sign-ins and resource calls wait. */
+  #signInsTurn = false;
 
   constructor(budget: RateBudget) {
-    this.#budget = budget;
-    if (!budget.local)
-      this.#standIn = new MemoryRateBudget({
-        limit: budget.limit,
-        intervalMs: budget.intervalMs,
-        share: 1 / Math.max(1, Math.floor(budget.fleetSize ?? 1)),
-      });
+    this.#source = new PermitSource(budget);
+    this.#alone = new PermitsAlone(this.#source);
   }
 
   /** Callers waiting now. */
@@ -86,18 +82,13 @@ export class PermitQueue {
     signal?: AbortSignal,
   ): Promise<void> | undefined {
     if (signal?.aborted) return Promise.reject(abortError());
-    if (this.#waiters.length === 0 && !this.#pumping && this.#budget.local && !this.#fallback) {
-      const wait = this.#budget.take() as number;
+    if (!policy.shareInFlight) return this.#alone.acquire(kind, policy, events, signal);
+    if (this.#waiters.length === 0 && !this.#pumping && this.#source.answersNow) {
+      const wait = this.#source.take(events) as number;
       if (wait === 0) return undefined;
-      if (wait > policy.maxWaitMs)
-        return Promise.reject(
-          rateLimited(wait, `Zenoti rate budget: no permit within ${policy.maxWaitMs} ms`),
-        );
+      if (wait > policy.maxWaitMs) return Promise.reject(noPermitWithin(policy, wait));
     }
-    if (!policy.shareInFlight) return this.#waitAlone(policy, events, signal);
-    const queued = this.#waiters.filter((w) => w.kind === 'resource').length;
-    if (kind === 'resource' && queued >= policy.maxQueued)
-      return Promise.reject(rateLimited(1_000, `Zenoti rate budget: ${queued} calls already wait`));
+    if (kind !== 'token' && this.#queued >= policy.maxQueued) return Promise.reject(refusal(this.#queued));
     return new Promise<void>((resolve, reject) => {
       const now = Date.now();
       const waiter: Waiter = {
@@ -114,33 +105,29 @@ export class PermitQueue {
         reject(abortError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      // Token calls go ahead of every resource call, behind earlier token calls.
-      const at = kind === 'token' ? this.#waiters.findIndex((w) => w.kind === 'resource') : -1;
+      // Token calls go ahead of every other call, behind earlier token calls.
+      const at = kind === 'token' ? this.#waiters.findIndex((w) => w.kind !== 'token') : -1;
       this.#waiters.splice(at === -1 ? this.#waiters.length : at, 0, waiter);
+      if (kind !== 'token') this.#queued++;
       void this.#pump();
     });
   }
 
-  /** Passes what Zenoti reported to the budget (and to the fallback while it stands in). */
-  async observe(report: RateReport, events: Emitter): Promise<void> {
-    this.#standIn?.observe(report);
-    try {
-      await this.#budget.observe(report);
-    } catch {
-      this.#outage(events);
-    }
+  /** Passes what Zenoti reported to the budget (and to its stand-in). */
+  observe(report: RateReport, events: Emitter): Promise<void> {
+    return this.#source.observe(report, events);
   }
 
   async #pump(): Promise<void> {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      for (let head = this.#waiters[0]; head; head = this.#waiters[0]) {
-        const wait = await this.#take(head.events);
+      for (let asker = this.#waiters[0]; asker; asker = this.#waiters[0]) {
+        const wait = await this.#source.take(asker.events);
         if (wait === 0) {
-          this.#remove(head);
-          this.#granted(head.events, head.since);
-          head.resolve();
+          // The permit goes to whoever is next now: the one who asked may have given up meanwhile.
+          const next = this.#next();
+          if (next) this.#serve(next);
           continue;
         }
         // No permit for `wait` ms: whoever cannot wait that long is told now, not then.
@@ -152,72 +139,37 @@ export class PermitQueue {
               rateLimited(wait, `Zenoti rate budget: no permit within ${waiter.deadline - waiter.since} ms`),
             );
           }
-        if (this.#waiters.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (this.#waiters.length === 0) continue;
+        this.#nap = new AbortController();
+        await sleep(wait, this.#nap.signal).catch(() => undefined);
       }
     } finally {
       this.#pumping = false;
     }
   }
 
-  /**
-   * A permit where a promise dies with the request that made it (`shareInFlight: false`): a queue
-   * run by one request would stop when that request ends, and leave the others waiting for ever.
-   * So each caller asks the budget itself and sleeps, in its own request, until the window it was
-   * told of refills. Callers are then not served in order of arrival.
-   */
-  async #waitAlone(policy: PermitPolicy, events: Emitter, signal: AbortSignal | undefined): Promise<void> {
-    const since = Date.now();
-    for (;;) {
-      const wait = await this.#take(events);
-      if (wait === 0) return this.#granted(events, since);
-      if (Date.now() + wait > since + policy.maxWaitMs)
-        throw rateLimited(wait, `Zenoti rate budget: no permit within ${policy.maxWaitMs} ms`);
-      await sleep(wait, signal);
-    }
+  /** Who goes next: the first token call, else the first sign-in or resource call, by turns. */
+  #next(): Waiter | undefined {
+    const first = this.#waiters[0];
+    if (first === undefined || first.kind === 'token') return first;
+    const other = this.#waiters.find((w) => w.kind !== first.kind);
+    return other && (other.kind === 'sign-in') === this.#signInsTurn ? other : first;
   }
 
-  /** Tells of a permit given after a wait: how long it took, and how many still wait here. */
-  #granted(events: Emitter, since: number): void {
-    events.emit({
-      type: 'rateLimit',
-      remaining: undefined,
-      resetSeconds: undefined,
-      retryAfterMs: undefined,
-      retrying: false,
-      queued: this.#waiters.length,
-      waitedMs: Date.now() - since,
-    });
-  }
-
-  /**
-   * Asks the budget for one permit. While it is out (Redis down), a process budget stands in; the
-   * shared one is asked again every `PROBE_MS`, and takes over as soon as it answers.
-   */
-  async #take(events: Emitter): Promise<number> {
-    if (this.#fallback === undefined || Date.now() >= this.#probeAt)
-      try {
-        const wait = await this.#budget.take();
-        this.#fallback = undefined;
-        return wait;
-      } catch {
-        this.#outage(events);
-      }
-    return (this.#fallback as MemoryRateBudget).take();
-  }
-
-  #outage(events: Emitter): void {
-    this.#probeAt = Date.now() + PROBE_MS;
-    if (this.#fallback) return;
-    this.#fallback = this.#standIn ?? new MemoryRateBudget();
-    events.emit({
-      type: 'warning',
-      message: '[@zenoti-auth/core] Rate budget unreachable; this process paces itself alone meanwhile.',
-    });
+  #serve(waiter: Waiter): void {
+    this.#remove(waiter);
+    if (waiter.kind !== 'token') this.#signInsTurn = waiter.kind === 'resource';
+    permitGranted(waiter.events, waiter.since, this.#waiters.length);
+    waiter.resolve();
   }
 
   #remove(waiter: Waiter): void {
     const i = this.#waiters.indexOf(waiter);
-    if (i !== -1) this.#waiters.splice(i, 1);
+    if (i !== -1) {
+      this.#waiters.splice(i, 1);
+      if (waiter.kind !== 'token') this.#queued--;
+      if (this.#waiters.length === 0) this.#nap?.abort();
+    }
     waiter.detach();
   }
 }

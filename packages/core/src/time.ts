@@ -52,12 +52,24 @@ export function raceAbort<T>(
   });
 }
 
-/** Resolves after `ms`, or rejects with `ABORTED` (and clears the timer) when the signal fires first. */
+/** The longest delay a timer takes: past it, `setTimeout` fires at once (Node) or never. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Resolves after `ms`, or rejects with `ABORTED` (and clears the timer) when the signal fires first.
+ * A wait longer than a timer takes (about 24.8 days) is slept in steps of that.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return raceAbort(
     new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
+      const step = (left: number): void => {
+        timer = setTimeout(
+          () => (left > MAX_TIMER_MS ? step(left - MAX_TIMER_MS) : resolve()),
+          Math.min(left, MAX_TIMER_MS),
+        );
+      };
+      step(ms);
     }),
     signal,
     () => clearTimeout(timer),
