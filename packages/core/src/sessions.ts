@@ -7,7 +7,6 @@ import type { LoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { ResilientStore } from './resilient-store.ts';
 import type { SharedGuards } from './shared-guards.ts';
-import { raceAbort } from './time.ts';
 import type { TokenClient } from './token-client.ts';
 import type { TokenGrants } from './token-grants.ts';
 import type { TokenSet } from './types.ts';
@@ -85,11 +84,12 @@ export class Sessions {
     signal: AbortSignal | undefined,
   ): Promise<TokenSet> {
     const previous = await this.#store.read(key);
-    const set = await raceAbort(
-      this.#grants.grant(
-        { grant_type: 'password', user_name: user.username, password: user.password },
-        previous,
-      ),
+    // A sign-in takes no priority over the app's own calls, and its signal ends its wait for a
+    // permit and its request: an abandoned sign-in never reaches Zenoti (nor counts toward a lockout).
+    const set = await this.#grants.grant(
+      { grant_type: 'password', user_name: user.username, password: user.password },
+      previous,
+      'sign-in',
       signal,
     );
     // Only a login that succeeded replaces the session: refreshes running before it, or while it

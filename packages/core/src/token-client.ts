@@ -1,9 +1,10 @@
 import { safeCause, ZenotiAuthError } from './errors.ts';
 import { loginBlocked, readLoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { CallKind } from './permit-queue.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { MAX_TOKEN_RESPONSE_BYTES, readTextWithin } from './read-body.ts';
-import { sleep } from './time.ts';
+import { abortError, sleep } from './time.ts';
 import { tokenFailure } from './token-failure.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
 import type { TokenSet } from './types.ts';
@@ -28,10 +29,20 @@ export class TokenClient {
     this.#limits = limits;
   }
 
-  /** One HTTP exchange with its own timeout. Returns, never throws, a ZenotiAuthError. */
-  async #exchange(path: string, init: RequestInit, timeoutMs: number): Promise<Exchange | ZenotiAuthError> {
+  /**
+   * One HTTP exchange with its own timeout, which the caller's `signal` ends too. Returns, never
+   * throws, a ZenotiAuthError.
+   */
+  async #exchange(
+    path: string,
+    init: RequestInit,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<Exchange | ZenotiAuthError> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const stop = (): void => controller.abort();
+    const timer = setTimeout(stop, timeoutMs);
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       // 'manual', not 'error': Cloudflare Workers rejects redirect: 'error'. A 3xx is refused by the caller.
       const response = await (this.#o.fetch ?? fetch)(this.#o.baseUrl + path, {
@@ -63,14 +74,23 @@ export class TokenClient {
       );
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
     }
   }
 
   /**
    * Sends a grant and returns the new token set. Retries faults with full-jitter backoff inside the
-   * deadline; waits out 429s within the rate-limit budget.
+   * deadline; waits out 429s within the rate-limit budget. `kind` is its place in the permit queue;
+   * `signal` (an end user's sign-in) ends its waits and its request: once it fires, nothing more of
+   * it reaches Zenoti.
    */
-  async grant(grant: GrantBody, previousVersion: number, deviceId: string): Promise<TokenSet> {
+  async grant(
+    grant: GrantBody,
+    previousVersion: number,
+    deviceId: string,
+    kind: CallKind = 'token',
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     const { app, retry, now } = this.#o;
     const init: RequestInit = {
       method: 'POST',
@@ -90,12 +110,13 @@ export class TokenClient {
     for (;;) {
       if (deadline <= Date.now())
         throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
-      await this.#limits.permit('token');
+      await this.#limits.permit(kind, signal);
       // The wait for the permit may have used up the deadline.
       const left = deadline - Date.now();
       if (left <= 0)
         throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
-      const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, left));
+      const attempt = await this.#exchange('/v1/tokens', init, Math.min(this.#o.timeoutMs, left), signal);
+      if (signal?.aborted) throw abortError();
       // An oversized body is no token response, however often it is asked for.
       if (attempt instanceof ZenotiAuthError && attempt.code === 'INVALID_RESPONSE') throw attempt;
       let failure = attempt;
@@ -105,7 +126,7 @@ export class TokenClient {
         const waitMs = this.#limits.afterResponse(response, limited, deadline);
         if (status === 429) {
           limited++;
-          await sleep(waitMs);
+          await sleep(waitMs, signal);
           continue;
         }
         // Zenoti may answer 200 with an error object: then it is a failure like any other.
@@ -127,7 +148,7 @@ export class TokenClient {
       if (faults++ >= retry.retries) throw failure;
       const delay = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** (faults - 1)) * Math.random();
       if (Date.now() + delay >= deadline) throw failure;
-      await sleep(delay);
+      await sleep(delay, signal);
     }
   }
 

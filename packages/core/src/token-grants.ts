@@ -3,6 +3,7 @@ import { sessionEnded, type ZenotiAuthError } from './errors.ts';
 import { type Emitter, emitTokenEvent } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { CallKind } from './permit-queue.ts';
 import { keepUntil, type ResilientStore } from './resilient-store.ts';
 import type { SharedGuards } from './shared-guards.ts';
 import type { GrantBody, TokenClient } from './token-client.ts';
@@ -69,9 +70,18 @@ export class TokenGrants {
     return [await this.grant(password, current), 'password'];
   }
 
-  /** One grant at the token endpoint; the new set's version follows `previous`. */
-  grant(body: GrantBody, previous: TokenSet | undefined): Promise<TokenSet> {
-    return this.#client.grant(body, previous?.version ?? 0, this.#deviceId());
+  /**
+   * One grant at the token endpoint; the new set's version follows `previous`. An end user's
+   * sign-in (`kind: 'sign-in'`) waits for its permit as the app's own calls do, and stops at its
+   * `signal`; refreshes and the service user's grants go first (see `CallKind`).
+   */
+  grant(
+    body: GrantBody,
+    previous: TokenSet | undefined,
+    kind: CallKind = 'token',
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
+    return this.#client.grant(body, previous?.version ?? 0, this.#deviceId(), kind, signal);
   }
 
   /** Stores a new set, clears the key's 401 mark, ride and pause, and announces it. */
