@@ -46,7 +46,7 @@ export interface RateLimitPolicy {
    * not paced, and only a 429 makes the engine wait
    */
   budget?: RateBudget | undefined;
-  /** Most resource calls waiting for a permit at once; past it, `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxQueued */
+  /** Most calls (end users' sign-ins included, token refreshes not) waiting for a permit at once; past it, `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxQueued */
   maxQueued?: number | undefined;
   /** Longest single wait honoured, for a permit or a 429's `Retry-After`; longer ones fail with `RATE_LIMITED`. @default {@link DEFAULTS}.rateLimit.maxWaitMs */
   maxWaitMs?: number | undefined;
