@@ -5,6 +5,12 @@ import type { ZenotiErrorLog } from './types.ts';
 // A 5xx the adapter answers (Zenoti unreachable, a token it cannot get, a misconfiguration) says
 // nothing in the body but a fixed message: so it is told to the server's log, once, here.
 
+/**
+ * Marks an answer below 500 that the server is still told of: a sign-in refused in a wrong
+ * password's words (see sign-in-refusal.ts). A registered symbol, since each entry is built on its own.
+ */
+export const TELL_SERVER: unique symbol = Symbol.for('@zenoti-auth/hono/tell-server');
+
 /** Errors already logged: a request through two `zenotiAuth()`s logs its error once. */
 const logged = new WeakSet<object>();
 
@@ -20,17 +26,18 @@ export function logToConsole({ status, code, field, message }: ZenotiErrorLog, c
 }
 
 /**
- * Hands `error` to `onError` when it is the adapter's 5xx answer and was not handed on before. Only
- * safe fields go in the entry: the code, the field's name and the error's message, which core and
- * the adapter write without any key, password, secret or token. The default line adds the method
- * and the path, never the query string or a header.
+ * Hands `error` to `onError` when it is the adapter's 5xx answer, or one marked `TELL_SERVER`, and
+ * was not handed on before. Only safe fields go in the entry: the code, the field's name and the
+ * error's message, which core and the adapter write without any key, password, secret or token. The
+ * default line adds the method and the path, never the query string or a header.
  */
 export function logAnswered(
   error: unknown,
   c: Context,
   onError: (entry: ZenotiErrorLog, c: Context) => void,
 ): void {
-  if (!isZenotiHTTPException(error) || error.status < 500 || logged.has(error)) return;
+  if (!isZenotiHTTPException(error) || logged.has(error)) return;
+  if (error.status < 500 && (error as { [TELL_SERVER]?: boolean })[TELL_SERVER] !== true) return;
   logged.add(error);
   const cause = error.cause;
   const entry = {

@@ -32,6 +32,8 @@ describe('option types under exactOptionalPropertyTypes', () => {
       },
       subject: undefined,
       clientAddress: undefined,
+      revealBlockedLogin: undefined,
+      allowServiceUser: undefined,
     });
     const app = new Hono<ZenotiAuthEnv>();
     app.use(

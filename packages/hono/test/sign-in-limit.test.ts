@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';
@@ -78,14 +79,23 @@ describe('zenotiSignIn(): failed sign-ins are limited', () => {
     expect(tokenCalls(z)).toBe(4);
   });
 
-  it('does not count a successful sign-in', async () => {
+  it('takes back the charge of a success; it clears the username, not the address (failures stay counted)', async () => {
     const z = await zenoti();
-    const app = signInApp(z);
+    const app = signInApp(z, {
+      limit: { perAddress: 3 },
+      clientAddress: (c) => c.req.header('x-test-client'),
+    });
+    const from = { 'x-test-client': '198.51.100.7' };
     for (let i = 0; i < 3; i++) expect((await login(app, alice.username, 'wrong')).status).toBe(401);
-    expect((await login(app, alice.username, alice.password)).status).toBe(200);
-    expect((await login(app, alice.username, 'wrong')).status).toBe(401); // the 4th failure
-    await expectLimited(await login(app, alice.username, alice.password));
-    expect(tokenCalls(z)).toBe(5);
+    expect((await login(app, alice.username, alice.password, from)).status).toBe(200);
+    // The username starts again from 0, as Zenoti's own count does after a right password.
+    for (let i = 0; i < 3; i++) expect((await login(app, alice.username, 'wrong')).status).toBe(401);
+    // The address keeps its failures: 2 more, then it is over its 3.
+    expect((await login(app, 'u1', 'wrong', from)).status).toBe(401);
+    expect((await login(app, 'u2', 'wrong', from)).status).toBe(401);
+    expect((await login(app, 'u3', 'wrong', from)).status).toBe(401);
+    await expectLimited(await login(app, bob.username, bob.password, from));
+    expect(tokenCalls(z)).toBe(10);
   });
 
   it('limits failures per client address (clientAddress) across usernames; another address is not affected', async () => {
@@ -135,15 +145,35 @@ describe('zenotiSignIn(): failed sign-ins are limited', () => {
     expect((await login(app, 'u3', 'wrong', from('198.51.100.8'))).status).toBe(401);
   });
 
-  it('keeps at most maxEntries usernames and addresses, dropping the oldest', async () => {
+  it('never drops a live entry: full of them, a new key gets 429 and the blocked username stays blocked', async () => {
     const z = await zenoti();
-    const app = signInApp(z, { limit: { perUsername: 1, maxEntries: 2 } });
-    expect((await login(app, 'u1', 'wrong')).status).toBe(401);
-    await expectLimited(await login(app, 'u1', 'wrong'));
-    expect((await login(app, 'u2', 'wrong')).status).toBe(401);
-    expect((await login(app, 'u3', 'wrong')).status).toBe(401); // u1 is dropped to make room
-    expect((await login(app, 'u1', 'wrong')).status).toBe(401);
-    await expectLimited(await login(app, 'u3', 'wrong'));
+    const app = signInApp(z, {
+      limit: { perUsername: 2, maxEntries: 6, windowSeconds: 2 },
+      clientAddress: (c) => c.req.header('x-test-client'),
+    });
+    const from = (address: string) => ({ 'x-test-client': address });
+    // The victim: 2 failures, blocked (2 entries: her username and the address).
+    for (let i = 0; i < 2; i++)
+      expect((await login(app, alice.username, 'wrong', from('203.0.113.1'))).status).toBe(401);
+    await expectLimited(await login(app, alice.username, alice.password, from('203.0.113.1')));
+    // Sign-ins from rotating addresses (2 new entries each) fill the other 4, then are refused.
+    const rotating: number[] = [];
+    for (let i = 1; i <= 8; i++)
+      rotating.push((await login(app, `u${i}`, 'wrong', from(`198.51.100.${i}`))).status);
+    expect(rotating).toEqual([401, 401, 429, 429, 429, 429, 429, 429]);
+    expect(tokenCalls(z)).toBe(4);
+    // The victim's username was not pushed out: still blocked, from any address.
+    await expectLimited(await login(app, alice.username, alice.password, from('203.0.113.1')));
+    await expectLimited(await login(app, alice.username, alice.password, from('198.51.100.9')));
+    // Known keys are still counted; a new username from a new address waits for an entry to expire.
+    expect((await login(app, 'u1', 'wrong', from('198.51.100.1'))).status).toBe(401);
+    const full = await login(app, bob.username, bob.password, from('192.0.2.1'));
+    await expectLimited(full);
+    expect(tokenCalls(z)).toBe(5);
+    // Once expired (2 s after each one's last failure), entries are dropped to make room.
+    await sleep(Number(full.headers.get('retry-after')) * 1_000);
+    expect((await login(app, bob.username, bob.password, from('192.0.2.1'))).status).toBe(200);
+    expect((await login(app, alice.username, alice.password, from('203.0.113.1'))).status).toBe(200);
   });
 
   it('can be turned off with limit: false', async () => {

@@ -139,9 +139,9 @@ describe('zenotiSignIn()', () => {
     }
   });
 
-  it('tells the user of a locked account (423) or a sign-in the login policy blocks (403), in safe words', async () => {
+  it('tells the user of a locked account (423), or with revealBlockedLogin a sign-in the login policy blocks (403), in safe words', async () => {
     const z = await zenoti({ lockout: { attempts: 1 } });
-    const { app } = signInApp(z);
+    const { app } = signInApp(z, { revealBlockedLogin: true });
     const locked = await login(app, { username: alice.username, password: 'not-her-password' });
     expect(locked.status).toBe(423);
     expect(await locked.json()).toEqual({
@@ -239,6 +239,8 @@ describe('zenotiSignIn()', () => {
       [{ cookie: { secret: SECRET }, limit: { windowSeconds: Number.NaN } }, 'limit.windowSeconds'],
       [{ cookie: { secret: SECRET }, limit: { maxEntries: -1 } }, 'limit.maxEntries'],
       [{ cookie: { secret: SECRET }, clientAddress: 'x-forwarded-for' }, 'clientAddress'],
+      [{ cookie: { secret: SECRET }, revealBlockedLogin: 'yes' }, 'revealBlockedLogin'],
+      [{ cookie: { secret: SECRET }, allowServiceUser: 1 }, 'allowServiceUser'],
     ];
     for (const [options, field] of bad) {
       let error: unknown;
