@@ -39,9 +39,12 @@ export interface ZenotiAuthEnv {
 /** Picks the principal (an end user's session id from `login()`) of a request; `undefined` = the app's own credential. */
 export type PrincipalResolver<E extends Env = Env> = (c: Context<E>) => MaybePromise<string | undefined>;
 
-/** What `onError` is told of a 5xx the adapter answered: nothing in it is a key, password, secret or token. */
+/**
+ * What `onError` is told of a 5xx the adapter answered, or of a sign-in refused in a wrong password's
+ * words (401): nothing in it is a key, password, secret or token.
+ */
 export interface ZenotiErrorLog {
-  /** The status answered (500, 502, 503, 504). */
+  /** The status answered (500, 502, 503, 504; 401 for a refused sign-in). */
   status: number;
   /** The code answered: core's (`NETWORK`, `TOKEN_ENDPOINT` …) or the adapter's own (`UPSTREAM` …). */
   code: ZenotiHTTPException['code'];
@@ -73,7 +76,9 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * Told once of every 5xx the adapter answers — from `c.var.zenoti`, `zenotiProxy()` or
    * `zenotiSignIn()` on routes behind this middleware — whose body says only a fixed message. Hono
    * answers these without a word in the log; this is where the server learns why. A 4xx (a missing
-   * sign-in, a wrong password, a refused path) is the client's, and not told.
+   * sign-in, a wrong password, a refused path) is the client's, and not told; except a sign-in
+   * `zenotiSignIn()` answers as a wrong password though it was refused for another reason (Zenoti's
+   * login policy, the service user's username): then `message` holds that reason.
    * @default one line on `console.error`: `[@zenoti-auth/hono] GET /centers answered 503 NETWORK: …` (none for `ABORTED`: the client went away)
    */
   onError?: ((entry: ZenotiErrorLog, c: Context<E>) => void) | undefined;
