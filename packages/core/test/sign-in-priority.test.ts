@@ -60,8 +60,9 @@ describe('end users’ sign-ins take no priority over the app’s own calls', ()
     const waitedMs = Date.now() - started;
     console.info(`service user's grant + call waited ${waitedMs} ms behind 60 sign-ins`);
     expect(response.status).toBe(200);
-    // The grant takes the first permit of the next window, the call one of the window after at worst.
-    expect(waitedMs).toBeLessThan(3 * WINDOW_MS + 150);
+    // The grant takes the first permit of the next window; the call, queued after the grant's answer,
+    // one of the window after at worst (60 sign-ins at 5 a window would take 2.4 s).
+    expect(waitedMs).toBeLessThan(4 * WINDOW_MS + 150);
     expect(z.control.counters().token.password.ok).toBe(1);
     await Promise.all(logins);
   });
