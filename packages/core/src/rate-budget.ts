@@ -1,3 +1,4 @@
+import { invalidOption } from './errors.ts';
 import type { MaybePromise } from './types.ts';
 
 /**
@@ -43,6 +44,14 @@ export interface RateBudget {
    * stand-in paces at `1 ÷ fleetSize` of the limit (and of what Zenoti reports left). @default 1
    */
   readonly fleetSize?: number | undefined;
+  /**
+   * The budget of one organisation: Zenoti's limit is per account, so an engine asks its budget for
+   * its `app.accountName`'s (once, when it is made) and takes its permits from that. A shared budget
+   * (Redis, a Durable Object) answers with a window of that account's own, so that organisations on
+   * one Redis never spend each other's. Without it (`MemoryRateBudget`), every engine that holds the
+   * budget shares its one window: give each organisation its own.
+   */
+  forAccount?(accountName: string): RateBudget;
 }
 
 export interface MemoryRateBudgetOptions {
@@ -62,6 +71,19 @@ export interface MemoryRateBudgetOptions {
 
 /** Two window ends within this much of each other are taken as the same window. */
 const SAME_WINDOW_MS = 1_000;
+
+/** A day: a longer window is surely a unit mistake (seconds for milliseconds…). Zenoti's is a minute. */
+const DAY_MS = 86_400_000;
+
+/** Checks a budget option: `INVALID_OPTIONS` naming it when `test` fails (a number is shown). */
+function check(field: string, value: unknown, test: boolean, expected: string): void {
+  if (!test)
+    throw invalidOption(
+      'core',
+      field,
+      `of MemoryRateBudget must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
+    );
+}
 
 /**
  * A rate budget for one process: `limit` calls per window of `intervalMs`, the window starting
@@ -85,13 +107,16 @@ export class MemoryRateBudget implements RateBudget {
 
   constructor(options: MemoryRateBudgetOptions = {}) {
     const { limit = 60, intervalMs = 60_000, now = Date.now, share = 1 } = options;
-    if (!(share > 0 && share <= 1))
-      throw new RangeError('[@zenoti-auth/core] MemoryRateBudget share must be a number > 0 and ≤ 1.');
+    check('limit', limit, Number.isSafeInteger(limit) && limit >= 1, 'a whole number > 0');
+    check(
+      'intervalMs',
+      intervalMs,
+      intervalMs > 0 && intervalMs <= DAY_MS,
+      `a number of ms > 0 and ≤ ${DAY_MS}`,
+    );
+    check('share', share, share > 0 && share <= 1, 'a number > 0 and ≤ 1');
+    check('now', now, typeof now === 'function', 'a function');
     this.#share = share;
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError('[@zenoti-auth/core] MemoryRateBudget limit must be a whole number > 0.');
-    if (!Number.isFinite(intervalMs) || intervalMs <= 0)
-      throw new RangeError('[@zenoti-auth/core] MemoryRateBudget intervalMs must be a number of ms > 0.');
     this.#limit = limit;
     this.#intervalMs = intervalMs;
     this.#now = now;

@@ -20,7 +20,10 @@ export class RateLimits {
   constructor(o: ResolvedOptions, events: Emitter) {
     this.#o = o;
     this.#events = events;
-    const budget = o.rateLimit === false ? undefined : o.rateLimit.budget;
+    const shared = o.rateLimit === false ? undefined : o.rateLimit.budget;
+    // Zenoti's limit is per organisation: a budget that keeps organisations apart gives this
+    // engine its account's window (an API key names no account: the budget's own window).
+    const budget = o.app.accountName && shared?.forAccount ? shared.forAccount(o.app.accountName) : shared;
     this.#queue = budget && permitQueueOf(budget);
     this.#policy = o.rateLimit === false ? undefined : { ...o.rateLimit, shareInFlight: o.shareInFlight };
   }

@@ -63,11 +63,23 @@ describe('MemoryRateBudget: Zenoti’s window', () => {
     expect(granted).toBe(2); // floor(10 ÷ 4)
   });
 
-  it('rejects a nonsensical limit, window or share', () => {
-    expect(() => new MemoryRateBudget({ limit: 0 })).toThrow(RangeError);
-    expect(() => new MemoryRateBudget({ intervalMs: Number.NaN })).toThrow(RangeError);
-    expect(() => new MemoryRateBudget({ share: 0 })).toThrow(RangeError);
-    expect(() => new MemoryRateBudget({ share: 2 })).toThrow(RangeError);
+  it.each([
+    ['limit', { limit: 0 }],
+    ['limit', { limit: 1.5 }],
+    ['intervalMs', { intervalMs: Number.NaN }],
+    ['intervalMs', { intervalMs: 86_400_001 }],
+    ['share', { share: 0 }],
+    ['share', { share: 2 }],
+    ['now', { now: 5 }],
+  ])('rejects a nonsensical %s (%o) with INVALID_OPTIONS naming it', (field, options) => {
+    let error: unknown;
+    try {
+      new MemoryRateBudget(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field });
+    expect(String((error as Error).message)).toContain(`"${field}" of MemoryRateBudget`);
   });
 });
 
