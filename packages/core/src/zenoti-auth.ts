@@ -82,7 +82,12 @@ export class ZenotiAuth {
     this.#cycle = new TokenCycle(parts, grants);
     this.#sessions = new Sessions(parts, grants);
     this.#serviceUser = new ServiceUserHeader(store, this.#state, o.now, o.refreshWindowMs);
-    if (o.apiKey !== undefined) this.#apiKey = new ApiKey(o.apiKey, o.credentialsCooldownMs);
+    if (o.apiKey !== undefined)
+      this.#apiKey = new ApiKey(o.apiKey, {
+        cooldownMs: o.credentialsCooldownMs,
+        timeoutMs: o.timeoutMs,
+        now: o.now,
+      });
     const message = isolateStoreWarning(o.apiKey === undefined, store.local);
     if (message) this.#events.emit({ type: 'warning', message });
     Object.defineProperty(this, BRAND, { value: true });
@@ -109,7 +114,7 @@ export class ZenotiAuth {
   /** The `Authorization` value to send: `"apikey …"` or `"bearer …"`. */
   authorization(options?: AuthorizationOptions): Promise<string> {
     const ready =
-      this.#apiKey?.header() ??
+      this.#apiKey?.header(options?.signal) ??
       (options?.principal === undefined
         ? this.#serviceUser.ready(this.#keys.serviceUser)?.promise
         : undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZenotiAuth } from '../src/index.ts';
-import { D, zenoti } from './support.ts';
+import { D, TestClock, zenoti } from './support.ts';
 
 const DAY = 86_400_000;
 
@@ -65,11 +65,13 @@ describe('an API key from a provider', () => {
     expect(vault.reads).toBe(2); // the first read, and one ask after the first 401
   });
 
-  it('gives a typed error, without the provider’s details, when the provider fails or returns a bad key; the next call asks again', async () => {
+  it('gives a typed error, without the provider’s details, when the provider fails or returns a bad key; a call after the cool-down asks again', async () => {
     const z = await zenoti();
+    const clock = new TestClock();
     let attempt = 0;
     const auth = new ZenotiAuth({
       baseUrl: z.url,
+      now: clock.now,
       apiKey: async () => {
         attempt++;
         if (attempt === 1) throw new Error(`vault down: https://vault.local/?token=${D.apiKey}`);
@@ -80,7 +82,10 @@ describe('an API key from a provider', () => {
     const failed = await auth.authorization().catch((e: Error) => e);
     expect(failed).toMatchObject({ code: 'INVALID_OPTIONS', field: 'apiKey', transient: true });
     expect(JSON.stringify(failed) + String((failed as Error).message)).not.toContain(D.apiKey);
+    clock.advance(60_000); // credentialsCooldownMs
     await expect(auth.authorization()).rejects.toMatchObject({ code: 'INVALID_OPTIONS', field: 'apiKey' });
+    clock.advance(60_000);
     await expect(auth.fetch('/v1/centers')).resolves.toMatchObject({ status: 200 });
+    expect(attempt).toBe(3);
   });
 });
