@@ -38,8 +38,11 @@ export interface KeyState {
   ride?: { token: string; at: number; why: string } | undefined;
   /** Passwords Zenoti rejected in a row under this key: each doubles the next cool-down. */
   passwordStrikes?: number | undefined;
-  /** No token call before `until` (engine clock). */
-  pause?: { reason: PauseReason; until: number; error: ZenotiAuthError } | undefined;
+  /**
+   * No token call before `until` (engine clock). `shared`: the pause is in the store's guard too
+   * (written there, or read from it), so the guard is read again before a caller fails with it.
+   */
+  pause?: { reason: PauseReason; until: number; error: ZenotiAuthError; shared?: boolean } | undefined;
   /**
    * When (on `StoreState.sessionClock`) a session under this key last started or ended (`login()`,
    * `logout()`, `revoke()`): a refresh that began before does not store its set.

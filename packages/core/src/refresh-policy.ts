@@ -1,4 +1,5 @@
 import { rateLimited, type ZenotiAuthError } from './errors.ts';
+import { LOCKED_PAUSE_MS, MAX_CREDENTIALS_PAUSE_MS } from './guard-bounds.ts';
 import type { Flight, KeyState, PauseReason } from './key-state.ts';
 import type { TokenSet } from './types.ts';
 
@@ -211,15 +212,6 @@ export function afterFailedRefresh(f: Failure, limits: Limits): FailureOutcome {
         pause: { reason: 'fault', ms: Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(retries, 20)) },
       };
 }
-
-/**
- * How long a locked account is left alone: Zenoti's default unlock time (15 minutes), since another
- * try cannot succeed before it, and every try may count as one more failed sign-in.
- */
-const LOCKED_PAUSE_MS = 900_000;
-
-/** Longest cool-down after rejected passwords in a row (unless `credentialsCooldownMs` is longer). */
-const MAX_CREDENTIALS_PAUSE_MS = 3_600_000;
 
 /**
  * The cool-down after a rejected password: `cooldownMs`, doubled for each earlier rejection in a

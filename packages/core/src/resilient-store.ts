@@ -143,7 +143,10 @@ export class ResilientStore {
 
   /** Stores `set`; a remote store's set is also remembered here, in case the store goes away. */
   async write(key: string, set: TokenSet, ttlMs: number): Promise<void> {
-    if (this.local) return this.#attempt(() => this.#store.set(key, set, ttlMs));
+    if (this.local) {
+      await this.#attempt(() => this.#store.set(key, set, ttlMs));
+      return;
+    }
     this.#remember(key, set);
     const state = this.#state.change(key);
     state.writing = (state.writing ?? 0) + 1;
@@ -163,21 +166,26 @@ export class ResilientStore {
 
   /** The guard shared under `key` (`TokenGuard`); `undefined` when there is none, the store keeps none, or it failed. */
   async readGuard(key: string): Promise<TokenGuard | undefined> {
+    return (await this.inspectGuard(key))?.guard;
+  }
+
+  /** As `readGuard`, but `undefined` only when the store failed (or keeps no guards). */
+  async inspectGuard(key: string): Promise<{ guard: TokenGuard | undefined } | undefined> {
     if (!this.#store.getGuard) return undefined;
     try {
       const guard = (await this.#store.getGuard(key)) ?? undefined;
       this.#outage.answered();
-      return guard;
+      return { guard };
     } catch (error) {
       this.#outage.failed(error, this.#state.peek(key)?.lastSeen !== undefined);
       return undefined;
     }
   }
 
-  /** Shares `guard` under `key` for `ttlMs` (`undefined` lifts it), where the store can. */
-  async writeGuard(key: string, guard: TokenGuard | undefined, ttlMs: number): Promise<void> {
+  /** Shares `guard` under `key` for `ttlMs` (`undefined` lifts it), where the store can; whether it did. */
+  async writeGuard(key: string, guard: TokenGuard | undefined, ttlMs: number): Promise<boolean> {
     const store = this.#store;
-    if (store.setGuard) await this.#attempt(() => store.setGuard?.(key, guard, ttlMs));
+    return store.setGuard !== undefined && (await this.#attempt(() => store.setGuard?.(key, guard, ttlMs)));
   }
 
   /** Asks for the store's cross-process lock on `key` (see `LockOutcome`); `signal` ends the wait. */
@@ -207,12 +215,15 @@ export class ResilientStore {
     if (state) state.lastSeen = undefined;
   }
 
-  async #attempt(op: () => MaybePromise<void> | undefined): Promise<void> {
+  /** Runs a command whose failure is part of the outage; whether it succeeded. */
+  async #attempt(op: () => MaybePromise<void> | undefined): Promise<boolean> {
     try {
       await op();
       this.#outage.answered();
+      return true;
     } catch (error) {
       this.#outage.failed(error, true);
+      return false;
     }
   }
 

@@ -76,11 +76,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   );
 }
 
-/** Parses `Retry-After` (seconds or an HTTP date) into ms; undefined when absent or unreadable. */
+/**
+ * The longest `Retry-After` believed: Zenoti's rate limit fills up again each minute, so a longer
+ * wait (days, from a broken proxy or a hostile answer) would only stall every caller and the budget.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** Parses `Retry-After` (seconds or an HTTP date) into ms, at most an hour; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   const v = value?.trim();
   if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = /^\d+(\.\d+)?$/.test(v) ? Math.ceil(Number(v) * 1000) : Date.parse(v) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }

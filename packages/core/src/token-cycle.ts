@@ -15,7 +15,7 @@ import {
   withoutRefreshToken,
 } from './refresh-policy.ts';
 import type { LockOutcome, ResilientStore } from './resilient-store.ts';
-import { activePause, type SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
+import { type SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
 import { raceAbort, sleep } from './time.ts';
 import type { TokenGrants } from './token-grants.ts';
 import type { TokenGuard, TokenSet } from './types.ts';
@@ -92,6 +92,8 @@ export class TokenCycle {
         case 'refresh':
           return raceAbort(this.#startRefresh(key, principal, set), signal);
         case 'fail':
+          // A pause shared through the store ends when its guard is gone from there.
+          if (await this.#guards.liftedElsewhere(key)) continue;
           throw decision.error;
         case 'poll the store':
           // Never await another request's promise here: on Workers it dies with that request.
@@ -135,7 +137,7 @@ export class TokenCycle {
       if (current && isFresh(current, now, this.#o.refreshWindowMs, rejected)) return current;
       // Or met a rejected password, a refused refresh token or a Retry-After: the fleet meets each once.
       guard = await this.#guards.read(key);
-      const sharedPause = activePause(guard, now);
+      const sharedPause = this.#guards.activePause(guard);
       if (sharedPause?.reason === 'rate-limit' && current && isAlive(current, now, rejected))
         return this.#rideOut(key, current, 'the token endpoint asked to wait', sharedPause.until - now);
       const paused = this.#guards.adoptPause(key, guard);

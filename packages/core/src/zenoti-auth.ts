@@ -76,7 +76,7 @@ export class ZenotiAuth {
       client: new TokenClient(o, this.#limits),
       store,
       state: this.#state,
-      guards: new SharedGuards(store, this.#state, o.now),
+      guards: new SharedGuards(store, this.#state, o),
     };
     const grants = new TokenGrants(parts, () => this.#keys.deviceId);
     this.#cycle = new TokenCycle(parts, grants);
