@@ -51,6 +51,23 @@ function noAnswer(error: unknown, signal: AbortSignal | undefined): ZenotiAuthEr
   });
 }
 
+/**
+ * `fetch()` sends only to Zenoti (the base URL's origin and `allowedOrigins`): a proxy built on it
+ * must not become a way to other hosts, with a credential or without. Names the origin refused.
+ */
+function notAllowed(url: string): ZenotiAuthError {
+  let origin = 'an unreadable URL';
+  try {
+    const parsed = new URL(url);
+    origin = parsed.origin === 'null' ? `a ${parsed.protocol} URL` : parsed.origin;
+  } catch {}
+  return new ZenotiAuthError(
+    'INVALID_OPTIONS',
+    `fetch() refused ${origin}: not the base URL's origin nor one of "allowedOrigins" (nothing was sent).`,
+    { field: 'url' },
+  );
+}
+
 /** A bodiless request for the global fetch, kept as `fetch(url, init)` takes it (see `outgoing`). */
 interface PlainRequest {
   readonly url: string;
@@ -117,8 +134,21 @@ async function send(
 }
 
 /**
- * The request `fetch()` sends, with `redirect: 'manual'` (`send` follows redirects itself). Paths go
- * under the base URL; absolute and protocol-relative URLs keep their own origin.
+ * The URL `fetch()` sends `input` to. Paths go under the base URL; absolute and protocol-relative
+ * URLs (`//host`, and `/\host`, which URL parsers read the same way) keep their own origin, which
+ * `zenotiFetch` then checks.
+ */
+function urlOf(o: ResolvedOptions, input: string | URL | Request): string {
+  if (input instanceof Request) return input.url;
+  const text = String(input);
+  return /^[a-z][a-z\d+.-]*:|^[\\/]{2}/i.test(text)
+    ? new URL(text, `${o.baseUrl}/`).href
+    : `${o.baseUrl}${text.startsWith('/') ? '' : '/'}${text}`;
+}
+
+/**
+ * The request `fetch()` sends to `url` (from `urlOf`), with `redirect: 'manual'` (`send` follows
+ * redirects itself).
  *
  * The usual call, a request without a body through the global fetch, is not made a Request but kept
  * as `fetch(url, init)` takes it: fetch makes its own Request anyway, and would copy ours, each copy
@@ -128,13 +158,10 @@ async function send(
 function outgoing(
   o: ResolvedOptions,
   input: string | URL | Request,
+  url: string,
   init: RequestInit & { redirect: 'manual' },
 ): Request | PlainRequest {
   if (input instanceof Request) return new Request(input, init);
-  const text = String(input);
-  const url = /^[a-z][a-z\d+.-]*:|^[\\/]{2}/i.test(text)
-    ? new URL(text, `${o.baseUrl}/`).href
-    : `${o.baseUrl}${text.startsWith('/') ? '' : '/'}${text}`;
   if (o.fetch !== undefined || init.body != null) return new Request(url, init);
   return { url, init: { ...init, headers: new Headers(init.headers) } };
 }
@@ -155,14 +182,16 @@ export async function zenotiFetch(
   // The request goes out with `redirect: 'manual'` so that `send` checks every hop itself; the
   // caller's own mode says whether it follows them. It is built once, and sent (or copied) as it is.
   const follow = (rest.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
-  const request = outgoing(o, input, { ...rest, redirect: 'manual' });
+  // The request's own URL is checked once, before anything is built or sent (a caller's Request
+  // keeps its body); any other (a redirect hop, which then gets no credential) when it comes.
+  const url = urlOf(o, input);
+  if (!auth.isAllowedUrl(url)) throw notAllowed(url);
+  const request = outgoing(o, input, url, { ...rest, redirect: 'manual' });
   const principal = zenoti?.principal;
   const signal = (request instanceof Request ? request.signal : request.init.signal) ?? undefined;
-  // The request's own URL is checked once; any other (a redirect hop) when it comes.
   const target = request.url;
-  const targetAllowed = auth.isAllowedUrl(target);
-  const allowed = (url: string | URL): boolean => (url === target ? targetAllowed : auth.isAllowedUrl(url));
-  const authorize = zenoti?.skip !== true && targetAllowed;
+  const allowed = (url: string | URL): boolean => url === target || auth.isAllowedUrl(url);
+  const authorize = zenoti?.skip !== true;
   let header: string | undefined;
   for (let retried = false, limited = 0; ; ) {
     // With a rate budget, every call (a retry too) waits for its permit first, and only then reads
