@@ -37,7 +37,8 @@ function envError(variable: string, problem: string): ZenotiAuthError {
 export function zenotiOptionsFromEnv(env: Readonly<Record<string, unknown>>): ZenotiAuthOptions {
   if (typeof env !== 'object' || env === null) throw envError('(env)', 'source must be an object');
   const read = (name: Variable): string | undefined => {
-    const value = env[name];
+    // Own variables only: one set on a polluted `Object.prototype` is unset.
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string') throw envError(name, 'must be a string (a text variable or secret)');
     return value;

@@ -44,6 +44,10 @@ const TRANSIENT_CODES: ReadonlySet<ZenotiAuthErrorCode> = new Set([
   'STORE',
 ]);
 
+/** Control characters (C0, DEL, C1): never part of a message, which may be logged as one line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
  * The one error class of zenoti-auth. Its message never contains a key, password,
  * secret or token: values are shown only as fingerprints (`…ab68`).
@@ -69,8 +73,10 @@ export class ZenotiAuthError extends Error {
     message: string,
     { cause, transient = TRANSIENT_CODES.has(code), ...rest }: ZenotiAuthErrorOptions = {},
   ) {
-    // Adapters pass messages with their own `[@zenoti-auth/x] ` prefix; those are kept.
-    super(/^\[@zenoti-auth\//.test(message) ? message : `[@zenoti-auth/core] ${message}`, { cause });
+    // Adapters pass messages with their own `[@zenoti-auth/x] ` prefix; those are kept. A control
+    // character (CR/LF from upstream text, say) becomes a space: a message is one line of text.
+    const text = message.replace(CONTROL_CHARACTERS, ' ');
+    super(/^\[@zenoti-auth\//.test(text) ? text : `[@zenoti-auth/core] ${text}`, { cause });
     Object.assign(
       this,
       { code, status: undefined, field: undefined, retryAfterMs: undefined, transient },

@@ -14,9 +14,9 @@ export function isRecord(value: unknown): value is Json {
 
 /**
  * A Zenoti error body: its non-null `error` (or `Error`) object and, only when it is short plain
- * prose, its message (`Message`, `message`, `error.message`, `Error.Message`). Anything that looks
- * like it could carry a credential (a long unbroken run of characters, or one of the request's own
- * secrets) is dropped: upstream text is not trusted.
+ * prose on one line, its message (`Message`, `message`, `error.message`, `Error.Message`).
+ * Anything that looks like it could carry a credential (a long unbroken run of characters, or one
+ * of the request's own secrets) or a line break is dropped: upstream text is not trusted.
  */
 export function upstreamError(
   body: unknown,
@@ -31,6 +31,9 @@ export function upstreamError(
     message !== undefined &&
     message.length <= 160 &&
     !/\S{16,}/.test(message) &&
+    // One line of prose: a line break (a header injected into a log) is not.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+    !/[\u0000-\u001f\u007f-\u009f]/.test(message) &&
     !secrets.some((s) => s && message.includes(s));
   return { ...(error && { error }), ...(safe && { message }) };
 }

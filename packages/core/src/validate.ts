@@ -16,11 +16,16 @@ function kind(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
-/** A plain object whose keys are all known: `field` names it in errors, `keys` lists what it may hold. */
+/**
+ * A plain object whose keys are all known: `field` names it in errors, `keys` lists what it may
+ * hold. Returned as a copy of its own properties without a prototype: an option set on
+ * `Object.prototype` (a polluted prototype) is never read as given.
+ */
 function object(value: unknown, field: string, keys: string): Input {
   if (!isRecord(value)) fail(field, `must be an object (got ${kind(value)})`);
   const known = keys.split(' ');
-  for (const key of Object.keys(value))
+  const own: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
       // A near miss (`baseURL`, `apikey`) is named: a typo must not silently mean the default.
       const meant = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''));
@@ -29,7 +34,9 @@ function object(value: unknown, field: string, keys: string): Input {
         `is not a known option${meant ? ` (did you mean "${meant}"?)` : ''}`,
       );
     }
-  return value as Input;
+    own[key] = value[key];
+  }
+  return own;
 }
 
 /** Control characters (C0, DEL, C1) are never part of a name or a password, only of a mistake. */
@@ -158,10 +165,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const base = origin(o.baseUrl ?? DEFAULTS.baseUrl, 'baseUrl', 'path prefix');
   const allowed = new Set([base.origin]);
   if (o.allowedOrigins !== undefined) {
-    if (!Array.isArray(o.allowedOrigins)) fail('allowedOrigins', 'must be an array');
-    o.allowedOrigins.forEach((value: unknown, i: number) => {
-      allowed.add(origin(value, `allowedOrigins[${i}]`).origin);
-    });
+    const list: unknown = o.allowedOrigins;
+    if (!Array.isArray(list)) fail('allowedOrigins', 'must be an array');
+    // Own elements only: a hole is not filled from a polluted `Array.prototype`.
+    for (let i = 0; i < list.length; i++)
+      allowed.add(origin(Object.hasOwn(list, i) ? list[i] : undefined, `allowedOrigins[${i}]`).origin);
   }
   const store = o.store as ResolvedOptions['store'];
   for (const method of ['get', 'set', 'delete'] as const)
