@@ -9,6 +9,7 @@
  * `ZenotiAuthError` class for both entries, so `instanceof` holds across them.
  */
 import { invalidOption } from './errors.ts';
+import { pbkdf2 } from './pbkdf2.ts';
 
 /**
  * Encrypts token sets at rest. `encryption(key)` makes one (AES-256-GCM); any object with these
@@ -41,11 +42,18 @@ const hkdf = (info: string): HkdfParams => ({
  * `new RedisTokenStore({ client, encryption: encryption(process.env.ZENOTI_TOKEN_KEY!) })`,
  * `new DurableObjectTokenStore({ namespace, encryption: encryption(env.ZENOTI_TOKEN_KEY) })`.
  *
- * `encryptionKey` is a string of at least 32 characters (the AES key is derived from it with
- * HKDF-SHA-256) or exactly 32 random bytes (used as they are). It is copied and kept only in closures:
- * never shown in an error, `toJSON()` or `util.inspect()`. Each value gets a random 12-byte IV; the
- * store passes where the value lives (its key) and the version as authenticated data. The key id stored beside each
- * value is derived from the key (HKDF, 64 bits): it tells keys apart and reveals nothing of them.
+ * `encryptionKey` is a string of at least 32 characters or exactly 32 random bytes (used as they
+ * are). A string is stretched with PBKDF2-SHA-256 (600,000 iterations: about 0.1 to 0.2 s of CPU
+ * on first use, once per passphrase and process), and the AES key and the key id are derived from the stretched key
+ * with HKDF-SHA-256: a stored key id or value confirms a guessed passphrase only after all that work.
+ * The key is copied and kept only in closures: never shown in an error, `toJSON()` or
+ * `util.inspect()`. Each value gets a random 12-byte IV; the store passes where the value lives
+ * (its key) and the version as authenticated data. The key id stored beside each value is derived
+ * from the key (HKDF, 64 bits): it tells keys apart and reveals nothing of them.
+ *
+ * The AES key and key id of 32 bytes are as they always were. A passphrase's changed when PBKDF2
+ * came in (before, HKDF alone, so a key id confirmed a guess in one HMAC): values sealed before
+ * carry another key id, so a store treats them as unreadable and the engine gets a fresh token set.
  */
 export function encryption(encryptionKey: string | Uint8Array): TokenSetCipher {
   const passphrase = typeof encryptionKey === 'string';
@@ -67,15 +75,20 @@ export function encryption(encryptionKey: string | Uint8Array): TokenSetCipher {
   let material: Promise<CryptoKey> | undefined;
   let aes: Promise<CryptoKey> | undefined;
   let id: Promise<string> | undefined;
+  /** The HKDF key everything else derives from: the stretched passphrase, or the 32 bytes. */
   const hkdfKey = (): Promise<CryptoKey> => {
-    material ??= subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey', 'deriveBits']);
+    material ??= (
+      passphrase
+        ? pbkdf2(secret, utf8('@zenoti-auth/core encryption: passphrase, v2'))
+        : Promise.resolve(secret)
+    ).then((bytes) => subtle.importKey('raw', bytes, 'HKDF', false, ['deriveKey', 'deriveBits']));
     return material;
   };
   const key = (): Promise<CryptoKey> => {
     aes ??= passphrase
       ? hkdfKey().then((hk) =>
           subtle.deriveKey(
-            hkdf('token-set encryption, AES-256-GCM, v1'),
+            hkdf('token-set encryption, AES-256-GCM, v2'),
             hk,
             { name: 'AES-GCM', length: 256 },
             false,
@@ -93,10 +106,9 @@ export function encryption(encryptionKey: string | Uint8Array): TokenSetCipher {
   return {
     keyId() {
       // The kind is part of the id: a passphrase and the same bytes used raw give different AES keys.
+      const info = passphrase ? 'token-set key id, v2, passphrase' : 'token-set key id, v1, raw';
       id ??= hkdfKey()
-        .then((hk) =>
-          subtle.deriveBits(hkdf(`token-set key id, v1, ${passphrase ? 'passphrase' : 'raw'}`), hk, 64),
-        )
+        .then((hk) => subtle.deriveBits(hkdf(info), hk, 64))
         .then((bits) => Array.from(new Uint8Array(bits), (b) => b.toString(16).padStart(2, '0')).join(''));
       return id;
     },
