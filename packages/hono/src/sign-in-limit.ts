@@ -99,26 +99,16 @@ export function signInLimiter(options: ZenotiSignInLimit | undefined): SignInLim
   // Orders the beginnings of attempts and the failures known (two can share a millisecond).
   let sequence = 0;
 
-  const expired = (entry: Entry, now: number): boolean => entry.pending === 0 && entry.expiresAt <= now;
-
-  /** The entry of `key` while it is live; an expired one is forgotten. */
-  const current = (key: string, now: number): Entry | undefined => {
-    const entry = entries.get(key);
-    if (entry && !expired(entry, now)) return entry;
-    entries.delete(key);
-    return undefined;
-  };
-
   /** Drops expired entries, oldest first, until `needed` new ones fit: 0, else the ms to wait. */
   const makeRoom = (needed: number, now: number): number => {
     for (const [key, entry] of entries) {
-      if (entries.size + needed <= limits.maxEntries) return 0;
+      if (entries.size + needed <= limits.maxEntries) break;
       // Sorted by expiry: none behind a live entry has expired.
       if (entry.expiresAt > now) return entry.expiresAt - now;
       // Expired, but with attempts still waiting for Zenoti: live until they are answered.
       if (entry.pending === 0) entries.delete(key);
     }
-    return entries.size + needed <= limits.maxEntries ? 0 : 1000;
+    return entries.size + needed > limits.maxEntries ? 1000 : 0;
   };
 
   const settle = (keys: string[], begun: number, failed: boolean): void => {
@@ -147,9 +137,15 @@ export function signInLimiter(options: ZenotiSignInLimit | undefined): SignInLim
       let wait = 0;
       let fresh = 0;
       for (const key of keys) {
-        const entry = current(key, now);
-        if (!entry) fresh++;
-        else if (entry.failures + entry.pending >= (key[0] === 'u' ? limits.perUsername : limits.perAddress))
+        const entry = entries.get(key);
+        // Expired (and no attempt pending): forgotten, a new key.
+        if (!entry || (entry.pending === 0 && entry.expiresAt <= now)) {
+          entries.delete(key);
+          fresh++;
+        } else if (
+          entry.failures + entry.pending >=
+          (key[0] === 'u' ? limits.perUsername : limits.perAddress)
+        )
           wait = Math.max(wait, seconds(entry.expiresAt - now));
       }
       if (wait) return wait;
