@@ -14,13 +14,20 @@ const FORWARD = [
 ];
 
 /**
- * Never forwarded, not even when named in `forwardHeaders`: credentials and cookies, the host,
- * hop-by-hop headers, what fetch sets itself, and the headers some servers obey to change the
- * method (`X-HTTP-Method-Override`…), the path (`X-Original-URL`, `X-Rewrite-URL`) or who the
- * client is (`Forwarded`, `X-Forwarded-*`, `True-Client-IP`, `CF-Connecting-IP`…).
+ * Never forwarded, not even when named in `forwardHeaders`. Patterns, not a list of names, so that
+ * every vendor's variant is caught (`Fastly-Client-IP`, `X-Azure-ClientIP`, `X-Original-Forwarded-For`…):
  */
-const NEVER =
-  /^(?:authorization|cookie|host|proxy-.*|connection|keep-alive|te|trailer|transfer-encoding|upgrade|content-length|accept-encoding|expect|forwarded|x-forwarded-.*|x-real-ip|x-http-method.*|x-method-override|x-original-.*|x-rewrite-url|x-override-url|x-host|true-client-ip|client-ip|x-client-ip|x-cluster-client-ip|x-originating-ip|x-remote-(?:ip|addr)|fastly-client-ip|cf-.*)$/;
+const NEVER = [
+  // credentials, cookies and the host;
+  /^(?:authorization|cookie|host)$/,
+  // hop-by-hop headers, HTTP/2's upgrade settings, and what fetch sets itself;
+  /^(?:proxy-.*|connection|keep-alive|te|trailers?|transfer-encoding|upgrade|http2-settings|content-length|accept-encoding|expect)$/,
+  // who the client is, or what host and scheme it asked for: `Forwarded`, `X-Forwarded-*`, `Via`,
+  // `X-Real-IP`, `True-Client-IP`, `CF-Connecting-IP`, `X-Azure-ClientIP`, any `…-IP`, `…-Addr`, `…-Host`;
+  /forwarded|^via$|^cf-|(?:client|socket|real|remote|user|peer|connecting|originating)-?ip|(?:^|-)(?:ip|ipv[46]|ips|addr|address|host|proto|scheme)(?:-|$)/,
+  // and what some servers obey to change the method or the path (`X-HTTP-Method-Override`, `X-Original-URL`…).
+  /(?:^|-)method(?:-|$)|^x-(?:original|rewrite|override)-|(?:^|-)(?:url|uri)$/,
+];
 
 /** An HTTP header name (an RFC 9110 token). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
@@ -33,7 +40,8 @@ export function compileForwardHeaders(extra: unknown): string[] {
     const field = `forwardHeaders[${i}]`;
     const lower = typeof name === 'string' ? name.toLowerCase() : '';
     if (!TOKEN.test(lower)) throw invalidOption('hono', field, 'is not a header name');
-    if (NEVER.test(lower)) throw invalidOption('hono', field, `names "${lower}", which is never forwarded`);
+    if (NEVER.some((pattern) => pattern.test(lower)))
+      throw invalidOption('hono', field, `names "${lower}", which is never forwarded`);
     return lower;
   });
   return [...new Set([...FORWARD, ...names])];

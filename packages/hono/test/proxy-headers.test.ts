@@ -103,6 +103,56 @@ describe('zenotiProxy(): request headers are an allow-list', () => {
   });
 });
 
+describe('zenotiProxy(): forwardHeaders refuses client-IP and forwarding headers by pattern', () => {
+  /** Every vendor's variant: client addresses, forwarding chains, the host or scheme asked for, hop-by-hop. */
+  const REFUSED = [
+    'x-original-forwarded-for',
+    'X-Client-IP',
+    'Forwarded',
+    'fastly-client-ip',
+    'x-forwarded',
+    'forwarded-for',
+    'x-real-forwarded-for',
+    'Via',
+    'http2-settings',
+    'trailers',
+    'X-Real-IP',
+    'True-Client-IP',
+    'akamai-client-ip',
+    'x-cluster-client-ip',
+    'x-azure-clientip',
+    'x-azure-socketip',
+    'x-appengine-user-ip',
+    'x-envoy-external-address',
+    'x-remote-addr',
+    'cf-connecting-ipv6',
+    'x-original-host',
+    'x-forwarded-proto',
+    'x-url-scheme',
+    'x-original-uri',
+    'x-http-method',
+  ];
+
+  it('answers INVALID_OPTIONS naming each header, at start-up', () => {
+    for (const name of REFUSED) {
+      let error: unknown;
+      try {
+        zenotiProxy({ allow: ['GET /v1/centers'], forwardHeaders: ['x-request-id', name] });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(ZenotiAuthError);
+      expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'forwardHeaders[1]' });
+      expect((error as Error).message).toContain(`"${name.toLowerCase()}"`);
+    }
+  });
+
+  it('still forwards ordinary headers: ids, versions, conditional requests', () => {
+    const names = ['x-request-id', 'x-correlation-id', 'x-api-version', 'if-match', 'x-hostname', 'prefer'];
+    expect(() => zenotiProxy({ allow: ['GET /v1/centers'], forwardHeaders: names })).not.toThrow();
+  });
+});
+
 describe('zenotiProxy(): relayed responses cannot act as pages of this origin', () => {
   it('sends nosniff and a sandboxing CSP with JSON, and serves a non-JSON body as an attachment', async () => {
     const z = await zenoti();
