@@ -91,7 +91,9 @@ export const proxyThroughput: Benchmark = {
     try {
       const app = new Hono<ZenotiAuthEnv>();
       app.use(`${PREFIX}/*`, zenotiAuth({ apiKey: D.apiKey, baseUrl: zenoti.url }));
-      app.all(`${PREFIX}/*`, zenotiProxy({ prefix: PREFIX, allow: [`GET ${PATH}`] }));
+      // The load generator is one client with CONNECTIONS requests in flight: its fair share is that many.
+      const fairShare = { perClient: CONNECTIONS };
+      app.all(`${PREFIX}/*`, zenotiProxy({ prefix: PREFIX, allow: [`GET ${PATH}`], fairShare }));
       const proxy = await listen(app.fetch);
       servers.push(proxy);
       const hand = await listen(handWrittenProxy(zenoti.url, `apikey ${D.apiKey}`).fetch);

@@ -13,6 +13,7 @@ export type ZenotiHonoErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UPSTREAM'
   | 'UPSTREAM_REDIRECT'
+  | 'TOO_MANY_REQUESTS'
   | 'BAD_REQUEST'
   | 'CROSS_SITE'
   | 'TOO_MANY_SIGN_INS';

@@ -1,37 +1,4 @@
-import { invalidOption } from '@zenoti-auth/core';
-
-/** One compiled allow-list entry: a method and path segments (literal, `:param`, or a final `*`). */
-export interface Rule {
-  method: string;
-  segments: string[];
-}
-
-const ENTRY = /^([A-Z]+) (\/\S*)$/;
-const LITERAL = /^[\w.~-]+$/;
-
-/**
- * Compiles `['GET /v1/centers', 'GET /v1/centers/:id/services', 'GET /v1/centers/*']`.
- * Literal segments match case-insensitively (as Zenoti does); `:name` matches one segment;
- * `*`, only last, matches one or more. Mistakes throw `INVALID_OPTIONS` naming the entry.
- */
-export function compileAllowList(allow: unknown): Rule[] {
-  if (!Array.isArray(allow) || allow.length === 0) {
-    throw invalidOption('hono', 'allow', "must list 'METHOD /path' entries");
-  }
-  return allow.map((entry: unknown, i) => {
-    const field = `allow[${i}]`;
-    const match = typeof entry === 'string' ? ENTRY.exec(entry.trim()) : null;
-    if (!match) throw invalidOption('hono', field, "must look like 'GET /v1/centers/:id'");
-    const segments = (match[2] as string).slice(1).split('/');
-    segments.forEach((s, j) => {
-      const ok = s === '*' ? j === segments.length - 1 : LITERAL.test(s.startsWith(':') ? s.slice(1) : s);
-      if (!ok || s === '.' || s === '..') {
-        throw invalidOption('hono', field, `has a bad segment "${s}"`);
-      }
-    });
-    return { method: match[1] as string, segments: segments.map((s) => s.toLowerCase()) };
-  });
-}
+// Whether a request path may be forwarded at all, before the allow-list (allow-list.ts) is asked.
 
 /** Anything that could make the upstream path differ from what is checked, in any encoding. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
@@ -61,29 +28,4 @@ export function checkPath(path: string, prefix: string): string[] | 400 | 404 {
   const base = prefix === '' ? [] : prefix.slice(1).split('/');
   if (decoded.length <= base.length || base.some((b, i) => b !== decoded[i])) return 404;
   return decoded.slice(base.length);
-}
-
-function matches(rule: Rule, segments: readonly string[]): boolean {
-  const last = rule.segments.length - 1;
-  if (rule.segments[last] === '*' ? segments.length <= last : segments.length !== rule.segments.length) {
-    return false;
-  }
-  return rule.segments.every(
-    (s, i) => s === '*' || s.startsWith(':') || s === (segments[i] as string).toLowerCase(),
-  );
-}
-
-/** `true` when allowed; otherwise the methods allowed for this path (empty: no entry matches the path). */
-export function allowed(
-  rules: readonly Rule[],
-  method: string,
-  segments: readonly string[],
-): true | string[] {
-  const methods: string[] = [];
-  for (const rule of rules) {
-    if (!matches(rule, segments)) continue;
-    if (rule.method === method || (method === 'HEAD' && rule.method === 'GET')) return true;
-    methods.push(rule.method);
-  }
-  return methods;
 }

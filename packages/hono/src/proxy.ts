@@ -1,17 +1,28 @@
 import { invalidOption } from '@zenoti-auth/core';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { allowed, compileAllowList } from './allow-list.ts';
+import { defaultClientAddress } from './client-address.ts';
+import { fairShare, type ZenotiProxyFairShare } from './fair-share.ts';
 import { httpError, zenotiOf } from './http-error.ts';
-import { allowed, checkPath, compileAllowList } from './path-guard.ts';
+import { checkPath } from './path-guard.ts';
 import { compileForwardHeaders, forwardedHeaders, relayedHeaders } from './proxy-headers.ts';
 import type { ZenotiAuthEnv } from './types.ts';
 
+export type { ZenotiProxyFairShare } from './fair-share.ts';
+
 /** Options of `zenotiProxy()`. */
-export interface ZenotiProxyOptions {
+export interface ZenotiProxyOptions<E extends Env = Env> {
   /**
    * **Required.** What the browser may reach: `'METHOD /path'` entries such as `'GET /v1/centers'`,
-   * `'GET /v1/centers/:id/services'` or `'GET /v1/centers/*'` (`:name` = one segment, a final
-   * `*` = one or more). Literal segments match case-insensitively; `GET` also allows `HEAD`.
+   * `'GET /v1/centers/:id/services'` or `'GET /v1/centers/*'`. A bare `:name` matches one Zenoti
+   * id (a GUID, any case), so `'GET /v1/guests/:id'` never forwards `/v1/guests/search`;
+   * `:name{pattern}` (Hono's syntax) matches one segment that the whole pattern matches, e.g.
+   * `:code{[A-Z0-9]+}`. A final `*` matches one or more segments. Literal segments match
+   * case-insensitively; `GET` also allows `HEAD`. A bad pattern is `INVALID_OPTIONS`. A pattern
+   * or `*` that also matches one of Zenoti's words (`search`) is told to `onWarning` at the first
+   * request forwarded with the app's own credential (API key or service user): the proxy learns
+   * the credential per request, from `c.var.zenoti`.
    */
   allow: readonly string[];
   /**
@@ -27,6 +38,23 @@ export interface ZenotiProxyOptions {
    * @default []
    */
   forwardHeaders?: readonly string[] | undefined;
+  /**
+   * Each client's share: at most `perClient` requests of one client (its signed-in principal, else
+   * its address) wait for a rate-budget permit or for Zenoti at once; beyond, 429 `TOO_MANY_REQUESTS`
+   * with `Retry-After: 1`, before anything is sent. So a burst from one client queues at most that
+   * many calls ahead of anyone else's. `false` turns it off (e.g. when a gateway limits clients).
+   * @default { perClient: 8, maxClients: 10000 }
+   */
+  fairShare?: ZenotiProxyFairShare | false | undefined;
+  /**
+   * The client's address, for `fairShare` when a request has no principal. By default the socket's
+   * address on Node (`@hono/node-server`) and `CF-Connecting-IP` on Cloudflare Workers, never
+   * `X-Forwarded-For`: behind your own load balancer, read the address it sets. A request with
+   * neither a principal nor an address is not limited (told once to `onWarning`).
+   */
+  clientAddress?: ((c: Context<E & ZenotiAuthEnv>) => string | undefined) | undefined;
+  /** Receives the proxy's warnings (never a secret). @default console.warn */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** The request target as received, when the runtime keeps it (Node: before URL normalisation removes `..`). */
@@ -40,13 +68,16 @@ function rawTarget(env: unknown): string | undefined {
  * with the credential of `c.var.zenoti` (mount `zenotiAuth()` before it), and an allow-list of
  * request headers (see `forwardHeaders`). The host is never the client's choice: paths with `//`,
  * `\`, `%2f`, `%5c`, `%25`, dot segments (raw or encoded) or control characters get 400 before
- * anything is sent; paths off the list 404, a listed path with another method 405 (`Allow` names
+ * anything is sent; paths off the list 404 (a bare `:id` matches a Zenoti id, a GUID, only), a
+ * listed path with another method 405 (`Allow` names
  * the methods). A redirect from Zenoti is never followed: it is answered 502 `UPSTREAM_REDIRECT`.
  * Bodies stream both ways; Zenoti's status, content type, caching and rate-limit headers
  * (`RateLimit-*`, `Organization-RateLimit-Limit`, `Retry-After`) come back, `Set-Cookie` never,
  * with `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox` (a body that is
  * not JSON also gets `Content-Disposition: attachment`). With a rate budget (`rateLimit.budget`)
- * each forwarded call waits for its permit; a client that disconnects ends its own wait.
+ * each forwarded call waits for its permit; a client that disconnects ends its own wait, and a
+ * client past its `fairShare` is answered 429 at once, so that one client's burst cannot make the
+ * others wait out their `maxWaitMs`.
  *
  * @example
  * ```ts
@@ -61,7 +92,7 @@ function rawTarget(env: unknown): string | undefined {
  * ```
  */
 export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
-  options: ZenotiProxyOptions,
+  options: ZenotiProxyOptions<E>,
 ): MiddlewareHandler<E> {
   const rules = compileAllowList(options?.allow);
   const forward = compileForwardHeaders(options.forwardHeaders);
@@ -69,6 +100,36 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
   if (typeof prefix !== 'string' || !/^(?:\/[\w.~-]+)*$/.test(prefix) || /\/\.\.?(?:\/|$)/.test(prefix)) {
     throw invalidOption('hono', 'prefix', 'must look like "/api/zenoti"');
   }
+  const enterShare = fairShare(options.fairShare);
+  const clientAddress = options.clientAddress ?? defaultClientAddress;
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  if (typeof clientAddress !== 'function') throw invalidOption('hono', 'clientAddress', 'must be a function');
+  if (typeof warn !== 'function') throw invalidOption('hono', 'onWarning', 'must be a function');
+  // Said once each, at the first request concerned (see `allow` and `clientAddress`).
+  let wide = rules.filter((rule) => rule.wide).map((rule) => `'${rule.entry}'`);
+  let addressless = true;
+
+  /** A slot in the client's share (a function that gives it back), `undefined` if unlimited; else a 429. */
+  const takeSlot = (c: Context, principal: string | undefined): (() => void) | undefined => {
+    if (!enterShare) return undefined;
+    // The signed-in user, else the address: a user is one client from any address.
+    const address = principal === undefined ? clientAddress(c as never) : undefined;
+    const client = principal === undefined ? address && `a:${address}` : `p:${principal}`;
+    if (!client) {
+      if (addressless) {
+        addressless = false;
+        warn(
+          '[@zenoti-auth/hono] zenotiProxy(): a request without a client address is not limited by fairShare (nor is any other such); set clientAddress.',
+        );
+      }
+      return undefined;
+    }
+    const leave = enterShare(client);
+    if (leave) return leave;
+    throw httpError(429, 'TOO_MANY_REQUESTS', 'Too many requests at once; try again shortly.', {
+      'retry-after': '1',
+    });
+  };
 
   return async function zenotiProxy(c) {
     const zenoti = zenotiOf(c, 'zenotiProxy()');
@@ -94,6 +155,9 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
       throw httpError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.', { allow: verdict.join(', ') });
     }
 
+    // The client's slot, held until Zenoti has answered (its wait for a permit included).
+    const leave = takeSlot(c as Context, zenoti.principal);
+
     const headers = forwardedHeaders(c.req.raw.headers, forward);
     const body = method === 'GET' || method === 'HEAD' ? null : c.req.raw.body;
     let res: Response;
@@ -115,6 +179,16 @@ export function zenotiProxy<E extends ZenotiAuthEnv = ZenotiAuthEnv>(
     } catch (error) {
       if (error instanceof HTTPException) throw error;
       throw httpError(502, 'UPSTREAM', 'Zenoti could not be reached.');
+    } finally {
+      leave?.();
+    }
+    // Zenoti answered, so a credential was sent: when it was the app's own, rules that forward
+    // more than ids open that much to every browser.
+    if (wide.length > 0 && zenoti.principal === undefined) {
+      warn(
+        `[@zenoti-auth/hono] zenotiProxy(): ${wide.join(', ')} forward more than Zenoti ids (e.g. /search) with the app's own credential (API key or service user), to any browser. Told at the first such request: the proxy learns the credential per request.`,
+      );
+      wide = [];
     }
     // A redirect is never followed nor passed on (its Location could send the browser anywhere);
     // 304 Not Modified is no redirect but the answer to a conditional request.

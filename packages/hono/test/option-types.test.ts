@@ -47,7 +47,17 @@ describe('option types under exactOptionalPropertyTypes', () => {
         onError: undefined,
       }),
     );
-    app.all('/api/*', zenotiProxy({ prefix: '/api', allow: ['GET /v1/centers'], forwardHeaders: undefined }));
+    app.all(
+      '/api/*',
+      zenotiProxy({
+        prefix: '/api',
+        allow: ['GET /v1/centers'],
+        forwardHeaders: undefined,
+        fairShare: { perClient: undefined, maxClients: undefined },
+        clientAddress: undefined,
+        onWarning: undefined,
+      }),
+    );
     app.post('/login', signIn.login);
     expect((await app.request('/api/v1/centers')).status).toBe(200);
     // The sign-in with its defaults: a cross-site post is refused (origins default to the app's own).

@@ -29,7 +29,7 @@ export interface RawAnswer {
 export function rawRequest(
   port: number,
   target: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; headers?: Record<string, string>; localAddress?: string } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -39,6 +39,8 @@ export function rawRequest(
         path: target,
         method: options.method ?? 'GET',
         headers: options.headers,
+        // Another loopback address (127.0.0.2 …) is another client to the server.
+        localAddress: options.localAddress,
         agent: false,
         timeout: 5_000,
       },
