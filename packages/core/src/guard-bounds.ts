@@ -1,5 +1,6 @@
 import { rateLimited, ZenotiAuthError } from './errors.ts';
 import type { PauseReason } from './key-state.ts';
+import { checkGuard } from './stored-guard.ts';
 import { MAX_RETRY_AFTER_MS } from './time.ts';
 import type { TokenGuard } from './types.ts';
 
@@ -35,18 +36,18 @@ export function longestPause(reason: PauseReason, credentialsCooldownMs: number)
 const PAUSED_BECAUSE: Readonly<Record<GuardCode, string>> = {
   CREDENTIALS_REJECTED: 'Zenoti rejected the credentials',
   LOGIN_BLOCKED: "Zenoti's login policy blocked the sign-in",
-  ACCOUNT_LOCKED: 'Zenoti locked the account after too many wrong passwords',
+  ACCOUNT_LOCKED: 'Zenoti locked the account',
 };
 
 /** The message a guard's pause is written with (for readers that show it): from its code only. */
 export function pauseMessage(code: GuardCode | undefined): string {
-  return `${PAUSED_BECAUSE[code ?? 'CREDENTIALS_REJECTED']}: token calls are paused for every process of the store`;
+  return `${PAUSED_BECAUSE[code ?? 'CREDENTIALS_REJECTED']}: token calls are paused for the fleet`;
 }
 
 /**
  * A guard's pause as this process honours it when it is on at `now`, else `undefined`: a pause
- * that is not one (an unknown reason or code, an end that is no number) is none, its end is
- * brought within `longestPause` of `now`, and its stored message is replaced by one of its code.
+ * that is not one (`checkGuard`, as stores check what they read) is none, its end is brought
+ * within `longestPause` of `now`, and its stored message is replaced by one of its code.
  */
 export function boundedPause(
   guard: TokenGuard | undefined,
@@ -54,16 +55,13 @@ export function boundedPause(
   credentialsCooldownMs: number,
 ): GuardPause | undefined {
   const pause = guard?.pause;
-  if (!pause || typeof pause.until !== 'number' || !(pause.until > now)) return undefined;
-  const { reason, code, status } = pause;
-  if (reason !== 'credentials' && reason !== 'locked' && reason !== 'rate-limit') return undefined;
-  if (code !== undefined && !Object.hasOwn(PAUSED_BECAUSE, code)) return undefined;
+  if (!pause || !(pause.until > now) || typeof checkGuard({ pause }) === 'string') return undefined;
+  const { reason, code } = pause;
   return {
     reason,
     code: reason === 'rate-limit' ? undefined : (code ?? 'CREDENTIALS_REJECTED'),
     until: Math.min(pause.until, now + longestPause(reason, credentialsCooldownMs)),
-    status:
-      Number.isInteger(status) && (status as number) > 99 && (status as number) < 600 ? status : undefined,
+    status: pause.status,
     message: pauseMessage(code),
   };
 }
