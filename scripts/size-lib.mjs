@@ -12,7 +12,9 @@ export const budgets = {
   hono: 2_500,
   nestjs: 2_500,
   redis: 3_500,
-  cloudflare: 4_000,
+  // 4,000 until issue 24: per-organisation budgets, bounded windows and the object's request and
+  // token-set checks cost the Workers entry about 670 bytes.
+  cloudflare: 4_700,
 };
 
 /** `exports` keys with the ESM file each resolves to, `./package.json` left out. */

@@ -43,13 +43,43 @@ export async function open(
   return isTokenSet(set, v) ? set : 'is not a valid token set';
 }
 
+/** The longest token set the object keeps, as JSON (Zenoti's are well under 2 kB). */
+export const MAX_SET_CHARS = 16_384;
+
+/**
+ * What is wrong with a token set the store is given to keep (safe to show: never a secret), or
+ * `undefined`: checked before it is sealed, and by the object for a plain one.
+ */
+export function setProblem(set: TokenSet, v: unknown = set?.version): string | undefined {
+  if (!Number.isSafeInteger(v)) return 'needs a whole-number "version"';
+  if (!isTokenSet(set, v as number)) return 'is not a valid token set';
+  if (JSON.stringify(set).length > MAX_SET_CHARS) return `is over ${MAX_SET_CHARS} characters`;
+}
+
+/**
+ * Whether `value` is a stored set the object may keep: a version, and a plain set of that version
+ * (`setProblem`) or a sealed one (its size bounded by the request's).
+ */
+export function isStoredSet(value: StoredSet | undefined): value is StoredSet {
+  if (!Number.isSafeInteger(value?.v) || !value) return false;
+  return value.s !== undefined
+    ? setProblem(value.s, value.v) === undefined
+    : typeof value.e === 'string' && value.e !== '' && typeof value.k === 'string' && value.k.length <= 200;
+}
+
 /** Whether `set` has the shape of a `TokenSet` of version `v`. */
 function isTokenSet(set: TokenSet | undefined, v: number): set is TokenSet {
   return (
     typeof set?.accessToken === 'string' &&
     set.accessToken !== '' &&
     set.version === v &&
-    [set.accessTokenExpiresAt, set.obtainedAt, set.refreshTokenExpiresAt ?? 0].every(Number.isFinite) &&
+    [
+      set.accessTokenExpiresAt,
+      set.obtainedAt,
+      set.refreshTokenExpiresAt ?? 0,
+      set.refreshNotBefore ?? 0,
+    ].every(Number.isFinite) &&
+    typeof (set.loginPolicy ?? {}) === 'object' &&
     [set.refreshToken, set.tokenId, set.userType].every(
       (text) => text === undefined || typeof text === 'string',
     )

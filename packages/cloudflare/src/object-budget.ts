@@ -13,10 +13,22 @@ export interface BudgetState {
   intervalMs: number;
   /** Whether `end` came from Zenoti's report (else it is the object's own guess). */
   reported?: boolean;
+  /** Whose budget it is: the account (lower-cased) of its first call that named one. */
+  account?: string;
 }
 
 /** Two window ends within this much of each other are taken as the same window (as in core). */
 const SAME_WINDOW_MS = 1_000;
+
+/** A day: the longest window or pause the budget keeps, whatever a header or its storage says. */
+export const DAY_MS = 86_400_000;
+
+/** More calls than this per window is no limit Zenoti sets: a header gone wrong. */
+export const MAX_LIMIT = 1_000_000;
+
+/** `value` brought within `most` (and whole), or `undefined` when it is no number or below `least`. */
+export const bounded = (value: unknown, least: number, most: number): number | undefined =>
+  typeof value === 'number' && value >= least ? Math.floor(Math.min(value, most)) : undefined;
 
 export function newBudget(limit: number, intervalMs: number): BudgetState {
   return { end: 0, used: 0, limit, intervalMs, reported: false };
@@ -24,6 +36,8 @@ export function newBudget(limit: number, intervalMs: number): BudgetState {
 
 /** Takes one permit (returns 0) or returns the ms until the window refills. Changes `state`. */
 export function takePermit(state: BudgetState, now: number): number {
+  // A stored window never reaches past a day from now (storage written by another version, by hand…).
+  state.end = Math.min(state.end, now + DAY_MS);
   if (now >= state.end) {
     state.end = now + state.intervalMs;
     state.used = 0;
@@ -34,12 +48,20 @@ export function takePermit(state: BudgetState, now: number): number {
   return 0;
 }
 
-/** Follows what Zenoti reported: its limit, its window's count and end, a 429's pause. Changes `state`. */
+/**
+ * Follows what Zenoti reported: its limit, its window's count and end, a 429's pause. Changes
+ * `state`. Every number is bounded: a limit of 0 or none is ignored, one past a million is a
+ * million; a reset, window or Retry-After past a day (or endless) is a day.
+ */
 export function observeReport(state: BudgetState, report: RateReport, now: number): void {
-  const { limit, intervalMs, remaining, resetMs, retryAfterMs } = report;
-  if (typeof limit === 'number' && limit >= 1) state.limit = Math.floor(limit);
-  if (typeof intervalMs === 'number' && intervalMs > 0) state.intervalMs = intervalMs;
-  if (typeof remaining === 'number' && typeof resetMs === 'number') {
+  const limit = bounded(report.limit, 1, MAX_LIMIT);
+  const intervalMs = bounded(report.intervalMs, 1, DAY_MS);
+  const remaining = bounded(report.remaining, 0, MAX_LIMIT);
+  const resetMs = bounded(report.resetMs, 0, DAY_MS);
+  const retryAfterMs = bounded(report.retryAfterMs, 0, DAY_MS);
+  if (limit !== undefined) state.limit = limit;
+  if (intervalMs !== undefined) state.intervalMs = intervalMs;
+  if (remaining !== undefined && resetMs !== undefined) {
     const reportedEnd = now + resetMs;
     const spent = Math.max(0, state.limit - remaining);
     // Zenoti's window is the truth, and a report's end is never before it (Reset is whole seconds
@@ -54,7 +76,7 @@ export function observeReport(state: BudgetState, report: RateReport, now: numbe
     }
     state.reported = true;
   }
-  if (typeof retryAfterMs === 'number' && retryAfterMs >= 0) {
+  if (retryAfterMs !== undefined) {
     // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.
     state.end = now + retryAfterMs;
     state.used = state.limit;

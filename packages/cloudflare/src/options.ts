@@ -36,14 +36,27 @@ export interface DurableObjectTokenStoreOptions {
 export interface DurableObjectRateBudgetOptions {
   /** The `ZenotiAuthObject` namespace binding: `env.ZENOTI_AUTH`. */
   namespace: DurableObjectNamespaceLike;
-  /** The budget's object: every isolate with the same name shares one budget. @default 'zenoti-auth:rate-budget' */
+  /**
+   * The budget's object: every isolate with the same name shares one budget, whichever
+   * organisation's engines use it (an engine of an account other than the one the object recorded
+   * gets a warning). @default one object per organisation, `'zenoti-auth:rate-budget:<account>'`
+   * (`'zenoti-auth:rate-budget'` for an engine that names none: one with an API key)
+   */
   name?: string | undefined;
+  /**
+   * The organisation whose budget this is (its Zenoti account name): every engine that uses it then
+   * pays into this account's window, and an engine of another account is warned about. Give it for
+   * engines with an API key, which name no account. @default each engine's own `app.accountName`
+   */
+  account?: string | undefined;
   /** Calls per window, until Zenoti announces another limit. @default 60 */
   limit?: number | undefined;
   /** The window's length in ms, until Zenoti announces another. @default 60_000 */
   intervalMs?: number | undefined;
   /** Time limit of one call to the object; past it the engine paces in-process. @default 5_000 */
   callTimeoutMs?: number | undefined;
+  /** Receives the budget's warnings (two organisations on one budget; never a secret). @default console.warn */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Options after validation, with defaults. Internal. */
@@ -89,9 +102,14 @@ const STORE_RULES: Record<string, Rule> = {
 const BUDGET_RULES: Record<string, Rule> = {
   namespace,
   name,
-  limit: [(value: number) => Number.isInteger(value) && value >= 1, 'a whole number > 0'],
+  account: name,
+  limit: [
+    (value: number) => Number.isInteger(value) && value >= 1 && value <= 1e6,
+    'a whole number from 1 to 1000000',
+  ],
   intervalMs: duration(1),
   callTimeoutMs: duration(10),
+  onWarning: STORE_RULES.onWarning as Rule,
 };
 
 /**
@@ -128,15 +146,23 @@ export function resolveStoreOptions(options: DurableObjectTokenStoreOptions): Re
   };
 }
 
-export function resolveBudgetOptions(
-  options: DurableObjectRateBudgetOptions,
-): Given<DurableObjectRateBudgetOptions> {
+/** Budget options after validation, with defaults (`name` and `account` stay optional). Internal. */
+export interface ResolvedBudgetOptions
+  extends Given<Omit<DurableObjectRateBudgetOptions, 'name' | 'account'>> {
+  name: string | undefined;
+  /** Lower-cased; '' when each engine brings its own. */
+  account: string;
+}
+
+export function resolveBudgetOptions(options: DurableObjectRateBudgetOptions): ResolvedBudgetOptions {
   const o = check(options, BUDGET_RULES, 'DurableObjectRateBudget');
   return {
     namespace: o.namespace,
-    name: o.name ?? 'zenoti-auth:rate-budget',
+    name: o.name,
+    account: o.account?.toLowerCase() ?? '',
     limit: o.limit ?? 60,
     intervalMs: o.intervalMs ?? 60_000,
     callTimeoutMs: o.callTimeoutMs ?? 5_000,
+    onWarning: o.onWarning ?? ((message: string) => console.warn(message)),
   };
 }

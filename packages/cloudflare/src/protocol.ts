@@ -31,14 +31,35 @@ export interface Operations {
   lock: [{ key: string; holder: string; leaseMs: number }, { held: boolean }];
   /** Ends the lease on `key` if `holder` has it. */
   release: [{ key: string; holder: string }, { released: boolean }];
-  /** One permit of the rate budget, or the ms until its window refills (core's `RateBudget.take`). */
-  take: [{ limit: number; intervalMs: number }, { waitMs: number }];
-  observe: [{ limit: number; intervalMs: number; report: RateReport }, Record<string, never>];
-  /** How many records the object holds, expired ones not yet swept included (for monitoring; no content). */
-  stats: [Record<string, never>, { records: number }];
+  /**
+   * One permit of the rate budget, or the ms until its window refills (core's `RateBudget.take`).
+   * `account` is whose calls it pays for ('' for none); `owner` answers the account the budget is
+   * recorded for when that is another (two organisations on one budget).
+   */
+  take: [BudgetCall, { waitMs: number; owner?: string }];
+  observe: [BudgetCall & { report: RateReport }, { owner?: string }];
+  /**
+   * How many records the object holds, expired ones not yet swept included, and when the last of
+   * them expires (ms, the object's clock; for monitoring: no content).
+   */
+  stats: [Record<string, never>, { records: number; lastExpiry: number | null }];
+}
+
+/** The budget's starting limit and window, and whose calls it pays for. */
+interface BudgetCall {
+  limit: number;
+  intervalMs: number;
+  account: string;
 }
 
 export type Operation = keyof Operations;
+
+/**
+ * The one URL and header of the store's calls: the object answers 404 to any other request (one
+ * the worker forwards by mistake, say), so that only the stores of this package reach its records.
+ */
+export const OBJECT_URL = 'https://zenoti-auth.object/';
+export const OBJECT_HEADER = 'zenoti-auth-object';
 export type OpRequest<O extends Operation> = { op: O } & Operations[O][0];
 export type OpAnswer<O extends Operation> = Operations[O][1];
 
@@ -64,9 +85,9 @@ export function caller(namespace: DurableObjectNamespaceLike, timeoutMs: number)
   return async function call<O extends Operation>(name: string, request: OpRequest<O>): Promise<OpAnswer<O>> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const answer = namespace.get(idOf(name)).fetch('https://zenoti-auth.object/', {
+      const answer = namespace.get(idOf(name)).fetch(OBJECT_URL, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [OBJECT_HEADER]: '1' },
         body: JSON.stringify(request),
       });
       const late = new Promise<never>((_, reject) => {

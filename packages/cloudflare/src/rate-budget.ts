@@ -1,17 +1,22 @@
 import type { RateBudget, RateReport } from '@zenoti-auth/core';
-import { type DurableObjectRateBudgetOptions, resolveBudgetOptions } from './options.ts';
+import { TAG } from './errors.ts';
+import {
+  type DurableObjectRateBudgetOptions,
+  type ResolvedBudgetOptions,
+  resolveBudgetOptions,
+} from './options.ts';
 import { type Call, caller } from './protocol.ts';
 
-/** A finite number, or `undefined` (JSON has no place for the rest). */
-const finite = (value: number | undefined): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+/** Most organisations whose budgets one `DurableObjectRateBudget` keeps at hand (their state is in objects). */
+const MAX_ACCOUNTS = 1_000;
 
 /**
- * Core's `RateBudget` on one Durable Object (`ZenotiAuthObject`): every isolate of the deployment
- * takes its permits from the same window, so the fleet is one client toward Zenoti's organisation
- * limit. The window is Zenoti's (the whole limit back when it ends), on the object's clock, and
- * follows what Zenoti reports (a higher limit, the window's count, a 429's `Retry-After`). When the
- * object cannot be reached, the engine paces in-process and says so once (a `warning` event).
+ * Core's `RateBudget` on Durable Objects (`ZenotiAuthObject`), one per organisation: every isolate
+ * of the deployment takes its permits from its account's object, so the fleet is one client toward
+ * Zenoti's organisation limit, and two organisations never spend each other's calls (see
+ * `forAccount`). The window is Zenoti's (the whole limit back when it ends), on the object's clock,
+ * and follows what Zenoti reports (a higher limit, the window's count, a 429's `Retry-After`). When
+ * the object cannot be reached, the engine paces in-process and says so once (a `warning` event).
  *
  * @example
  * const budget = new DurableObjectRateBudget({ namespace: env.ZENOTI_AUTH });
@@ -23,45 +28,92 @@ export class DurableObjectRateBudget implements RateBudget {
   readonly limit: number;
   /** The window's length in ms it starts from. */
   readonly intervalMs: number;
-  readonly #name: string;
+  readonly #o: ResolvedBudgetOptions;
   readonly #call: Call;
+  /** The budgets of the accounts engines asked for. */
+  readonly #accounts = new Map<string, RateBudget>();
+  /** This budget's own permits: the configured account's (or, without one, no account's). */
+  readonly #own: RateBudget;
 
   constructor(options: DurableObjectRateBudgetOptions) {
-    const { namespace, name, limit, intervalMs, callTimeoutMs } = resolveBudgetOptions(options);
-    this.#name = name;
-    this.#call = caller(namespace, callTimeoutMs);
-    this.limit = limit;
-    this.intervalMs = Math.round(intervalMs);
+    const o = resolveBudgetOptions(options);
+    this.#o = o;
+    this.#call = caller(o.namespace, o.callTimeoutMs);
+    this.limit = o.limit;
+    this.intervalMs = Math.round(o.intervalMs);
+    this.#own = this.#budgetOf(o.account);
   }
 
-  async take(): Promise<number> {
+  take(): Promise<number> {
+    return this.#own.take() as Promise<number>;
+  }
+
+  observe(report: RateReport): Promise<void> {
+    return this.#own.observe(report) as Promise<void>;
+  }
+
+  /**
+   * The budget of the engine's organisation (core asks once per engine): its own object, so that
+   * organisations never spend each other's window. With `account` configured, this budget itself,
+   * whichever engine asks (an engine of another account is warned about); with `name`, that one
+   * object for every account (the object warns of a second one).
+   */
+  forAccount(accountName: string): RateBudget {
+    const account = String(accountName).toLowerCase();
+    let budget = this.#accounts.get(account);
+    if (!budget) {
+      if (this.#accounts.size >= MAX_ACCOUNTS) this.#accounts.clear();
+      const own = this.#o.account;
+      if (own && own !== account) this.#warn(own, account);
+      budget = own ? this : this.#budgetOf(account);
+      this.#accounts.set(account, budget);
+    }
+    return budget;
+  }
+
+  /** The permits of `account` ('' for none), from its object, warning once if it is another's. */
+  #budgetOf(account: string): RateBudget {
+    const name = this.#nameOf(account);
     const { limit, intervalMs } = this;
-    return (await this.#call(this.#name, { op: 'take', limit, intervalMs })).waitMs;
+    let warned = false;
+    const heard = ({ owner }: { owner?: string }): void => {
+      if (owner && !warned) this.#warn(owner, account);
+      warned ||= !!owner;
+    };
+    return {
+      local: false,
+      limit,
+      intervalMs,
+      take: async () => {
+        const answer = await this.#call(name, { op: 'take', limit, intervalMs, account });
+        heard(answer);
+        return answer.waitMs;
+      },
+      // The report as it is: JSON sends NaN and infinity as null, which the object ignores.
+      observe: async (report) =>
+        heard(await this.#call(name, { op: 'observe', limit, intervalMs, account, report })),
+      toJSON: () => ({ ...this.toJSON(), name }),
+    } as RateBudget;
   }
 
-  async observe(report: RateReport): Promise<void> {
-    const { remaining, resetMs, limit, intervalMs, retryAfterMs } = report;
-    await this.#call(this.#name, {
-      op: 'observe',
-      limit: this.limit,
-      intervalMs: this.intervalMs,
-      report: {
-        remaining: finite(remaining),
-        resetMs: finite(resetMs),
-        limit: finite(limit),
-        intervalMs: finite(intervalMs),
-        retryAfterMs: finite(retryAfterMs),
-      },
-    });
+  /** The object of `account`'s budget: the configured `name`, else one per account. */
+  #nameOf(account: string): string {
+    return this.#o.name ?? `zenoti-auth:rate-budget${account && `:${account}`}`;
+  }
+
+  #warn(owner: string, account: string): void {
+    try {
+      this.#o.onWarning(
+        `${TAG}The rate budget of "${owner}" paces "${account}" too: two organisations, one window.`,
+      );
+    } catch {
+      // A failing warning sink must not break the budget.
+    }
   }
 
   /** Safe to log (also what makes two budgets of one name the same in an engine cache). */
   toJSON(): Record<string, unknown> {
-    return {
-      type: 'DurableObjectRateBudget',
-      name: this.#name,
-      limit: this.limit,
-      intervalMs: this.intervalMs,
-    };
+    const { limit, intervalMs } = this;
+    return { type: 'DurableObjectRateBudget', name: this.#nameOf(this.#o.account), limit, intervalMs };
   }
 }

@@ -1,5 +1,5 @@
 import type { TokenGuard, TokenSet, TokenStore, TokenStoreLockOptions } from '@zenoti-auth/core';
-import { open, seal } from './envelope.ts';
+import { open, seal, setProblem } from './envelope.ts';
 import { storeError, TAG } from './errors.ts';
 import {
   type DurableObjectTokenStoreOptions,
@@ -13,6 +13,7 @@ import { reuse } from './store-reuse.ts';
 /** Most keys whose unreadable value is remembered (to repair it on the next write). */
 const MAX_UNREADABLE = 1_000;
 
+/** A TTL as the object takes it: whole ms ≥ 1 (it brings a set's down to a year, a guard's to a day). */
 const ttlOf = (ttlMs: number): number => (Number.isFinite(ttlMs) ? Math.max(1, Math.ceil(ttlMs)) : 1);
 
 /**
@@ -90,8 +91,9 @@ export class DurableObjectTokenStore implements TokenStore {
    * rather than every isolate minting its own token until that value expires.
    */
   async set(key: string, value: TokenSet, ttlMs: number): Promise<void> {
-    if (!Number.isSafeInteger(value?.version))
-      throw storeError('A token set needs a whole-number "version".');
+    // The object refuses a set that is not one, or over 16 kB: said here, before it is sealed.
+    const problem = setProblem(value);
+    if (problem) throw storeError(`A token set ${problem}; it was not stored.`);
     const unreadable = this.#unreadable.get(key);
     const set =
       unreadable !== undefined && unreadable >= value.version && unreadable < Number.MAX_SAFE_INTEGER

@@ -1,18 +1,56 @@
-import type { TokenGuard } from '@zenoti-auth/core';
-import { type BudgetState, newBudget, observeReport, takePermit } from './object-budget.ts';
+import { checkGuard, type TokenGuard } from '@zenoti-auth/core';
+import { isStoredSet } from './envelope.ts';
+import {
+  type BudgetState,
+  bounded,
+  DAY_MS,
+  MAX_LIMIT,
+  newBudget,
+  observeReport,
+  takePermit,
+} from './object-budget.ts';
 import { readLive, sweepExpired, writeExpiring } from './object-records.ts';
-import type { OpAnswer, Operation, OpRequest, StoredSet } from './protocol.ts';
+import {
+  OBJECT_HEADER,
+  OBJECT_URL,
+  type OpAnswer,
+  type Operation,
+  type OpRequest,
+  type StoredSet,
+} from './protocol.ts';
 import type { DurableObjectStateLike, DurableObjectStorageLike } from './workers.ts';
 
 type Handlers = { [O in Operation]: (request: OpRequest<O>, now: number) => Promise<OpAnswer<O>> };
 
-const isWhole = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-const isMs = (value: unknown): value is number => typeof value === 'number' && value > 0 && value <= 1e11;
+/**
+ * A token set lives as long as its refresh token (Zenoti's last 90 days), up to a year; a guard
+ * and a lease at most a day. Longer asks are brought down to these, not refused.
+ */
+const SET_TTL_MS = 365 * DAY_MS;
+
 const isText = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 1_024;
 
+/** `ttlMs` within `most`; a TypeError (400) when it is no positive number. */
+function ttl(ttlMs: unknown, most: number, op: string): number {
+  const ms = bounded(ttlMs, 1, most);
+  if (ms === undefined) throw new TypeError(op);
+  return ms;
+}
+
 /** The budget is one record: an object is either a budget object or a token object, by name. */
 const BUDGET = 'budget';
+
+/** The longest request body: a token set of up to 16 kB, sealed, and its key. */
+const MAX_BODY_CHARS = 32_768;
+
+/** A request as the object reads it (Workers' `Request` fits). */
+export interface ObjectRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
 
 /**
  * The Durable Object behind `DurableObjectTokenStore` and `DurableObjectRateBudget`: export it from
@@ -21,9 +59,12 @@ const BUDGET = 'budget';
  * token, a `Retry-After`), the refresh lock's lease and the rate budget's window, in its
  * transactional storage; an alarm drops expired entries.
  *
- * One object is single-threaded, and Workers deliver no other event to it while it awaits its own
- * storage (input gates): each operation below reads, decides and writes as one step. It does no
- * other I/O. Nothing it answers or logs holds a secret beyond the (sealed) set its caller stored.
+ * It answers only its stores' requests (their URL and header; any other is 404) and checks what
+ * they ask to keep: a token set's shape and size, a guard's shape (core's `checkGuard`, as on
+ * Redis); TTLs and leases are bounded (see above). One object is single-threaded, and Workers
+ * deliver no other event to it while it awaits its own storage (input gates): each operation below
+ * reads, decides and writes as one step. It does no other I/O. Nothing it answers or logs holds a
+ * secret beyond the (sealed) set its caller stored.
  */
 export class ZenotiAuthObject {
   readonly #storage: DurableObjectStorageLike;
@@ -39,10 +80,11 @@ export class ZenotiAuthObject {
 
       // Monotonic: a set of a lower version than the live one is not stored (a slow writer).
       set: async ({ key, value, ttlMs }, now) => {
-        if (!isWhole(value?.v) || !isMs(ttlMs)) throw new TypeError('set');
+        if (!isStoredSet(value)) throw new TypeError('set');
+        const until = now + ttl(ttlMs, SET_TTL_MS, 'set');
         const live = await readLive<StoredSet>(storage, `set:${key}`, now);
         if (live && live.v > value.v) return { stored: false };
-        await writeExpiring(storage, `set:${key}`, value, now + ttlMs, true);
+        await writeExpiring(storage, `set:${key}`, value, until, true);
         return { stored: true };
       },
 
@@ -59,18 +101,19 @@ export class ZenotiAuthObject {
 
       setGuard: async ({ key, guard, ttlMs }, now) => {
         if (guard === null) await storage.delete(`guard:${key}`);
-        else if (typeof guard === 'object' && isMs(ttlMs))
-          await writeExpiring(storage, `guard:${key}`, guard, now + ttlMs, true);
+        else if (typeof checkGuard(guard) !== 'string')
+          await writeExpiring(storage, `guard:${key}`, guard, now + ttl(ttlMs, DAY_MS, 'setGuard'), true);
         else throw new TypeError('setGuard');
         return {};
       },
 
       // A lease: free, ended, or already this holder's → (re)taken until now + leaseMs.
       lock: async ({ key, holder, leaseMs }, now) => {
-        if (!isText(holder) || !isMs(leaseMs)) throw new TypeError('lock');
+        if (!isText(holder)) throw new TypeError('lock');
+        const until = now + ttl(leaseMs, DAY_MS, 'lock');
         const current = await readLive<string>(storage, `lock:${key}`, now);
         if (current !== undefined && current !== holder) return { held: false };
-        await writeExpiring(storage, `lock:${key}`, holder, now + leaseMs, false);
+        await writeExpiring(storage, `lock:${key}`, holder, until, false);
         return { held: true };
       },
 
@@ -80,35 +123,59 @@ export class ZenotiAuthObject {
         return { released: await storage.delete(`lock:${key}`) };
       },
 
-      take: async ({ limit, intervalMs }, now) => {
-        const state = await this.#budget(limit, intervalMs);
+      take: async ({ limit, intervalMs, account }, now) => {
+        const state = await this.#budget(limit, intervalMs, account);
         const waitMs = takePermit(state, now);
         if (waitMs === 0) await storage.put(BUDGET, state);
-        return { waitMs };
+        return { waitMs, ...ownerOf(state, account) };
       },
 
-      observe: async ({ limit, intervalMs, report }, now) => {
-        const state = await this.#budget(limit, intervalMs);
+      observe: async ({ limit, intervalMs, account, report }, now) => {
+        const state = await this.#budget(limit, intervalMs, account);
         observeReport(state, report ?? {}, now);
         await storage.put(BUDGET, state);
-        return {};
+        return ownerOf(state, account);
       },
 
-      stats: async () => ({ records: (await storage.list()).size }),
+      stats: async () => {
+        const records = await storage.list<{ until?: number }>();
+        let last = 0;
+        for (const record of records.values()) last = Math.max(last, record?.until ?? 0);
+        return { records: records.size, lastExpiry: last || null };
+      },
     };
   }
 
-  /** The budget's window; the first call's limit and interval start it (Zenoti's headers then lead). */
-  async #budget(limit: number, intervalMs: number): Promise<BudgetState> {
-    if (!isWhole(limit) || limit < 1 || !isMs(intervalMs)) throw new TypeError('budget');
-    return (await this.#storage.get<BudgetState>(BUDGET)) ?? newBudget(limit, intervalMs);
+  /**
+   * The budget's window; the first call's limit and interval start it (Zenoti's headers then
+   * lead), and the first call that names an account makes it that account's.
+   */
+  async #budget(limit: unknown, intervalMs: unknown, account: unknown): Promise<BudgetState> {
+    if (
+      bounded(limit, 1, MAX_LIMIT) !== limit ||
+      bounded(intervalMs, 1, DAY_MS) !== intervalMs ||
+      typeof account !== 'string' ||
+      account.length > 200
+    )
+      throw new TypeError('budget');
+    const state =
+      (await this.#storage.get<BudgetState>(BUDGET)) ?? newBudget(limit as number, intervalMs as number);
+    if (!state.account && account) state.account = account;
+    return state;
   }
 
-  /** One operation of the protocol (`protocol.ts`): POST `{ op, … }` → 200 `{ … }`, or 400. */
-  async fetch(request: { json(): Promise<unknown> }): Promise<Response> {
+  /**
+   * One operation of the protocol (`protocol.ts`): POST `{ op, … }` → 200 `{ … }`, or 400 for a bad
+   * one. A request that is not a store's (another URL, method, or without the store's header) → 404.
+   */
+  async fetch(request: ObjectRequest): Promise<Response> {
+    if (request.method !== 'POST' || request.url !== OBJECT_URL || request.headers.get(OBJECT_HEADER) !== '1')
+      return new Response('Not found', { status: 404 });
     let body: { op?: unknown; key?: unknown };
     try {
-      body = (await request.json()) as typeof body;
+      const text = await request.text();
+      if (text.length > MAX_BODY_CHARS) throw new RangeError('too large');
+      body = JSON.parse(text);
     } catch {
       return new Response('Bad request', { status: 400 });
     }
@@ -133,4 +200,9 @@ export class ZenotiAuthObject {
   async alarm(): Promise<void> {
     await sweepExpired(this.#storage, Date.now());
   }
+}
+
+/** `{ owner }` when the budget is another account's than the caller's, else nothing. */
+function ownerOf(state: BudgetState, account: string): { owner?: string } {
+  return state.account && account && state.account !== account ? { owner: state.account } : {};
 }

@@ -1,6 +1,6 @@
 import { MemoryRateBudget, type RateReport } from '@zenoti-auth/core';
 import { describe, expect, it } from 'vitest';
-import { newBudget, observeReport, takePermit } from '../src/object-budget.ts';
+import { DAY_MS, newBudget, observeReport, takePermit } from '../src/object-budget.ts';
 
 type Step = [atMs: number, 'take'] | [atMs: number, 'observe', RateReport];
 
@@ -63,5 +63,17 @@ describe("the object's rate budget follows core's MemoryRateBudget", () => {
   ])('%s', (_, steps) => {
     const [core, object] = bothAnswers(steps);
     expect(object).toEqual(core);
+  });
+});
+
+describe("the object's rate budget is bounded", () => {
+  it('brings a stored window past a day within a day, and an absurd report too', () => {
+    const now = 1_000_000;
+    const state = { ...newBudget(2, 60_000), end: now + 1e12, used: 2 };
+    expect(takePermit(state, now)).toBe(DAY_MS);
+    observeReport(state, { limit: 0, intervalMs: Number.POSITIVE_INFINITY, retryAfterMs: Number.NaN }, now);
+    expect(state).toMatchObject({ limit: 2, intervalMs: DAY_MS });
+    observeReport(state, { remaining: -5, resetMs: 1e15, limit: 1e300 }, now);
+    expect(state).toMatchObject({ end: now + DAY_MS, limit: 1_000_000 });
   });
 });

@@ -101,7 +101,14 @@ describe('DurableObjectRateBudget options', () => {
   it.each([
     ['namespace', {}],
     ['limit', { namespace: namespace(), limit: 0 }],
+    ['limit', { namespace: namespace(), limit: 1e300 }],
     ['intervalMs', { namespace: namespace(), intervalMs: -1 }],
+    ['intervalMs', { namespace: namespace(), intervalMs: Number.POSITIVE_INFINITY }],
+    ['intervalMs', { namespace: namespace(), intervalMs: 86_400_001 }],
+    ['callTimeoutMs', { namespace: namespace(), callTimeoutMs: Number.NaN }],
+    ['account', { namespace: namespace(), account: '' }],
+    ['account', { namespace: namespace(), account: 'a'.repeat(201) }],
+    ['onWarning', { namespace: namespace(), onWarning: 'console' }],
     ['client', { namespace: namespace(), client: {} }],
   ])('rejects a bad "%s" with INVALID_OPTIONS naming it', (field, options) => {
     const error = thrown(() => new DurableObjectRateBudget(options as never));
@@ -116,6 +123,33 @@ describe('DurableObjectRateBudget options', () => {
       limit: 120,
       intervalMs: 60_000,
     });
+    expect(new DurableObjectRateBudget({ namespace: namespace(), account: 'Acme' }).toJSON()).toMatchObject({
+      name: 'zenoti-auth:rate-budget:acme',
+    });
+  });
+
+  it('gives each account a budget of its own object, and with `account`, warns of an engine of another', () => {
+    const budget = new DurableObjectRateBudget({ namespace: namespace() });
+    const acme = budget.forAccount('Acme');
+    expect(budget.forAccount('ACME')).toBe(acme); // one per account, whatever its case: one queue
+    expect([acme, budget.forAccount('other')].map((b) => JSON.parse(JSON.stringify(b)).name)).toEqual([
+      'zenoti-auth:rate-budget:acme',
+      'zenoti-auth:rate-budget:other',
+    ]);
+
+    const warnings: string[] = [];
+    const fixed = new DurableObjectRateBudget({
+      namespace: namespace(),
+      account: 'acme',
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(fixed.forAccount('ACME')).toBe(fixed);
+    expect(warnings).toEqual([]);
+    expect(fixed.forAccount('other')).toBe(fixed);
+    fixed.forAccount('other');
+    expect(warnings).toEqual([
+      '[@zenoti-auth/cloudflare] The rate budget of "acme" paces "other" too: two organisations, one window.',
+    ]);
   });
 });
 
@@ -136,9 +170,11 @@ describe('option types under exactOptionalPropertyTypes', () => {
     const budget = new DurableObjectRateBudget({
       namespace: namespace(),
       name: undefined,
+      account: env.ZENOTI_ACCOUNT_NAME,
       limit: undefined,
       intervalMs: undefined,
       callTimeoutMs: undefined,
+      onWarning: undefined,
     });
     expect(JSON.stringify(store)).toContain('DurableObjectTokenStore');
     expect(budget.limit).toBe(60);

@@ -34,8 +34,16 @@ type Bindings = {
   BUDGET?: string;
   BUDGET_LIMIT?: string;
   BUDGET_INTERVAL_MS?: string;
+  /** The budget's `name` (one object for every account) and `account` options. */
+  BUDGET_NAME?: string;
+  BUDGET_ACCOUNT?: string;
+  /** `rateLimit.maxWaitMs`. @default 20_000 */
+  MAX_WAIT_MS?: string;
 };
 type AppEnv = ZenotiAuthEnv & { Bindings: Bindings };
+
+/** The budget's warnings in this isolate (GET /warnings). */
+const warnings: string[] = [];
 
 /** This isolate's engines (one per identity if the store is reused across requests). */
 const engines = new WeakSet<ZenotiAuth>();
@@ -45,7 +53,14 @@ function budgetOf(env: Bindings): RateBudget | undefined {
   const limit = Number(env.BUDGET_LIMIT ?? 60);
   const intervalMs = Number(env.BUDGET_INTERVAL_MS ?? 60_000);
   if (env.BUDGET === 'durable')
-    return new DurableObjectRateBudget({ namespace: env.ZENOTI_AUTH, limit, intervalMs });
+    return new DurableObjectRateBudget({
+      namespace: env.ZENOTI_AUTH,
+      limit,
+      intervalMs,
+      name: env.BUDGET_NAME,
+      account: env.BUDGET_ACCOUNT,
+      onWarning: (message) => warnings.push(message),
+    });
   return undefined;
 }
 
@@ -59,7 +74,7 @@ function optionsOf(env: Bindings): ZenotiAuthOptions {
     user: { username: env.ZENOTI_USERNAME, password: env.ZENOTI_PASSWORD },
     // As the README shows it: a store made per request, reused per isolate by the package.
     ...(env.STORE === 'durable' ? { store: watched(new DurableObjectTokenStore(storeOptions)) } : {}),
-    ...(budget ? { rateLimit: { budget, maxWaitMs: 20_000 } } : {}),
+    ...(budget ? { rateLimit: { budget, maxWaitMs: Number(env.MAX_WAIT_MS ?? 20_000) } } : {}),
     ...(env.DEADLINE_MS ? { retry: { deadlineMs: Number(env.DEADLINE_MS) } } : {}),
   };
 }
@@ -79,6 +94,8 @@ app.get('/probe-lock', async (c) => {
 });
 
 app.get('/engines', (c) => c.json({ engines: engineCount }));
+
+app.get('/warnings', (c) => c.json({ warnings }));
 
 app.use(
   '/zenoti/*',
