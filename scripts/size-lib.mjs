@@ -9,7 +9,10 @@ import { build } from 'esbuild';
 export const budgets = {
   core: 10_000,
   axios: 2_500,
-  hono: 2_500,
+  // 2,500 until issue 24: the proxy's fair share, id-only parameters and header patterns, and
+  // sign-in's lock-out rules cost /proxy about 1,100 bytes and /sign-in about 450 (issues 27 and 28
+  // move them to a neutral layer and set new guards).
+  hono: 3_500,
   nestjs: 2_500,
   redis: 3_500,
   // 4,000 until issue 24: per-organisation budgets, bounded windows and the object's request and
