@@ -12,7 +12,7 @@ import type { ZenotiAuthEnv } from './types.ts';
 export type { ZenotiProxyFairShare } from './fair-share.ts';
 
 /** Options of `zenotiProxy()`. */
-export interface ZenotiProxyOptions<E extends Env = Env> {
+export interface ZenotiProxyOptions<E extends Env = ZenotiAuthEnv> {
   /**
    * **Required.** What the browser may reach: `'METHOD /path'` entries such as `'GET /v1/centers'`,
    * `'GET /v1/centers/:id/services'` or `'GET /v1/centers/*'`. A bare `:name` matches one Zenoti
