@@ -1,5 +1,6 @@
 import { ZenotiAuthError } from './errors.ts';
 import { formatAuthorization } from './header.ts';
+import type { LastFailure } from './key-state.ts';
 import type { ApiKeyProvider } from './options.ts';
 import { raceAbort } from './time.ts';
 import { string } from './validate.ts';
@@ -42,6 +43,9 @@ export class ApiKey {
   #readAt: number | undefined;
   /** The last failed read while no key is known: met again during the cool-down. */
   #failure: ZenotiAuthError | undefined;
+  /** When Zenoti last accepted a call with the key, and the last failure (a 401, a failed read), for `health()`. */
+  acceptedAt: number | undefined;
+  lastFailure: LastFailure | undefined;
 
   constructor(key: string | ApiKeyProvider, limits: ApiKeyLimits) {
     this.#limits = limits;
@@ -75,6 +79,7 @@ export class ApiKey {
         if (this.#promise === reading) this.#promise = undefined;
         this.#failure = error;
         this.#readAt = this.#limits.now();
+        this.lastFailure = { code: error.code, transient: error.transient, at: this.#readAt };
         throw error;
       },
     );
@@ -92,6 +97,7 @@ export class ApiKey {
    * again with it). Only a provider can have one.
    */
   renew(rejected: string): Promise<boolean> {
+    this.lastFailure = { code: 'UNAUTHORIZED', transient: false, at: this.#limits.now() };
     if (!this.#provider || rejected !== this.#header) return Promise.resolve(rejected !== this.#header);
     if (this.#renewal) return this.#renewal;
     if (this.#coolingDown()) return Promise.resolve(false);

@@ -1,4 +1,4 @@
-import type { ZenotiAuthError } from './errors.ts';
+import type { ZenotiAuthError, ZenotiAuthErrorCode } from './errors.ts';
 import { processWide } from './registry.ts';
 import type { TokenSet, TokenStore } from './types.ts';
 
@@ -48,12 +48,21 @@ export interface KeyState {
    * `logout()`, `revoke()`): a refresh that began before does not store its set.
    */
   session?: number | undefined;
+  /** The last token call under this key that failed, as `health()` reports it. */
+  failure?: LastFailure | undefined;
   /** Remote stores only: the newest set seen, served while the store is down, and written back if it lost it. */
   lastSeen?: TokenSet | undefined;
   /** Remote stores only: writes of this process under the key, begun and not yet done. */
   writing?: number | undefined;
   /** Remote stores only: writes of this process under the key done so far. */
   written?: number | undefined;
+}
+
+/** A failed call, as `health()` reports it: its code, whether it may pass, and when (engine clock). */
+export interface LastFailure {
+  code: ZenotiAuthErrorCode;
+  transient: boolean;
+  at: number;
 }
 
 /** Most key records kept per store; the least recently changed without a flight go first. */

@@ -25,6 +25,11 @@ export class PermitsAlone {
     this.#source = source;
   }
 
+  /** Callers waiting now. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
   acquire(
     kind: CallKind,
     policy: PermitPolicy,

@@ -70,6 +70,11 @@ export class PermitQueue {
     return this.#waiters.length;
   }
 
+  /** Callers waiting now, in the queue or each on its own (`shareInFlight: false`). */
+  get queued(): number {
+    return this.#waiters.length + this.#alone.waiting;
+  }
+
   /**
    * A permit for one call: `undefined` when it may go at once (an in-process budget with a permit
    * left, nobody waiting), else a promise that resolves when it may go, or rejects with

@@ -16,6 +16,8 @@ export class RateLimits {
   readonly #events: Emitter;
   readonly #queue: PermitQueue | undefined;
   readonly #policy: PermitPolicy | undefined;
+  /** What Zenoti last said of its window: calls left and when it ends (real time), for `health()`. */
+  window: { remaining: number; end: number } | undefined;
 
   constructor(o: ResolvedOptions, events: Emitter) {
     this.#o = o;
@@ -35,6 +37,11 @@ export class RateLimits {
   permit(kind: CallKind, signal?: AbortSignal): Promise<void> | undefined {
     const policy = this.#policy;
     return policy && this.#queue?.acquire(kind, policy, this.#events, signal);
+  }
+
+  /** Calls of this process waiting for a permit of the rate budget now. */
+  get queued(): number {
+    return this.#queue?.queued ?? 0;
   }
 
   /**
@@ -78,6 +85,10 @@ export class RateLimits {
     if (!limited && this.#queue === undefined && !headers.has('ratelimit-remaining')) return;
     const report = readRateReport(headers, limited ? waitMs : undefined);
     if (report) void this.#queue?.observe(report, this.#events);
+    // A 429: nothing left until Retry-After.
+    const [remaining, resetMs] = limited ? [0, waitMs] : [report?.remaining, report?.resetMs];
+    if (remaining !== undefined && resetMs !== undefined)
+      this.window = { remaining, end: Date.now() + resetMs };
     if (limited || report?.remaining !== undefined)
       this.#events.emit({
         type: 'rateLimit',

@@ -63,6 +63,11 @@ export class ResilientStore {
     return !this.#outage.down;
   }
 
+  /** Why a command last failed, and when (real time). */
+  get lastError(): { message: string; at: number } | undefined {
+    return this.#outage.lastError;
+  }
+
   /**
    * The set under `key` if an in-process store has it at hand right now, else `undefined`; by
    * `peek()`, without a clock read, where the store has it.

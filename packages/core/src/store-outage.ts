@@ -24,6 +24,8 @@ export class StoreOutage {
   #down = false;
   #since = 0;
   #lastFailure = 0;
+  /** Why the last command failed (a safe description), for `health()`. */
+  lastError: { message: string; at: number } | undefined;
 
   constructor(events: Emitter) {
     this.#events = events;
@@ -38,11 +40,12 @@ export class StoreOutage {
   failed(error: unknown, seen: boolean): void {
     const now = Date.now();
     this.#lastFailure = now;
+    this.lastError = { message: describe(error), at: now };
     if (this.#down) return;
     this.#down = true;
     this.#since = now;
     this.#warn(
-      `Token store fails (${describe(error)}); this process carries on alone${seen ? ' with the last token set it saw' : ''} until it answers.`,
+      `Token store fails (${this.lastError.message}); this process carries on alone${seen ? ' with the last token set it saw' : ''} until it answers.`,
     );
   }
 

@@ -208,6 +208,7 @@ export class TokenCycle {
     if (state.pause?.error === error) throw error;
     state.ride = undefined;
     if (!isZenotiAuthError(error)) throw error;
+    state.failure = { code: error.code, transient: error.transient, at: this.#o.now() };
     this.#events.emit({ type: 'error', principal, error });
     const stored = await this.#store.read(key);
     const outcome = afterFailedRefresh(

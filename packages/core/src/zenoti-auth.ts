@@ -2,6 +2,7 @@ import { ApiKey } from './api-key.ts';
 import { ZenotiAuthError } from './errors.ts';
 import { Emitter, type ZenotiAuthEventType, type ZenotiAuthListener } from './events.ts';
 import { parseAuthorization } from './header.ts';
+import { type HealthSources, healthOf, type ZenotiHealth, type ZenotiHealthOptions } from './health.ts';
 import { TokenKeys } from './identity.ts';
 import { acceptedId, type StoreState, storeStateOf } from './key-state.ts';
 import { defaultTokenStore } from './memory-store.ts';
@@ -60,6 +61,8 @@ export class ZenotiAuth {
   readonly #serviceUser: ServiceUserHeader;
   readonly #limits: RateLimits;
   readonly #apiKey: ApiKey | undefined;
+  /** What `health()` reads. */
+  readonly #health: HealthSources;
 
   constructor(options: ZenotiAuthOptions) {
     const o = resolveOptions(options);
@@ -88,6 +91,14 @@ export class ZenotiAuth {
         timeoutMs: o.timeoutMs,
         now: o.now,
       });
+    this.#health = {
+      o,
+      keys: this.#keys,
+      state: this.#state,
+      store,
+      limits: this.#limits,
+      apiKey: this.#apiKey,
+    };
     const message = isolateStoreWarning(o.apiKey === undefined, store.local);
     if (message) this.#events.emit({ type: 'warning', message });
     Object.defineProperty(this, BRAND, { value: true });
@@ -155,7 +166,10 @@ export class ZenotiAuth {
 
   /** Tells the engine that Zenoti accepted a request sent with this header (adapters call this). */
   accepted(headerValue: string): void {
-    if (this.#apiKey) return;
+    if (this.#apiKey) {
+      this.#apiKey.acceptedAt = this.#o.now();
+      return;
+    }
     // The usual case, the current token: its id is at hand, and recording it costs one lookup.
     const id = this.#serviceUser.idOf(headerValue) ?? parseAuthorization(headerValue)?.credential;
     if (id !== undefined) this.#state.accept(acceptedId(id));
@@ -235,6 +249,14 @@ export class ZenotiAuth {
     // With an API key, or no service user, there is no app-own token to revoke.
     if (this.#apiKey || (principal ?? this.#o.user) === undefined) return { revoked: false };
     return this.#sessions.end(await this.#keys.of(principal), principal, reason);
+  }
+
+  /**
+   * `{ ok, status: 'ok' | 'degraded' | 'down', checks }`: the credential, token, store and rate
+   * budget as recorded (rules in `health.ts`). No call to Zenoti unless `probe: true`; no secret.
+   */
+  health(options?: ZenotiHealthOptions): Promise<ZenotiHealth> {
+    return healthOf(this.#health, this, options);
   }
 
   on<T extends ZenotiAuthEventType>(type: T, listener: ZenotiAuthListener<T>): this {
