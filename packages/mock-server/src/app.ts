@@ -74,6 +74,7 @@ export function buildMock(options: MockZenotiOptions = {}): {
       if (endpoint !== 'control') {
         const authorization = c.req.header('authorization');
         state.requests.add({
+          at: state.now(),
           method: c.req.method,
           path: rawPath,
           status,

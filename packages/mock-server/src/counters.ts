@@ -15,7 +15,7 @@ function emptyCounters(): MockCounters {
       refreshReused: 0,
       sessionsEnded: 0,
     },
-    revoke: { total: 0, ok: 0, rejected: 0, faulted: 0 },
+    revoke: { total: 0, ok: 0, rejected: 0, faulted: 0, rateLimited: 0 },
     resources: { total: 0, byStatus: {}, faulted: 0, deadToken: 0 },
   };
 }
@@ -56,6 +56,14 @@ export class RequestLog {
 
   list(): RecordedRequest[] {
     return this.#entries.map((e) => ({ ...e, headerNames: [...e.headerNames] }));
+  }
+
+  /** The last `count` requests, newest first (copies). */
+  recent(count: number): RecordedRequest[] {
+    return this.#entries
+      .slice(-count)
+      .reverse()
+      .map((e) => ({ ...e, headerNames: [...e.headerNames] }));
   }
 
   clear(): void {

@@ -248,7 +248,10 @@ export function registerTokenRoutes(app: Hono, state: MockState): void {
     }
     const { owner } = principal;
     const limited = chargeRateLimit(c, state, owner.accountName);
-    if (limited) return limited;
+    if (limited) {
+      counters.rateLimited++;
+      return limited;
+    }
     state.tokens.kill(owner.userKey, { appId: owner.appId });
     counters.ok++;
     return revokedAnswer(c, state.revokeAnswer);

@@ -113,7 +113,7 @@ export interface MockZenotiOptions {
   latencyMs?: number;
   /** Clock. `control.advanceTime()` adds to it. @default Date.now */
   now?: () => number;
-  /** Mount the HTTP control routes under `/__mock`. @default false */
+  /** Mount the HTTP control routes under `/__mock` and the live page at `/_mock/`. @default false */
   controlRoutes?: boolean;
   /** One line per request (method, path without query, status, ms) — never a secret. @default false */
   log?: boolean | ((line: string) => void);
@@ -191,7 +191,8 @@ export interface MockCounters {
     /** Sessions ended because one of their refresh tokens was reused (`refreshReuse: 'end-session'`). */
     sessionsEnded: number;
   };
-  revoke: { total: number; ok: number; rejected: number; faulted: number };
+  /** `rateLimited`: revokes answered 429 (also counted in `total`). */
+  revoke: { total: number; ok: number; rejected: number; faulted: number; rateLimited: number };
   resources: {
     total: number;
     /** Count of answers by HTTP status, e.g. `{ "200": 12, "401": 1 }`. */
@@ -207,6 +208,8 @@ export interface MockCounters {
 
 /** One request as the mock saw it. Credentials appear only as scheme plus a fingerprint. */
 export interface RecordedRequest {
+  /** When the answer was sent, on the mock's clock (ms since epoch). */
+  at: number;
   method: string;
   /** Path without query string. */
   path: string;

@@ -48,7 +48,7 @@ describe('counters', () => {
         refreshReused: 1,
         sessionsEnded: 0,
       },
-      revoke: { total: 2, ok: 0, rejected: 1, faulted: 1 },
+      revoke: { total: 2, ok: 0, rejected: 1, faulted: 1, rateLimited: 0 },
       resources: { total: 2, byStatus: { '200': 1, '401': 1 }, faulted: 0, deadToken: 0 },
     });
   });

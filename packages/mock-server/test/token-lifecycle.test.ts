@@ -170,7 +170,13 @@ describe('DELETE /v1/tokens/sessions/revoke', () => {
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual({ Message: 'Authorization has been denied for this request.' });
     }
-    expect(mock.control.counters().revoke).toEqual({ total: 3, ok: 0, rejected: 3, faulted: 0 });
+    expect(mock.control.counters().revoke).toEqual({
+      total: 3,
+      ok: 0,
+      rejected: 3,
+      faulted: 0,
+      rateLimited: 0,
+    });
   });
 });
 
