@@ -4,6 +4,7 @@ import { createControl } from './control.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { answerFault, DroppedConnectionError } from './fault-answer.ts';
 import { type RequestEndpoint, sleep } from './faults.ts';
+import { registerLiveRoutes } from './live-routes.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
 import { MockState } from './state.ts';
 import { registerTokenRoutes } from './token-routes.ts';
@@ -19,8 +20,14 @@ function lowerPath(request: Request): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-function classify(method: string, path: string): RequestEndpoint | 'control' {
+/**
+ * `control`: the control routes (`/__mock/…`); `live`: the live page and its JSON (`/_mock/…`),
+ * when the control routes are on (without them `/_mock` is a path like any other). Neither counts
+ * anywhere, and the live page's polls are not logged either.
+ */
+function classify(method: string, path: string, live: boolean): RequestEndpoint | 'control' | 'live' {
   if (path === '/__mock' || path.startsWith('/__mock/')) return 'control';
+  if (live && (path === '/_mock' || path.startsWith('/_mock/'))) return 'live';
   if (method === 'POST' && path === '/v1/tokens') return 'token';
   if (method === 'DELETE' && path === '/v1/tokens/sessions/revoke') return 'revoke';
   return 'resource';
@@ -39,11 +46,11 @@ export function buildMock(options: MockZenotiOptions = {}): {
 
   app.use(async (c, next) => {
     const started = performance.now();
-    const endpoint = classify(c.req.method, c.req.path);
+    const endpoint = classify(c.req.method, c.req.path, state.options.controlRoutes);
     const rawPath = new URL(c.req.url).pathname;
     let status = 0;
     try {
-      if (endpoint === 'control') {
+      if (endpoint === 'control' || endpoint === 'live') {
         await next();
         status = c.res.status;
         return;
@@ -71,7 +78,7 @@ export function buildMock(options: MockZenotiOptions = {}): {
       // Like any server, the mock dates its answers by its own clock (clients use it to correct skew).
       if (status !== 0) c.res.headers.set('date', new Date(state.now()).toUTCString());
     } finally {
-      if (endpoint !== 'control') {
+      if (endpoint !== 'control' && endpoint !== 'live') {
         const authorization = c.req.header('authorization');
         state.requests.add({
           at: state.now(),
@@ -82,7 +89,7 @@ export function buildMock(options: MockZenotiOptions = {}): {
           headerNames: [...c.req.raw.headers.keys()],
         });
       }
-      const log = state.options.log;
+      const log = endpoint === 'live' ? undefined : state.options.log;
       if (log) {
         const line = `${c.req.method} ${rawPath} ${status || '-'} ${Math.round(performance.now() - started)}ms`;
         try {
@@ -96,7 +103,10 @@ export function buildMock(options: MockZenotiOptions = {}): {
 
   registerTokenRoutes(app, state);
   registerResourceRoutes(app, state);
-  if (state.options.controlRoutes) registerControlRoutes(app, control);
+  if (state.options.controlRoutes) {
+    registerControlRoutes(app, control);
+    registerLiveRoutes(app, state);
+  }
 
   const notAllowed = (method: string): Response =>
     Response.json(

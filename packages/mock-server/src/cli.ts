@@ -38,7 +38,8 @@ Usage: zenoti-mock [options]
   --bad-app-answer <a>  a wrong app secret or app id gets 401 ("Invalid account.")
                         or 500-4023 (500, code 4023)                 (default 401)
   --strict-scheme       accept only the lower-case "apikey " / "bearer " scheme words
-  --control             enable the HTTP control routes under /__mock
+  --control             enable the HTTP control routes under /__mock and the live
+                        page at /_mock/ (window usage, counters, last requests)
   --quiet               no request log (by default one line per request, never a secret)
   --print-env           print the ZENOTI_* variables for this mock (demo seed, --host and
                         --port) in .env format, and exit
@@ -219,7 +220,10 @@ async function main(): Promise<void> {
   if (stopping) return;
   console.log(`zenoti-mock listening on ${mock.url}`);
   for (const line of describeCredentials(seed, values.seed)) console.log(line);
-  if (values.control) console.log(`Control routes: ${mock.url}/__mock/… (counters, reset, faults, clock …)`);
+  if (values.control) {
+    console.log(`Control routes: ${mock.url}/__mock/… (counters, reset, faults, clock …)`);
+    console.log(`Live page: ${mock.url}/_mock/`);
+  }
 }
 
 main().catch((error: unknown) => {

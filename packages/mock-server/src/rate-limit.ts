@@ -4,6 +4,21 @@ import type { RateLimitMode } from './types.ts';
 
 export { DEFAULT_RATE_LIMIT, validateRateLimit } from './rate-limit-options.ts';
 
+/** One level of one organisation's rate limit, read without counting a call. */
+export interface LevelUsage {
+  /** `'organization'`, or the path of a per-API limit. */
+  level: string;
+  mode: RateLimitMode;
+  /** Calls the level holds when full: the limit (a bucket's burst). */
+  limit: number;
+  /** `limit - remaining`. */
+  used: number;
+  /** `RateLimit-Remaining` a call would see before it is counted. */
+  remaining: number;
+  /** `RateLimit-Reset`: seconds until the level is full again. */
+  resetSeconds: number;
+}
+
 export interface RateLimitDecision {
   allowed: boolean;
   /** Headers for the answer: always the limit, remaining and reset; `Retry-After` when refused. */
@@ -75,6 +90,40 @@ export class RateLimiter {
         label: `${api.limit};w=${api.windowSeconds};b=${api.limit}`,
       },
     };
+  }
+
+  /**
+   * Where each level of `accountName` stands now, without counting a call: the organisation's level
+   * first, then each per-API level. A level no call has reached yet reads full. `[]` when rate
+   * limiting is off.
+   */
+  usage(accountName: string): LevelUsage[] {
+    const config = this.#config;
+    if (config === false) return [];
+    const now = this.#now();
+    const account = accountName.toLowerCase();
+    const { mode, limit, windowSeconds, burst } = config;
+    // A window's capacity is its limit; a bucket's is its burst.
+    const read = (level: string, key: string, capacity: number, create: () => Meter): LevelUsage => {
+      const meter = this.#meters.get(`${key}\n${account}`) ?? create();
+      const remaining = meter.remaining(now);
+      return {
+        level,
+        mode,
+        limit: capacity,
+        used: Math.max(0, capacity - remaining),
+        remaining,
+        resetSeconds: meter.resetSeconds(now),
+      };
+    };
+    const capacity = mode === 'bucket' ? (burst ?? limit) : limit;
+    const levels = [read('organization', 'org', capacity, () => newMeter(mode, limit, windowSeconds, burst))];
+    config.apis.forEach((api, index) => {
+      levels.push(
+        read(api.path, `api:${index}`, api.limit, () => newMeter(mode, api.limit, api.windowSeconds)),
+      );
+    });
+    return levels;
   }
 
   /**

@@ -141,6 +141,10 @@ describe('zenoti-mock CLI', () => {
     expect(res.headers.get('organization-ratelimit-limit')).toBe('5;w=10;b=5');
     const counters = await fetch(`${url}/__mock/counters`);
     expect(counters.status).toBe(200);
+    await cli.waitFor(`Live page: ${url}/_mock/`);
+    const live = await fetch(`${url}/_mock/`);
+    expect([live.status, live.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    await live.arrayBuffer();
     const body = await curlGrant(url);
     const expiry = Date.parse(
       (body.credentials as unknown as { access_token_expiry: string }).access_token_expiry,
