@@ -59,10 +59,19 @@ export interface PasswordExpiringEvent {
   tokenId: string;
 }
 
-/** Something degraded but the engine carried on (e.g. a shared store was unreachable). */
+/**
+ * Something degraded but the engine carried on (e.g. a shared store was unreachable), or it is
+ * over. A warning of a store or budget shared by several engines goes to one of them: the first
+ * made that listens to warnings (one line per warning per process; see `WarningRoute`). One that no
+ * engine listens to goes to the console.
+ */
 export interface WarningEvent {
   type: 'warning';
   message: string;
+  /** What it is about: the token store, the rate budget, or the engine's own work (a token it could not renew…). */
+  source: 'store' | 'budget' | 'engine';
+  /** `'info'` when it tells that a trouble is over (a store answers again); else `'warn'`. */
+  level: 'warn' | 'info';
 }
 
 export type ZenotiAuthEvent =
@@ -98,9 +107,10 @@ export class Emitter {
     this.#listeners.get(type)?.delete(listener as (event: ZenotiAuthEvent) => void);
   }
 
-  emit(event: ZenotiAuthEvent): void {
+  /** Tells the listeners of `event`'s type (and the sink); whether there was any. */
+  emit(event: ZenotiAuthEvent): boolean {
     const listeners = this.#listeners.get(event.type);
-    if (!this.#sink && !listeners?.size) return;
+    if (!this.#sink && !listeners?.size) return false;
     for (const listener of [...(this.#sink ? [this.#sink] : []), ...(listeners ?? [])]) {
       try {
         listener(event);
@@ -108,6 +118,7 @@ export class Emitter {
         // A listener's fault must never break authentication.
       }
     }
+    return true;
   }
 }
 

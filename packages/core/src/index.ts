@@ -68,6 +68,7 @@ export type {
   TokenStoreLockOptions,
 } from './types.ts';
 export { isLoopbackHost } from './validate.ts';
+export { type WarningListener, WarningRoute } from './warning-route.ts';
 export {
   type AuthorizationOptions,
   isZenotiAuth,

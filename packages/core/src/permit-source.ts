@@ -1,6 +1,7 @@
 import type { Emitter } from './events.ts';
 import { MemoryRateBudget, type RateBudget, type RateReport } from './rate-budget.ts';
 import type { MaybePromise } from './types.ts';
+import { type WarningRoute, warningRouteOf } from './warning-route.ts';
 
 /** How often a budget that is out is asked again. */
 const PROBE_MS = 1_000;
@@ -23,9 +24,12 @@ export class PermitSource {
   #fallback: MemoryRateBudget | undefined;
   /** When to ask a budget that is out again (real time). */
   #probeAt = 0;
+  /** The engines of this process that use the budget, for a warning its caller's engine does not hear. */
+  readonly #route: WarningRoute;
 
   constructor(budget: RateBudget) {
     this.#budget = budget;
+    this.#route = warningRouteOf(budget);
     if (!budget.local)
       this.#standIn = new MemoryRateBudget({
         limit: budget.limit,
@@ -88,10 +92,10 @@ export class PermitSource {
     this.#probeAt = Date.now() + PROBE_MS;
     if (this.#fallback) return;
     this.#fallback = this.#standIn ?? new MemoryRateBudget();
-    events.emit({
-      type: 'warning',
-      message: `[@zenoti-auth/core] Rate budget ${why}; this process paces itself alone meanwhile.`,
-    });
+    // Once per outage for the whole process: to the caller's engine, else another engine of the budget.
+    const message = `[@zenoti-auth/core] Rate budget ${why}; this process paces itself alone meanwhile.`;
+    if (!events.emit({ type: 'warning', message, source: 'budget', level: 'warn' }))
+      this.#route.warn(message);
   }
 }
 

@@ -1,5 +1,6 @@
 import { invalidOption } from './errors.ts';
 import type { MaybePromise } from './types.ts';
+import type { WarningListener } from './warning-route.ts';
 
 /**
  * What Zenoti said about the organisation's budget on one response: its rate-limit headers, read
@@ -52,6 +53,11 @@ export interface RateBudget {
    * budget shares its one window: give each organisation its own.
    */
   forAccount?(accountName: string): RateBudget;
+  /**
+   * Optional: lets the engines that use the budget tell its warnings as `warning` events
+   * (`source: 'budget'`), as `TokenStore.addWarningListener` does for a store (`WarningRoute`).
+   */
+  addWarningListener?(listener: WarningListener): void;
 }
 
 export interface MemoryRateBudgetOptions {

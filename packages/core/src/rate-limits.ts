@@ -4,6 +4,7 @@ import type { ResolvedOptions } from './options.ts';
 import { type CallKind, type PermitPolicy, type PermitQueue, permitQueueOf } from './permit-queue.ts';
 import { readRateReport } from './rate-budget.ts';
 import { parseRetryAfter } from './time.ts';
+import { type WarningListener, warningListener, warningRouteOf } from './warning-route.ts';
 
 /**
  * One engine's side of Zenoti's rate limit: before a call, a permit from the rate budget (when one
@@ -16,6 +17,8 @@ export class RateLimits {
   readonly #events: Emitter;
   readonly #queue: PermitQueue | undefined;
   readonly #policy: PermitPolicy | undefined;
+  /** How this engine hears the warnings about its budget (routes hold it weakly: kept here). */
+  readonly #hearing: WarningListener;
   /** What Zenoti last said of its window: calls left and when it ends (real time), for `health()`. */
   window: { remaining: number; end: number } | undefined;
 
@@ -23,10 +26,14 @@ export class RateLimits {
     this.#o = o;
     this.#events = events;
     const shared = o.rateLimit === false ? undefined : o.rateLimit.budget;
+    this.#hearing = warningListener(events, 'budget');
+    // Before `forAccount`, which may warn (two organisations on one budget).
+    shared?.addWarningListener?.(this.#hearing);
     // Zenoti's limit is per organisation: a budget that keeps organisations apart gives this
     // engine its account's window (an API key names no account: the budget's own window).
     const budget = o.app.accountName && shared?.forAccount ? shared.forAccount(o.app.accountName) : shared;
     this.#queue = budget && permitQueueOf(budget);
+    if (budget) warningRouteOf(budget).add(this.#hearing);
     this.#policy = o.rateLimit === false ? undefined : { ...o.rateLimit, shareInFlight: o.shareInFlight };
   }
 

@@ -1,7 +1,8 @@
 import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
-import { StoreOutage } from './store-outage.ts';
+import { type StoreOutage, storeOutageOf } from './store-outage.ts';
 import type { MaybePromise, TokenGuard, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
+import { type WarningListener, warningListener, warningRouteOf, warnOf } from './warning-route.ts';
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
@@ -24,7 +25,8 @@ export type LockOutcome = TokenStoreLock | 'held elsewhere' | 'failed' | 'no loc
 /**
  * The token store as the engine uses it. Never throws. A remote store may fail or lose its data:
  * - a failed read serves the last set seen; a failed write or delete keeps the set in this process;
- *   one `warning` event per outage and one when the store answers again (`StoreOutage`);
+ *   one `warning` event per outage and one when the store answers again (`StoreOutage`, one per
+ *   store); those and the store's own warnings (`addWarningListener`) reach one engine of the store;
  * - reads are monotonic: a stored set older than the newest this process has seen, or none while
  *   this process holds a live one (a restart without persistence, a failover, FLUSHALL), is written
  *   back from this process's copy, unless the fleet ended that set on purpose (`endedVersion`). The
@@ -39,6 +41,8 @@ export class ResilientStore {
   readonly #holdMs: number;
   readonly #outage: StoreOutage;
   readonly #events: Emitter;
+  /** How this engine hears the warnings about the store (routes hold it weakly: kept here). */
+  readonly #hearing: WarningListener;
   /** Writes-back in progress, by key: concurrent readers share one. */
   readonly #restoring = new Map<string, Promise<StoreRead>>();
   /** The version last written back per key, so that one loss is warned about once. */
@@ -50,7 +54,10 @@ export class ResilientStore {
     this.#events = events;
     this.#now = now;
     this.#holdMs = holdMs;
-    this.#outage = new StoreOutage(events);
+    this.#outage = storeOutageOf(store);
+    this.#hearing = warningListener(events, 'store');
+    warningRouteOf(store).add(this.#hearing);
+    store.addWarningListener?.(this.#hearing);
   }
 
   /** Whether the store lives in this process. */
@@ -233,7 +240,7 @@ export class ResilientStore {
   }
 
   #warn(message: string): void {
-    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] ${message}` });
+    warnOf(this.#events, 'store', `[@zenoti-auth/core] ${message}`);
   }
 }
 

@@ -11,6 +11,7 @@ import type { TokenClient } from './token-client.ts';
 import type { TokenGrants } from './token-grants.ts';
 import type { TokenSet } from './types.ts';
 import { hasControlCharacter } from './validate.ts';
+import { warnOf } from './warning-route.ts';
 
 export interface LoginInput {
   username: string;
@@ -170,9 +171,10 @@ export class Sessions {
     const leftMs = set.accessTokenExpiresAt - now;
     if (this.#warnedOfOtherClient || leftMs < CLOCK_MARGIN_MS) return;
     this.#warnedOfOtherClient = true;
-    this.#events.emit({
-      type: 'warning',
-      message: `[@zenoti-auth/core] Zenoti rejected a token that had worked and had ${Math.round(leftMs / 1_000)} s left, and nothing sharing this token store replaced or revoked it: another client (a process, an isolate or a server) is probably using the same credentials, and each refresh kills the other's tokens. Give them one shared token store (e.g. RedisTokenStore from @zenoti-auth/redis).`,
-    });
+    warnOf(
+      this.#events,
+      'engine',
+      `[@zenoti-auth/core] Zenoti rejected a token that had worked and had ${Math.round(leftMs / 1_000)} s left, and nothing sharing this token store replaced or revoked it: another client (a process, an isolate or a server) is probably using the same credentials, and each refresh kills the other's tokens. Give them one shared token store (e.g. RedisTokenStore from @zenoti-auth/redis).`,
+    );
   }
 }

@@ -1,5 +1,7 @@
 import { isZenotiAuthError } from './errors.ts';
-import type { Emitter } from './events.ts';
+import { processWide } from './registry.ts';
+import type { TokenStore } from './types.ts';
+import { warningRouteOf } from './warning-route.ts';
 
 /** An outage ends at the first success after this long without a failure (partial failures flap). */
 const RECOVERED_AFTER_MS = 1_000;
@@ -17,18 +19,19 @@ function describe(error: unknown): string {
 
 /**
  * Tells the app (as `warning` events) that its shared token store fails, and that it answers again:
- * once each per outage, however many commands fail meanwhile. Real time throughout.
+ * once each per outage, however many commands fail meanwhile, and however many engines of this
+ * process use the store (one record per store: see `storeOutageOf`). Real time throughout.
  */
 export class StoreOutage {
-  readonly #events: Emitter;
+  readonly #store: TokenStore;
   #down = false;
   #since = 0;
   #lastFailure = 0;
   /** Why the last command failed (a safe description), for `health()`. */
   lastError: { message: string; at: number } | undefined;
 
-  constructor(events: Emitter) {
-    this.#events = events;
+  constructor(store: TokenStore) {
+    this.#store = store;
   }
 
   /** Whether the store is in an outage. */
@@ -55,10 +58,16 @@ export class StoreOutage {
     const now = Date.now();
     if (now - this.#lastFailure < RECOVERED_AFTER_MS) return;
     this.#down = false;
-    this.#warn(`Token store answers again, after ${((now - this.#since) / 1_000).toFixed(1)} s.`);
+    this.#warn(`Token store answers again, after ${((now - this.#since) / 1_000).toFixed(1)} s.`, 'info');
   }
 
-  #warn(message: string): void {
-    this.#events.emit({ type: 'warning', message: `[@zenoti-auth/core] ${message}` });
+  /** To the first engine of the store that listens (else the console): one line, not one per engine. */
+  #warn(message: string, level: 'warn' | 'info' = 'warn'): void {
+    warningRouteOf(this.#store).warn(`[@zenoti-auth/core] ${message}`, level);
   }
+}
+
+/** The outage record of `store`, one per process: shared by every engine that uses the store. */
+export function storeOutageOf(store: TokenStore): StoreOutage {
+  return processWide('@zenoti-auth/core/v2/store-outages', store, () => new StoreOutage(store));
 }

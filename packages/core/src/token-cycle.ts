@@ -19,6 +19,7 @@ import { type SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
 import { raceAbort, sleep } from './time.ts';
 import type { TokenGrants } from './token-grants.ts';
 import type { TokenGuard, TokenSet } from './types.ts';
+import { warnOf } from './warning-route.ts';
 
 /** How often a caller polls the store while another request refreshes (`shareInFlight: false`). */
 const POLL_MS = 20;
@@ -244,10 +245,11 @@ export class TokenCycle {
     const told = state.ride?.token === set.accessToken && state.ride.why === why;
     state.ride = { at: this.#o.now() + pauseMs, token: set.accessToken, why };
     if (!told)
-      this.#events.emit({
-        type: 'warning',
-        message: `[@zenoti-auth/core] Token not renewed: ${why}. The current one serves until it expires; next try in ${Math.round(pauseMs)} ms.`,
-      });
+      warnOf(
+        this.#events,
+        'engine',
+        `[@zenoti-auth/core] Token not renewed: ${why}. The current one serves until it expires; next try in ${Math.round(pauseMs)} ms.`,
+      );
     return set;
   }
 }

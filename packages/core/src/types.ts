@@ -1,4 +1,5 @@
 import type { LoginPolicy } from './login-policy.ts';
+import type { WarningListener } from './warning-route.ts';
 
 /** A token set as zenoti-auth keeps it. Stores persist it as-is (JSON-safe). */
 export interface TokenSet {
@@ -107,4 +108,11 @@ export interface TokenStore {
   setGuard?(key: string, guard: TokenGuard | undefined, ttlMs: number): MaybePromise<void>;
   /** `true` for stores that live in this process (the engine needs no local fallback copy). */
   readonly local?: boolean;
+  /**
+   * Optional: lets the engines that use the store tell its warnings to the app as `warning` events
+   * (`source: 'store'`), to their listeners rather than the console. Each engine calls it once,
+   * when it is made. Hold the listeners weakly, and tell each warning to the first that returns
+   * `true`, else the console: `WarningRoute` does it all.
+   */
+  addWarningListener?(listener: WarningListener): void;
 }

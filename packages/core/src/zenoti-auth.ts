@@ -17,6 +17,7 @@ import { TokenClient } from './token-client.ts';
 import { TokenCycle } from './token-cycle.ts';
 import { TokenGrants } from './token-grants.ts';
 import { resolveOptions } from './validate.ts';
+import { warnOf } from './warning-route.ts';
 import { type ZenotiRequestInit, zenotiFetch } from './zenoti-fetch.ts';
 
 export type { LoginInput, LoginResult } from './sessions.ts';
@@ -100,7 +101,7 @@ export class ZenotiAuth {
       apiKey: this.#apiKey,
     };
     const message = isolateStoreWarning(o.apiKey === undefined, store.local);
-    if (message) this.#events.emit({ type: 'warning', message });
+    if (message) warnOf(this.#events, 'store', message);
     Object.defineProperty(this, BRAND, { value: true });
   }
 

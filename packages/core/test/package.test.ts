@@ -12,6 +12,7 @@ const EXPORTS = [
   'FINAL_TOKEN_ERROR_CODES',
   'MemoryRateBudget',
   'MemoryTokenStore',
+  'WarningRoute',
   'ZENOTI_ENV',
   'ZenotiAuth',
   'ZenotiAuthError',
