@@ -2,6 +2,7 @@
 // `@zenoti-auth/hono/proxy` and end-user sign-in `@zenoti-auth/hono/sign-in`, separate entries so
 // an app bundles only what it imports.
 export { toHTTPException } from './errors.ts';
+export { type ZenotiHealthHandlerOptions, zenotiHealth } from './health.ts';
 export {
   isZenotiHTTPException,
   type ZenotiHonoErrorCode,

@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
  * is a change of the public API. The proxy and sign-in are subpaths so the middleware alone stays small.
  */
 const ENTRIES: Record<string, string[]> = {
-  index: ['isZenotiHTTPException', 'toHTTPException', 'zenotiAuth'],
+  index: ['isZenotiHTTPException', 'toHTTPException', 'zenotiAuth', 'zenotiHealth'],
   proxy: ['zenotiProxy'],
   'sign-in': ['zenotiSignIn'],
 };
