@@ -13,6 +13,7 @@ export default defineProject({
       { find: /^@zenoti-auth\/nestjs$/, replacement: src('index.ts') },
       { find: /^@zenoti-auth\/nestjs\/errors$/, replacement: src('errors.ts') },
       { find: /^@zenoti-auth\/nestjs\/http$/, replacement: src('http.ts') },
+      { find: /^@zenoti-auth\/nestjs\/health$/, replacement: src('health.ts') },
     ],
   },
   test: { name: 'nestjs', include: ['test/**/*.test.ts'], testTimeout: 30_000 },

@@ -24,11 +24,14 @@ const here = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(here, '..', '..');
 const keep = process.argv.includes('--keep');
 const major = (process.argv.find((a) => a.startsWith('--nest=')) ?? '--nest=12').slice('--nest='.length);
-/** The Nest packages of each major (config and axios have their own numbering before 12). */
+/**
+ * The Nest packages of each major (config and axios have their own numbering before 12; terminus 11
+ * serves Nest 10 and 11).
+ */
 const NEST = {
-  10: { core: '^10.0.0', testing: '^10.0.0', config: '^3.0.0', axios: '^3.0.0' },
-  11: { core: '^11.0.0', testing: '^11.0.0', config: '^4.0.0', axios: '^4.0.0' },
-  12: { core: '^12.0.0', testing: '^12.0.0', config: '12.0.1', axios: '12.0.1' },
+  10: { core: '^10.0.0', testing: '^10.0.0', config: '^3.0.0', axios: '^3.0.0', terminus: '^11.0.0' },
+  11: { core: '^11.0.0', testing: '^11.0.0', config: '^4.0.0', axios: '^4.0.0', terminus: '^11.0.0' },
+  12: { core: '^12.0.0', testing: '^12.0.0', config: '12.0.1', axios: '12.0.1', terminus: '^12.0.0' },
 }[major];
 if (!NEST) throw new Error(`--nest must be 10, 11 or 12, got ${major}`);
 const started = Date.now();
@@ -99,6 +102,7 @@ try {
       '@nestjs/platform-express': NEST.core,
       '@nestjs/config': NEST.config,
       '@nestjs/axios': NEST.axios,
+      '@nestjs/terminus': NEST.terminus,
       axios: v.axios,
       rxjs: v.rxjs,
       'reflect-metadata': v['reflect-metadata'],
@@ -137,6 +141,7 @@ try {
     '@nestjs/config',
     '@nestjs/axios',
     '@nestjs/platform-express',
+    '@nestjs/terminus',
   ];
   console.log(`\nNestJS under test: ${nest.map((name) => `${name}@${installed(name)}`).join(', ')}`);
   if (!installed('@nestjs/common').startsWith(`${major}.`))

@@ -9,6 +9,7 @@ import { Test } from '@nestjs/testing';
 import { type ZenotiAuth, ZenotiAuthError } from '@zenoti-auth/core';
 import type * as Main from '@zenoti-auth/nestjs';
 import type * as Errors from '@zenoti-auth/nestjs/errors';
+import type * as Health from '@zenoti-auth/nestjs/health';
 import type * as Http from '@zenoti-auth/nestjs/http';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
@@ -40,12 +41,14 @@ const HTTP_EXPORTS = [
   'ZenotiHttpService',
   'getZenotiHttpServiceToken',
 ];
+const HEALTH_EXPORTS = ['ZenotiHealthIndicator'];
 
 interface Build {
   format: 'esm' | 'cjs';
   main: typeof Main;
   errors: typeof Errors;
   http: typeof Http;
+  health: typeof Health;
 }
 
 async function builds(): Promise<Build[]> {
@@ -55,12 +58,14 @@ async function builds(): Promise<Build[]> {
       main: (await import(pathToFileURL(dist('index.mjs')).href)) as typeof Main,
       errors: (await import(pathToFileURL(dist('errors.mjs')).href)) as typeof Errors,
       http: (await import(pathToFileURL(dist('http.mjs')).href)) as typeof Http,
+      health: (await import(pathToFileURL(dist('health.mjs')).href)) as typeof Health,
     },
     {
       format: 'cjs',
       main: require(dist('index.cjs')) as typeof Main,
       errors: require(dist('errors.cjs')) as typeof Errors,
       http: require(dist('http.cjs')) as typeof Http,
+      health: require(dist('health.cjs')) as typeof Health,
     },
   ];
 }
@@ -71,19 +76,29 @@ describe('built package', () => {
       expect(Object.keys(build.main).sort(), build.format).toEqual(MAIN_EXPORTS);
       expect(Object.keys(build.errors).sort(), build.format).toEqual(ERRORS_EXPORTS);
       expect(Object.keys(build.http).sort(), build.format).toEqual(HTTP_EXPORTS);
+      expect(Object.keys(build.health).sort(), build.format).toEqual(HEALTH_EXPORTS);
     }
   });
 
   it('the main entry needs only @nestjs/common and core: no optional peer, no other entry, no @nestjs/core', () => {
     for (const file of ['index.mjs', 'index.cjs']) {
       const code = readFileSync(dist(file), 'utf8');
-      expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios|@nestjs\/core)["']/);
-      expect(code).not.toMatch(/["']\.\/(http|errors)\.c?m?js["']/);
+      expect(code).not.toMatch(
+        /["'](@nestjs\/axios|axios|@zenoti-auth\/axios|@nestjs\/core|@nestjs\/terminus)["']/,
+      );
+      expect(code).not.toMatch(/["']\.\/(http|errors|health)\.c?m?js["']/);
     }
     for (const file of ['errors.mjs', 'errors.cjs']) {
       const code = readFileSync(dist(file), 'utf8');
-      expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios)["']/);
-      expect(code).not.toMatch(/["']\.\/(http|index)\.c?m?js["']/);
+      expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios|@nestjs\/terminus)["']/);
+      expect(code).not.toMatch(/["']\.\/(http|index|health)\.c?m?js["']/);
+    }
+    // The health entry: terminus, @nestjs/common and core only, no other entry.
+    for (const file of ['health.mjs', 'health.cjs']) {
+      const code = readFileSync(dist(file), 'utf8');
+      expect(code).toMatch(/["']@nestjs\/terminus["']/);
+      expect(code).not.toMatch(/["'](@nestjs\/axios|axios|@zenoti-auth\/axios|@nestjs\/core)["']/);
+      expect(code).not.toMatch(/["']\.\/(http|index|errors)\.c?m?js["']/);
     }
   });
 
