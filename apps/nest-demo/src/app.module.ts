@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
 import { ZenotiAuthModule } from '@zenoti-auth/nestjs';
+import { ZenotiHealthIndicator } from '@zenoti-auth/nestjs/health';
 import { ZenotiHttpModule } from '@zenoti-auth/nestjs/http';
 import { type NestDemoConfig, zenotiOptionsFrom } from './config.ts';
+import { HealthController } from './health.controller.ts';
 import { DEMO_CLOCK, TokenStatusService } from './token-status.service.ts';
 import { ZenotiController } from './zenoti.controller.ts';
 
@@ -27,9 +30,15 @@ export class AppModule {
           useFactory: (configService: ConfigService) => zenotiOptionsFrom(configService, config.zenoti),
         }),
         ZenotiHttpModule.register({ axiosConfig: { timeout: 15_000 } }),
+        // GET /health (HealthController): terminus logs a failed check through Nest's logger.
+        TerminusModule.forRoot(),
       ],
-      controllers: [ZenotiController],
-      providers: [TokenStatusService, { provide: DEMO_CLOCK, useValue: config.zenoti?.now ?? Date.now }],
+      controllers: [ZenotiController, HealthController],
+      providers: [
+        TokenStatusService,
+        ZenotiHealthIndicator,
+        { provide: DEMO_CLOCK, useValue: config.zenoti?.now ?? Date.now },
+      ],
     };
   }
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   console.log(`  GET ${demo.url}/centers`);
   console.log(`  GET ${demo.url}/guests/${D.guests[0].guestId}`);
   console.log(`  GET ${demo.url}/token-status`);
+  console.log(`  GET ${demo.url}/health`);
 
   let stopping = false;
   const stop = async (): Promise<void> => {

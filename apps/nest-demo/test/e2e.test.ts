@@ -126,6 +126,7 @@ describe('pnpm start (tsx: no decorator metadata)', () => {
       });
       expect(output).toContain('embedded mock Zenoti');
       expect((await get(url, '/centers')).body).toMatchObject({ total: 3 });
+      expect((await get(url, '/health')).body).toMatchObject({ info: { zenoti: { status: 'up' } } });
       expect((await get(url, '/token-status')).body).toMatchObject({
         mode: 'token',
         lastToken: { grant: 'password' },
