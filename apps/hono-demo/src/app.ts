@@ -1,5 +1,5 @@
 import { ZenotiAuth, ZenotiAuthError } from '@zenoti-auth/core';
-import { toHTTPException, type ZenotiAuthEnv, zenotiAuth } from '@zenoti-auth/hono';
+import { toHTTPException, type ZenotiAuthEnv, zenotiAuth, zenotiHealth } from '@zenoti-auth/hono';
 import { zenotiProxy } from '@zenoti-auth/hono/proxy';
 import { zenotiSignIn } from '@zenoti-auth/hono/sign-in';
 import { Hono } from 'hono';
@@ -65,6 +65,8 @@ export function createDemoApp(config: DemoConfig): Hono<ZenotiAuthEnv> {
   });
 
   app.get('/', (c) => c.html(PAGE));
+  // The server's API key engine: 200 while it can serve calls, 503 when Zenoti refuses the key.
+  app.get('/health', zenotiHealth({ auth: server }));
   app.get('/app.js', (c) => c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   app.use('/api/zenoti/*', zenotiAuth({ auth: server }));
