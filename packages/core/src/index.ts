@@ -57,6 +57,16 @@ export {
 } from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
 export { checkGuard } from './stored-guard.ts';
+export {
+  callInfo,
+  instrument,
+  instrumentation,
+  type ZenotiCallInfo,
+  type ZenotiCallScope,
+  type ZenotiInstrumentation,
+  type ZenotiScope,
+  type ZenotiStoreOperation,
+} from './telemetry.ts';
 export { parseZenotiDate } from './time.ts';
 export { FINAL_TOKEN_ERROR_CODES } from './token-failure.ts';
 export type {

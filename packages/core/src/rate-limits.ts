@@ -3,6 +3,7 @@ import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
 import { type CallKind, type PermitPolicy, type PermitQueue, permitQueueOf } from './permit-queue.ts';
 import { readRateReport } from './rate-budget.ts';
+import { instrumentation } from './telemetry.ts';
 import { parseRetryAfter } from './time.ts';
 import { type WarningListener, warningListener, warningRouteOf } from './warning-route.ts';
 
@@ -92,6 +93,7 @@ export class RateLimits {
     if (!limited && this.#queue === undefined && !headers.has('ratelimit-remaining')) return;
     const report = readRateReport(headers, limited ? waitMs : undefined);
     if (report) void this.#queue?.observe(report, this.#events);
+    instrumentation()?.rateLimit(report?.remaining, limited, this.#o.app.accountName);
     // A 429: nothing left until Retry-After.
     const [remaining, resetMs] = limited ? [0, waitMs] : [report?.remaining, report?.resetMs];
     if (remaining !== undefined && resetMs !== undefined)

@@ -1,6 +1,7 @@
 import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import { type StoreOutage, storeOutageOf } from './store-outage.ts';
+import { instrumentation, type ZenotiStoreOperation } from './telemetry.ts';
 import type { MaybePromise, TokenGuard, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
 import { type WarningListener, warningListener, warningRouteOf, warnOf } from './warning-route.ts';
 
@@ -104,7 +105,7 @@ export class ResilientStore {
       set = await this.#store.get(key);
     } catch (error) {
       const lastSeen = this.#state.peek(key)?.lastSeen;
-      this.#outage.failed(error, lastSeen !== undefined);
+      this.#failed('get', error, lastSeen !== undefined);
       return { set: lastSeen, fromStore: false };
     }
     this.#outage.answered();
@@ -156,14 +157,14 @@ export class ResilientStore {
   /** Stores `set`; a remote store's set is also remembered here, in case the store goes away. */
   async write(key: string, set: TokenSet, ttlMs: number): Promise<void> {
     if (this.local) {
-      await this.#attempt(() => this.#store.set(key, set, ttlMs));
+      await this.#attempt('set', () => this.#store.set(key, set, ttlMs));
       return;
     }
     this.#remember(key, set);
     const state = this.#state.change(key);
     state.writing = (state.writing ?? 0) + 1;
     try {
-      await this.#attempt(() => this.#store.set(key, set, ttlMs));
+      await this.#attempt('set', () => this.#store.set(key, set, ttlMs));
     } finally {
       state.writing = (state.writing ?? 1) - 1;
       state.written = (state.written ?? 0) + 1;
@@ -173,7 +174,7 @@ export class ResilientStore {
   /** Deletes the set under `key` (with `ifVersion`, only that version) and forgets the copy. */
   async remove(key: string, ifVersion?: number): Promise<void> {
     this.#forgetLastSeen(key);
-    await this.#attempt(() => this.#store.delete(key, ifVersion));
+    await this.#attempt('delete', () => this.#store.delete(key, ifVersion));
   }
 
   /** The guard shared under `key` (`TokenGuard`); `undefined` when there is none, the store keeps none, or it failed. */
@@ -189,7 +190,7 @@ export class ResilientStore {
       this.#outage.answered();
       return { guard };
     } catch (error) {
-      this.#outage.failed(error, this.#state.peek(key)?.lastSeen !== undefined);
+      this.#failed('getGuard', error, this.#state.peek(key)?.lastSeen !== undefined);
       return undefined;
     }
   }
@@ -197,7 +198,10 @@ export class ResilientStore {
   /** Shares `guard` under `key` for `ttlMs` (`undefined` lifts it), where the store can; whether it did. */
   async writeGuard(key: string, guard: TokenGuard | undefined, ttlMs: number): Promise<boolean> {
     const store = this.#store;
-    return store.setGuard !== undefined && (await this.#attempt(() => store.setGuard?.(key, guard, ttlMs)));
+    return (
+      store.setGuard !== undefined &&
+      (await this.#attempt('setGuard', () => store.setGuard?.(key, guard, ttlMs)))
+    );
   }
 
   /** Asks for the store's cross-process lock on `key` (see `LockOutcome`); `signal` ends the wait. */
@@ -208,14 +212,14 @@ export class ResilientStore {
       this.#outage.answered();
       return lock ?? 'held elsewhere';
     } catch (error) {
-      this.#outage.failed(error, true);
+      this.#failed('lock', error, true);
       return 'failed';
     }
   }
 
   /** Releases a lock; a failure is part of the outage (the lock then expires by itself). */
   async unlock(lock: LockOutcome): Promise<void> {
-    if (typeof lock === 'object') await this.#attempt(() => lock.release());
+    if (typeof lock === 'object') await this.#attempt('release', () => lock.release());
   }
 
   #remember(key: string, set: TokenSet): void {
@@ -228,15 +232,24 @@ export class ResilientStore {
   }
 
   /** Runs a command whose failure is part of the outage; whether it succeeded. */
-  async #attempt(op: () => MaybePromise<void> | undefined): Promise<boolean> {
+  async #attempt(
+    operation: ZenotiStoreOperation,
+    op: () => MaybePromise<void> | undefined,
+  ): Promise<boolean> {
     try {
       await op();
       this.#outage.answered();
       return true;
     } catch (error) {
-      this.#outage.failed(error, true);
+      this.#failed(operation, error, true);
       return false;
     }
+  }
+
+  /** A failed command: part of the outage, and counted by an instrumentation package that listens. */
+  #failed(operation: ZenotiStoreOperation, error: unknown, seen: boolean): void {
+    instrumentation()?.storeError(operation);
+    this.#outage.failed(error, seen);
   }
 
   #warn(message: string): void {

@@ -4,6 +4,7 @@ import type { ResolvedOptions } from './options.ts';
 import type { CallKind } from './permit-queue.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { MAX_TOKEN_RESPONSE_BYTES, readTextWithin } from './read-body.ts';
+import { instrumentation, observe, waitFor, type ZenotiScope } from './telemetry.ts';
 import { abortError, sleep } from './time.ts';
 import { tokenFailure } from './token-failure.ts';
 import { isRecord, parseTokenResponse, upstreamError } from './token-response.ts';
@@ -82,14 +83,27 @@ export class TokenClient {
    * Sends a grant and returns the new token set. Retries faults with full-jitter backoff inside the
    * deadline; waits out 429s within the rate-limit budget. `kind` is its place in the permit queue;
    * `signal` (an end user's sign-in) ends its waits and its request: once it fires, nothing more of
-   * it reaches Zenoti.
+   * it reaches Zenoti. An instrumentation package that listens follows it as one grant.
    */
-  async grant(
+  grant(
     grant: GrantBody,
     previousVersion: number,
     deviceId: string,
     kind: CallKind = 'token',
     signal?: AbortSignal,
+  ): Promise<TokenSet> {
+    const scope = instrumentation()?.grant(grant.grant_type === 'password' ? 'password' : 'refresh');
+    const run = () => this.#grant(grant, previousVersion, deviceId, kind, signal, scope);
+    return scope ? observe(scope, run) : run();
+  }
+
+  async #grant(
+    grant: GrantBody,
+    previousVersion: number,
+    deviceId: string,
+    kind: CallKind,
+    signal: AbortSignal | undefined,
+    scope: ZenotiScope | undefined,
   ): Promise<TokenSet> {
     const { app, retry, now } = this.#o;
     const init: RequestInit = {
@@ -110,7 +124,7 @@ export class TokenClient {
     for (;;) {
       if (deadline <= Date.now())
         throw new ZenotiAuthError('TIMEOUT', `No token within the ${retry.deadlineMs} ms deadline.`);
-      await this.#limits.permit(kind, signal);
+      await waitFor(this.#limits.permit(kind, signal), scope);
       // The wait for the permit may have used up the deadline.
       const left = deadline - Date.now();
       if (left <= 0)

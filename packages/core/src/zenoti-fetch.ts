@@ -1,6 +1,7 @@
 import { isZenotiAuthError, safeCause, ZenotiAuthError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { RateLimits } from './rate-limits.ts';
+import { callInfo, instrumentation, observe, waitFor, type ZenotiCallScope } from './telemetry.ts';
 import { abortError, sleep } from './time.ts';
 
 /** Per-call zenoti-auth settings, as in the axios and Hono adapters. */
@@ -169,7 +170,7 @@ function outgoing(
 /**
  * A `fetch` that authenticates requests to Zenoti: adds `Authorization` only for allowed origins,
  * retries once after a 401 with a newer credential, and waits out `429 Retry-After` within the
- * rate-limit budget.
+ * rate-limit budget. `scope`: the call as an instrumentation package follows it (see telemetry.ts).
  */
 export async function zenotiFetch(
   auth: CredentialSource,
@@ -177,6 +178,7 @@ export async function zenotiFetch(
   limits: RateLimits,
   input: string | URL | Request,
   init: ZenotiRequestInit = {},
+  scope?: ZenotiCallScope,
 ): Promise<Response> {
   const { zenoti, ...rest } = init;
   // The request goes out with `redirect: 'manual'` so that `send` checks every hop itself; the
@@ -186,22 +188,34 @@ export async function zenotiFetch(
   // keeps its body); any other (a redirect hop, which then gets no credential) when it comes.
   const url = urlOf(o, input);
   if (!auth.isAllowedUrl(url)) throw notAllowed(url);
+  if (scope === undefined) {
+    const listener = instrumentation();
+    // Someone listens: the same call, inside a scope of theirs that sees its waits, sends and end.
+    if (listener) {
+      const method = rest.method ?? (input instanceof Request ? input.method : 'GET');
+      const call = listener.call(callInfo(method, url));
+      return observe(call, () => zenotiFetch(auth, o, limits, input, init, call));
+    }
+  }
   const request = outgoing(o, input, url, { ...rest, redirect: 'manual' });
   const principal = zenoti?.principal;
   const signal = (request instanceof Request ? request.signal : request.init.signal) ?? undefined;
   const target = request.url;
   const allowed = (url: string | URL): boolean => url === target || auth.isAllowedUrl(url);
   const authorize = zenoti?.skip !== true;
+  const doFetch = o.fetch ?? fetch;
+  // Each hop of each attempt, inside the scope's `send` (an HTTP instrumentation would trace it twice).
+  const sender: typeof fetch = scope ? (...args) => scope.send(() => doFetch(...args)) : doFetch;
   let header: string | undefined;
   for (let retried = false, limited = 0; ; ) {
     // With a rate budget, every call (a retry too) waits for its permit first, and only then reads
     // its credential: a refresh while it waited would have killed a token read before.
-    const permit = limits.permit('resource', signal);
+    const permit = waitFor(limits.permit('resource', signal), scope);
     if (permit) await permit;
     if (authorize) header = await auth.authorization({ principal, signal });
     let response: Response;
     try {
-      response = await send(o.fetch ?? fetch, allowed, request, header, follow);
+      response = await send(sender, allowed, request, header, follow);
     } catch (error) {
       throw noAnswer(error, signal);
     }
@@ -211,6 +225,7 @@ export async function zenotiFetch(
       if (o.rateLimit === false) return response;
       await discard(response);
       await sleep(limits.afterResponse(response, limited++), signal);
+      scope?.resend();
       continue;
     }
     limits.afterResponse(response, 0);
@@ -225,6 +240,7 @@ export async function zenotiFetch(
       await auth.invalidate(header, { principal });
       if ((await auth.authorization({ principal, signal })) !== header) {
         retried = true;
+        scope?.resend();
         continue;
       }
     }

@@ -1,0 +1,109 @@
+/**
+ * The one hook of instrumentation packages (`@zenoti-auth/opentelemetry`): a listener for the whole
+ * process, kept on `globalThis` under `Symbol.for(…)` so that every engine, from any copy of core
+ * (ESM or CJS, or two bundles), reports to the same one. Nothing runs when no one listens: the
+ * engine reads `instrumentation()` once per call and goes its usual way on `undefined`.
+ *
+ * What a listener is told holds no secret, ever: a call's method and its URL without the query,
+ * fragment or user info; a grant's kind; an error (a `ZenotiAuthError`, whose messages hold none);
+ * a store operation's name; never a key, token, password, app secret nor principal.
+ */
+
+const KEY = Symbol.for('@zenoti-auth/core/instrumentation');
+
+type Holder = { [KEY]?: ZenotiInstrumentation | undefined };
+
+/** One call through an engine, as a listener sees it. */
+export interface ZenotiCallInfo {
+  /** Upper case, e.g. `GET`. */
+  readonly method: string;
+  /** The absolute URL, without its query, fragment or user info. */
+  readonly url: string;
+}
+
+/** One operation of an engine (a call, a token grant) from its start to its `end()`. */
+export interface ZenotiScope {
+  /** Runs `work` inside the operation: a tracing listener makes its span the active one. */
+  run<T>(work: () => T): T;
+  /** Times the wait for a permit of the rate budget; settles as `permit` does. */
+  wait(permit: Promise<void>): Promise<void>;
+  /**
+   * The operation is over: with the error it failed with, and for a call the status of Zenoti's
+   * last answer. Only the first `end()` counts.
+   */
+  end(error?: unknown, status?: number): void;
+}
+
+/** A call through an engine (`fetch()`, the axios interceptor): its attempts, and their resends. */
+export interface ZenotiCallScope extends ZenotiScope {
+  /** Sends one attempt (or redirect hop): HTTP client instrumentations should not trace it again. */
+  send<T>(attempt: () => T): T;
+  /** The call goes again: after a 401 with a newer credential, or after a 429's wait. */
+  resend(): void;
+}
+
+/** A store command that failed: which one. */
+export type ZenotiStoreOperation = 'get' | 'set' | 'delete' | 'getGuard' | 'setGuard' | 'lock' | 'release';
+
+/** What an instrumentation package installs with `instrument()`. */
+export interface ZenotiInstrumentation {
+  /** A call through an engine starts: `fetch()`, or a request of the axios interceptor. */
+  call(info: ZenotiCallInfo): ZenotiCallScope;
+  /** A token grant starts (`password`: the user's password, a sign-in too; `refresh`: a refresh token). */
+  grant(grant: 'password' | 'refresh'): ZenotiScope;
+  /**
+   * Zenoti reported its rate limit on an answer: the calls left in its window (`RateLimit-Remaining`),
+   * when sent, and whether it answered 429. `account`: the organisation, when the engine knows it.
+   */
+  rateLimit(remaining: number | undefined, rejected: boolean, account: string | undefined): void;
+  /** A command of the token store failed (the engine carries on: see the `warning` events). */
+  storeError(operation: ZenotiStoreOperation): void;
+}
+
+/** The listener installed in this process, if any. Engines and adapters call this on their hot path. */
+export function instrumentation(): ZenotiInstrumentation | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
+/**
+ * Installs `listener` for every engine of the process, present and future (a listener installed
+ * before replaces it). Returns its removal, which leaves a later listener in place.
+ */
+export function instrument(listener: ZenotiInstrumentation): () => void {
+  const holder = globalThis as Holder;
+  holder[KEY] = listener;
+  return () => {
+    if (holder[KEY] === listener) holder[KEY] = undefined;
+  };
+}
+
+/** A call to `url` by `method`, as a listener may see it: no query (it can hold a guest's data), fragment nor user info. */
+export function callInfo(method: string, url: string): ZenotiCallInfo {
+  return {
+    method: method.toUpperCase(),
+    // The user info goes (its scheme kept), and the query and fragment.
+    url: url.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@|[?#][\s\S]*$/gi, '$1'),
+  };
+}
+
+/** Runs `work` inside `scope`, and ends the scope with its outcome (a Response's status). */
+export function observe<T>(scope: ZenotiScope, work: () => Promise<T>): Promise<T> {
+  return scope.run(work).then(
+    (result) => {
+      scope.end(undefined, (result as { status?: number }).status);
+      return result;
+    },
+    (error: unknown) => {
+      scope.end(error);
+      throw error;
+    },
+  );
+}
+
+/** `permit`, timed by `scope` when there is one. */
+export function waitFor(
+  permit: Promise<void> | undefined,
+  scope: ZenotiScope | undefined,
+): Promise<void> | undefined {
+  return permit && scope ? scope.wait(permit) : permit;
+}
