@@ -4,6 +4,7 @@ import { toAxiosError } from './errors.ts';
 import type { OriginPolicy } from './origin-policy.ts';
 import type { OurCredentials } from './our-credentials.ts';
 import { guardRedirects, type RedirectGuards, stripAuthorization } from './redirect.ts';
+import { callOf, scopeOf } from './telemetry.ts';
 
 type Config = InternalAxiosRequestConfig;
 
@@ -11,9 +12,14 @@ type Config = InternalAxiosRequestConfig;
 const signalOf = (config: Config): AbortSignal | undefined =>
   config.signal instanceof AbortSignal ? config.signal : undefined;
 
-/** The credential for `config`'s principal, waiting for it if need be (the request's signal aborts the wait). */
+/**
+ * The credential for `config`'s principal, waiting for it if need be (the request's signal aborts the
+ * wait); inside the request's call when one is followed (a token grant it causes is part of it).
+ */
 export function credentialFor(auth: ZenotiAuth, config: Config): Promise<string> {
-  return auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+  const read = () => auth.authorization({ principal: config.zenoti?.principal, signal: signalOf(config) });
+  const scope = scopeOf(config);
+  return scope ? scope.run(read) : read();
 }
 
 /**
@@ -90,14 +96,17 @@ export function authorizeRequests(
       // Never ours to another origin (a reused config may still carry it, or its fingerprint, which
       // could not even be sent); the caller's own header stays.
       if (ours.isOurs(config.headers.get('authorization'))) config.headers.delete('authorization');
+      callOf(config, false);
       return config;
     }
     guardRedirects(config, auth, guards);
+    // Followed by an instrumentation package that listens: its permit wait, credential and sends.
+    const scope = callOf(config);
     // `undefined` (no budget, or a permit left): the request may go at once.
     const permit = auth.permit({ signal: signalOf(config) });
     if (permit) {
       // Any header of ours left on a reused config is replaced once the permit is granted.
-      afterPermit(config, permit, credentialAfterPermit, ours);
+      afterPermit(config, scope ? scope.wait(permit) : permit, credentialAfterPermit, ours);
       return config;
     }
     const ready = auth.peekAuthorization(config.zenoti);

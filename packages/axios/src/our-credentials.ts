@@ -2,6 +2,7 @@ import { redactAuthorization } from '@zenoti-auth/core';
 import { type AxiosResponse, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import type { OriginPolicy } from './origin-policy.ts';
 import { detachResponse, redactError } from './redaction.ts';
+import { scopeOf } from './telemetry.ts';
 
 /**
  * The credentials an interceptor sent, and the one way out of it: every response and error it
@@ -54,6 +55,9 @@ export function ourCredentials(origins: OriginPolicy): OurCredentials {
     sentWith,
     reject(error, config) {
       if (!isAxiosError(error)) throw error;
+      // The way out ends the request's call, if one is followed (`telemetry.ts`): a retry's own
+      // way out ends it first, with the retry's answer; a later end does nothing.
+      scopeOf(config ?? error.config)?.end(error, error.response?.status);
       const header = config && sentWith(config);
       // Redacted: every value sent to an allowed origin, and ours anywhere.
       const redactable = (value: string): boolean =>
@@ -61,6 +65,7 @@ export function ourCredentials(origins: OriginPolicy): OurCredentials {
       throw redactError(error, redactable, header ? [header] : []);
     },
     passOn(response, header) {
+      scopeOf(response.config)?.end(undefined, response.status);
       const headers = response.config?.headers;
       if (header !== undefined && headers?.Authorization === header)
         headers.Authorization = fingerprint(header);

@@ -6,6 +6,7 @@ import type { OriginPolicy } from './origin-policy.ts';
 import type { OurCredentials } from './our-credentials.ts';
 import { observeRateLimit } from './rate-headers.ts';
 import { isStream } from './streams.ts';
+import { scopeOf } from './telemetry.ts';
 
 /**
  * What an answer to a request sent with our credential `header` means for that credential, and
@@ -65,6 +66,7 @@ export function retryOn401(
     }
     config.zenoti = { ...zenoti, retried: true };
     config.headers.set('Authorization', next);
+    scopeOf(config)?.resend();
     // Passed on (or redacted) here too: if eject() ran before this request was made, no interceptor
     // of ours sees it.
     return instance.request(config).then(
