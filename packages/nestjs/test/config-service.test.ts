@@ -211,6 +211,7 @@ describe("the README's install line", () => {
       '@nestjs/config',
       '@nestjs/core',
       '@nestjs/platform-express',
+      '@nestjs/terminus',
     ]);
     const { peerDependencies } = require('@zenoti-auth/nestjs/package.json') as {
       peerDependencies: Record<string, string>;
