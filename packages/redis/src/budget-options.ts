@@ -24,7 +24,11 @@ export interface RedisRateBudgetOptions {
   intervalMs?: number | undefined;
   /** Time limit of one Redis command; past it the call fails (the engine then paces in-process). @default 1_000 */
   commandTimeoutMs?: number | undefined;
-  /** Receives the budget's warnings: why Redis fails, and when it answers again (never a secret). @default console.warn */
+  /**
+   * Receives the budget's warnings: why Redis fails, and when it answers again (never a secret).
+   * @default as `warning` events (`source: 'budget'`) to the first engine using the budget that
+   * listens, else `console.warn`
+   */
   onWarning?: ((message: string) => void) | undefined;
   /**
    * How many processes share this budget at most. While Redis is unreachable each process paces
@@ -37,8 +41,8 @@ export interface RedisRateBudgetOptions {
 
 /** Options after validation, with defaults (`account` '' when none is configured). Internal. */
 export type ResolvedBudgetOptions = {
-  [K in keyof RedisRateBudgetOptions]-?: Exclude<RedisRateBudgetOptions[K], undefined>;
-};
+  [K in Exclude<keyof RedisRateBudgetOptions, 'onWarning'>]-?: Exclude<RedisRateBudgetOptions[K], undefined>;
+} & { onWarning: RedisRateBudgetOptions['onWarning'] };
 
 /** A day: a longer window or time limit is surely a unit mistake (seconds for milliseconds…). */
 const DAY_MS = 86_400_000;
@@ -97,7 +101,7 @@ export function resolveBudgetOptions(options: RedisRateBudgetOptions): ResolvedB
     limit: options.limit ?? 60,
     intervalMs: options.intervalMs ?? 60_000,
     commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
-    onWarning: options.onWarning ?? ((message: string) => console.warn(message)),
+    onWarning: options.onWarning,
     fleetSize: options.fleetSize ?? 1,
   };
 }

@@ -16,8 +16,11 @@ const MAX_CAUSES = 5;
  * command. Causes come from failed commands and from the client's `error` events; a vague one (a
  * client that only says it is not connected) waits a second for the client to say why.
  */
+/** Tells a warning; `'info'` when it says that a trouble is over. */
+export type Warn = (message: string, level?: 'warn' | 'info') => void;
+
 export class Health {
-  readonly #warn: (message: string) => void;
+  readonly #warn: Warn;
   #down = false;
   #told = false;
   #since = 0;
@@ -25,7 +28,7 @@ export class Health {
   /** The causes met during the current outage, the one told first. */
   #causes = new Set<string>();
 
-  constructor(warn: (message: string) => void) {
+  constructor(warn: Warn) {
     this.#warn = warn;
   }
 
@@ -57,6 +60,7 @@ export class Health {
     const others = [...this.#causes].slice(1);
     this.#warn(
       `${TAG}Redis answers again after ${((now - this.#since) / 1_000).toFixed(1)} s${others.length ? ` (also met: ${others.join('; ')})` : ''}; sharing resumes.`,
+      'info',
     );
   }
 }

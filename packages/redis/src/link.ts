@@ -2,7 +2,7 @@ import { causeOf } from './cause.ts';
 import { closeQuietly, ignore } from './close.ts';
 import { type ClientKind, type Driver, driverOf, kindOf } from './driver.ts';
 import { storeError } from './errors.ts';
-import { Health, watch } from './health.ts';
+import { Health, type Warn, watch } from './health.ts';
 import type { RedisClientLike } from './options.ts';
 
 /** What `client` must be, for INVALID_OPTIONS messages. */
@@ -50,7 +50,7 @@ export function clientJSON(link: Link): { client: ClientKind | 'opening'; ownsCl
  * (it reconnects and queues by itself), else with node-redis (`redis`), and connected at once.
  * The URL is kept only by that client: no message, `toJSON()` or `inspect()` shows it.
  */
-export function openLink(client: RedisClientLike | string, warn: (message: string) => void): Link {
+export function openLink(client: RedisClientLike | string, warn: Warn): Link {
   const health = new Health(warn);
   if (typeof client !== 'string') {
     const driver = driverOf(client);

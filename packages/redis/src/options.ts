@@ -55,7 +55,11 @@ export interface RedisTokenStoreOptions {
    * Without it, tokens are stored in plain text (and the store warns once).
    */
   encryption?: TokenSetCipher | undefined;
-  /** Receives the store's warnings (never a secret). @default console.warn */
+  /**
+   * Receives the store's warnings (never a secret), in place of the engines that use it.
+   * @default as `warning` events (`source: 'store'`) to the first engine using the store that
+   * listens (one line per warning, however many engines share it), else `console.warn`
+   */
   onWarning?: ((message: string) => void) | undefined;
   /**
    * Confirms the refresh lock and each new token set on replicas (Redis `WAIT`) before they count:
@@ -76,7 +80,8 @@ export interface ReplicaWait {
 
 /** Options after validation. Internal. */
 export interface ResolvedStoreOptions
-  extends Given<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption' | 'waitForReplicas'>> {
+  extends Given<Omit<RedisTokenStoreOptions, 'lockTtlMs' | 'encryption' | 'waitForReplicas' | 'onWarning'>> {
+  onWarning?: (message: string) => void;
   lockTtlMs?: number;
   encryption?: TokenSetCipher;
   waitForReplicas?: ReplicaWait;
@@ -138,7 +143,6 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
     prefix: 'zenoti-auth:',
     waitTimeoutMs: 30_000,
     commandTimeoutMs: 1_000,
-    onWarning: (message: string) => console.warn(message),
   };
   for (const [field, [test, expected]] of Object.entries(RULES)) {
     const value = options[field as keyof RedisTokenStoreOptions];

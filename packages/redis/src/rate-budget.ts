@@ -1,4 +1,4 @@
-import type { RateBudget, RateReport } from '@zenoti-auth/core';
+import { type RateBudget, type RateReport, type WarningListener, WarningRoute } from '@zenoti-auth/core';
 import { type RedisRateBudgetOptions, resolveBudgetOptions } from './budget-options.ts';
 import { OBSERVE, TAKE } from './budget-scripts.ts';
 import { type Send, sender } from './client.ts';
@@ -28,7 +28,8 @@ export class RedisRateBudget implements RateBudget {
   /** The configured account, lower-cased ('' when each engine brings its own). */
   readonly #account: string;
   readonly #defaults: [string, string];
-  readonly #warn: (message: string) => void;
+  /** Where the warnings go: `onWarning`, else the engines that use the budget (see `addWarningListener`). */
+  readonly #warnings: WarningRoute;
   /** The budgets of the accounts engines asked for. */
   readonly #accounts = new Map<string, RateBudget>();
   /** The limit it starts from (core's stand-in during an outage starts from it too). */
@@ -39,14 +40,8 @@ export class RedisRateBudget implements RateBudget {
 
   constructor(options: RedisRateBudgetOptions) {
     const o = resolveBudgetOptions(options);
-    this.#warn = (message) => {
-      try {
-        o.onWarning(message);
-      } catch {
-        // A failing warning sink must not break the budget.
-      }
-    };
-    this.#link = openLink(o.client, this.#warn);
+    this.#warnings = new WarningRoute(o.onWarning);
+    this.#link = openLink(o.client, (message, level) => this.#warnings.warn(message, level));
     this.#send = sender(this.#link, o.commandTimeoutMs).send;
     this.#prefix = o.prefix;
     this.#account = o.account.toLowerCase();
@@ -86,7 +81,7 @@ export class RedisRateBudget implements RateBudget {
     if (this.#account) {
       budget = this;
       if (account !== this.#account)
-        this.#warn(
+        this.#warnings.warn(
           `[@zenoti-auth/redis] The RedisRateBudget of account "${this.#account}" paces account "${account}" too: two organisations, one window.`,
         );
     } else {
@@ -124,6 +119,11 @@ export class RedisRateBudget implements RateBudget {
       text(intervalMs),
       text(retryAfterMs),
     ]);
+  }
+
+  /** For the engines that use the budget: its warnings go to the first that listens (see `RedisTokenStore`). */
+  addWarningListener(listener: WarningListener): void {
+    this.#warnings.add(listener);
   }
 
   /** Closes the client when the budget opened it from a URL. A `client` you passed stays open. */

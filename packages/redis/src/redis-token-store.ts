@@ -1,4 +1,11 @@
-import type { TokenGuard, TokenSet, TokenStore, TokenStoreLockOptions } from '@zenoti-auth/core';
+import {
+  type TokenGuard,
+  type TokenSet,
+  type TokenStore,
+  type TokenStoreLockOptions,
+  type WarningListener,
+  WarningRoute,
+} from '@zenoti-auth/core';
 import { type Send, type SendAndWait, sender } from './client.ts';
 import { ignore } from './close.ts';
 import { decode, encode } from './codec.ts';
@@ -43,10 +50,13 @@ export class RedisTokenStore implements TokenStore {
   /** The lock and the channel its waiters learn of releases on: `lock.ts`, `release-channel.ts`. */
   readonly #releases: ReleaseChannel;
   readonly #lock: TakeLock;
+  /** Where the warnings go: `onWarning`, else the engines that use the store (see `addWarningListener`). */
+  readonly #warnings: WarningRoute;
 
   constructor(options: RedisTokenStoreOptions) {
     this.#o = resolveStoreOptions(options);
-    this.#link = openLink(this.#o.client, (message) => this.#warn(message));
+    this.#warnings = new WarningRoute(this.#o.onWarning);
+    this.#link = openLink(this.#o.client, (message, level) => this.#warn(message, level));
     ({ send: this.#send, sendAndWait: this.#sendAndWait } = sender(this.#link, this.#o.commandTimeoutMs));
     this.#releases = releaseChannel(this.#link, this.#o, (message) => this.#warn(message));
     this.#lock = locker(
@@ -223,11 +233,16 @@ export class RedisTokenStore implements TokenStore {
     return `RedisTokenStore ${JSON.stringify(this)}`;
   }
 
-  #warn(message: string): void {
-    try {
-      this.#o.onWarning(message);
-    } catch {
-      // A failing warning sink must not break the store.
-    }
+  /**
+   * For the engines that use the store (each calls it once): without `onWarning`, the store's
+   * warnings go to the first of them that listens, as `warning` events; those told before any
+   * engine came (no encryption, Redis down at start) go to the first engine.
+   */
+  addWarningListener(listener: WarningListener): void {
+    this.#warnings.add(listener);
+  }
+
+  #warn(message: string, level?: 'warn' | 'info'): void {
+    this.#warnings.warn(message, level);
   }
 }
