@@ -144,7 +144,7 @@ describe('zenoti-auth status', () => {
     const guest = D.guests[0];
     await guests.login({ username: guest?.username ?? '', password: guest?.password ?? '', principal });
 
-    const run = await cli(['status', '--json'], { REDIS_URL, ZENOTI_IGNORED: 'x' }).then(async (noPrefix) => {
+    const run = await cli(['status', '--json'], { REDIS_URL }).then(async (noPrefix) => {
       // Without --prefix it reads the default prefix, not this test's.
       expect(noPrefix.code).toBe(0);
       expect((JSON.parse(noPrefix.stdout) as FleetStatusReport).prefix).toBe('zenoti-auth:');
