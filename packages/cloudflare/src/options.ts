@@ -29,7 +29,11 @@ export interface DurableObjectTokenStoreOptions {
    * isolate, not per request: the store is reused per namespace and options (see the README).
    */
   encryption?: TokenSetCipher | undefined;
-  /** Receives the store's warnings (never a secret). @default console.warn */
+  /**
+   * Receives the store's warnings (never a secret), in place of the engines that use it.
+   * @default as `warning` events (`source: 'store'`) to the first engine using the store that
+   * listens (one line per warning, however many engines share it), else `console.warn`
+   */
   onWarning?: ((message: string) => void) | undefined;
 }
 
@@ -55,15 +59,20 @@ export interface DurableObjectRateBudgetOptions {
   intervalMs?: number | undefined;
   /** Time limit of one call to the object; past it the engine paces in-process. @default 5_000 */
   callTimeoutMs?: number | undefined;
-  /** Receives the budget's warnings (two organisations on one budget; never a secret). @default console.warn */
+  /**
+   * Receives the budget's warnings (two organisations on one budget; never a secret).
+   * @default as `warning` events (`source: 'budget'`) to the first engine using the budget that
+   * listens, else `console.warn`
+   */
   onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Options after validation, with defaults. Internal. */
 export interface ResolvedStoreOptions
-  extends Given<Omit<DurableObjectTokenStoreOptions, 'name' | 'encryption'>> {
+  extends Given<Omit<DurableObjectTokenStoreOptions, 'name' | 'encryption' | 'onWarning'>> {
   name: string | undefined;
   encryption: TokenSetCipher | undefined;
+  onWarning: ((message: string) => void) | undefined;
 }
 
 /** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
@@ -142,14 +151,15 @@ export function resolveStoreOptions(options: DurableObjectTokenStoreOptions): Re
     waitTimeoutMs: o.waitTimeoutMs ?? 30_000,
     callTimeoutMs: o.callTimeoutMs ?? 5_000,
     encryption: o.encryption,
-    onWarning: o.onWarning ?? ((message: string) => console.warn(message)),
+    onWarning: o.onWarning,
   };
 }
 
 /** Budget options after validation, with defaults (`name` and `account` stay optional). Internal. */
 export interface ResolvedBudgetOptions
-  extends Given<Omit<DurableObjectRateBudgetOptions, 'name' | 'account'>> {
+  extends Given<Omit<DurableObjectRateBudgetOptions, 'name' | 'account' | 'onWarning'>> {
   name: string | undefined;
+  onWarning: ((message: string) => void) | undefined;
   /** Lower-cased; '' when each engine brings its own. */
   account: string;
 }
@@ -163,6 +173,6 @@ export function resolveBudgetOptions(options: DurableObjectRateBudgetOptions): R
     limit: o.limit ?? 60,
     intervalMs: o.intervalMs ?? 60_000,
     callTimeoutMs: o.callTimeoutMs ?? 5_000,
-    onWarning: o.onWarning ?? ((message: string) => console.warn(message)),
+    onWarning: o.onWarning,
   };
 }

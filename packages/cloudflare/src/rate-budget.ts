@@ -1,4 +1,4 @@
-import type { RateBudget, RateReport } from '@zenoti-auth/core';
+import { type RateBudget, type RateReport, type WarningListener, WarningRoute } from '@zenoti-auth/core';
 import { TAG } from './errors.ts';
 import {
   type DurableObjectRateBudgetOptions,
@@ -34,10 +34,13 @@ export class DurableObjectRateBudget implements RateBudget {
   readonly #accounts = new Map<string, RateBudget>();
   /** This budget's own permits: the configured account's (or, without one, no account's). */
   readonly #own: RateBudget;
+  /** Where the warnings go: `onWarning`, else the engines that use the budget (see `addWarningListener`). */
+  readonly #warnings: WarningRoute;
 
   constructor(options: DurableObjectRateBudgetOptions) {
     const o = resolveBudgetOptions(options);
     this.#o = o;
+    this.#warnings = new WarningRoute(o.onWarning);
     this.#call = caller(o.namespace, o.callTimeoutMs);
     this.limit = o.limit;
     this.intervalMs = Math.round(o.intervalMs);
@@ -101,14 +104,15 @@ export class DurableObjectRateBudget implements RateBudget {
     return this.#o.name ?? `zenoti-auth:rate-budget${account && `:${account}`}`;
   }
 
+  /** For the engines that use the budget: without `onWarning`, its warnings go to the first that listens. */
+  addWarningListener(listener: WarningListener): void {
+    this.#warnings.add(listener);
+  }
+
   #warn(owner: string, account: string): void {
-    try {
-      this.#o.onWarning(
-        `${TAG}The rate budget of "${owner}" paces "${account}" too: two organisations, one window.`,
-      );
-    } catch {
-      // A failing warning sink must not break the budget.
-    }
+    this.#warnings.warn(
+      `${TAG}The rate budget of "${owner}" paces "${account}" too: two organisations, one window.`,
+    );
   }
 
   /** Safe to log (also what makes two budgets of one name the same in an engine cache). */

@@ -1,4 +1,11 @@
-import type { TokenGuard, TokenSet, TokenStore, TokenStoreLockOptions } from '@zenoti-auth/core';
+import {
+  type TokenGuard,
+  type TokenSet,
+  type TokenStore,
+  type TokenStoreLockOptions,
+  type WarningListener,
+  WarningRoute,
+} from '@zenoti-auth/core';
 import { open, seal, setProblem } from './envelope.ts';
 import { storeError, TAG } from './errors.ts';
 import {
@@ -47,10 +54,13 @@ export class DurableObjectTokenStore implements TokenStore {
   readonly #lock: TakeLock;
   /** Versions of values read and found unreadable, by key: the next write goes above them. */
   readonly #unreadable = new Map<string, number>();
+  /** Where the warnings go: `onWarning`, else the engines that use the store (see `addWarningListener`). */
+  readonly #warnings: WarningRoute;
 
   constructor(options: DurableObjectTokenStoreOptions) {
     const o = resolveStoreOptions(options);
     this.#o = o;
+    this.#warnings = new WarningRoute(o.onWarning);
     this.#call = caller(o.namespace, o.callTimeoutMs);
     this.#lock = locker(o, this.#call, (key) => this.#objectOf(key));
     // The store this isolate already made for these options, if any (see the class comment).
@@ -137,11 +147,12 @@ export class DurableObjectTokenStore implements TokenStore {
     };
   }
 
+  /** For the engines that use the store: without `onWarning`, its warnings go to the first that listens. */
+  addWarningListener(listener: WarningListener): void {
+    this.#warnings.add(listener);
+  }
+
   #warn(message: string): void {
-    try {
-      this.#o.onWarning(message);
-    } catch {
-      // A failing warning sink must not break the store.
-    }
+    this.#warnings.warn(message);
   }
 }
