@@ -42,6 +42,7 @@ const FRAMEWORKS = [
   '@nestjs/common',
   '@nestjs/core',
   '@nestjs/axios',
+  '@nestjs/terminus',
   'rxjs',
   'reflect-metadata',
   'ioredis',
