@@ -46,6 +46,7 @@ const FRAMEWORKS = [
   'rxjs',
   'reflect-metadata',
   'ioredis',
+  '@opentelemetry/api',
 ];
 const TOOLS = ['typescript', '@types/node'];
 

@@ -68,6 +68,8 @@ const packages = {
   axios: '@zenoti-auth/axios',
   'mock-server': '@zenoti-auth/mock-server',
   nestjs: '@zenoti-auth/nestjs',
+  // The warnings tests run a RedisTokenStore on a Redis that is down (with ioredis, below).
+  redis: '@zenoti-auth/redis',
 };
 const missing = Object.entries(packages).filter(
   ([dir]) => !existsSync(join(repo, 'packages', dir, 'dist', 'index.mjs')),
@@ -104,6 +106,7 @@ try {
       '@nestjs/axios': NEST.axios,
       '@nestjs/terminus': NEST.terminus,
       axios: v.axios,
+      ioredis: v.ioredis,
       rxjs: v.rxjs,
       'reflect-metadata': v['reflect-metadata'],
       ...Object.fromEntries(Object.values(packages).map((name) => [name, tarball(name)])),

@@ -17,12 +17,16 @@ export interface ZenotiAuthModuleSettings {
    * levels, each selecting the lines of that type or at that level, e.g. `['token', 'error']`
    * (tokens obtained and failures) or `['warn']` (every line at WARN).
    *
-   * Levels: tokens obtained and dropped (`token`, `invalidated`) at LOG; failures (`error`), a
-   * degraded engine (`warning`) and a password about to expire (`passwordExpiring`) at WARN;
-   * `rateLimit`: Zenoti's report on every call and waits for a permit at DEBUG, a 429 at LOG while
-   * it is waited out and at WARN when it fails the call. Events never carry a secret. The listeners
-   * are removed on shutdown.
-   * @default false
+   * Levels: tokens obtained and dropped (`token`, `invalidated`) at LOG; failures (`error`) and a
+   * password about to expire (`passwordExpiring`) at WARN; `rateLimit`: Zenoti's report on every
+   * call and waits for a permit at DEBUG, a 429 at LOG while it is waited out and at WARN when it
+   * fails the call. Events never carry a secret. The listeners are removed on shutdown.
+   *
+   * Warnings (`warning`: a token store or rate budget that fails, a token not renewed; at WARN, and
+   * at LOG when the trouble is over) are always written, whatever this says, and never to the
+   * console: Nest's own log levels filter them. A store's warnings go there too (unless you gave
+   * the store an `onWarning`), once however many configurations share the store.
+   * @default false (warnings only)
    */
   logEvents?: ZenotiAuthLogSelection;
 }

@@ -21,7 +21,8 @@ export function zenotiAuthLifecycle(
     const { level, message } = logLineOf(event);
     if (filter?.(event.type, level)) logger[level](message);
   };
-  if (filter) for (const type of EVENT_TYPES) auth.on(type, listener);
+  // Warnings are written whatever `logEvents` says, by the engine's sink (`withWarningLog`).
+  if (filter) for (const type of EVENT_TYPES) if (type !== 'warning') auth.on(type, listener);
   let closed = false;
   return {
     async onApplicationShutdown(): Promise<void> {

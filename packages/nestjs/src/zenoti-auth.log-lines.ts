@@ -33,7 +33,8 @@ function rateLimitLine(event: ZenotiAuthEventOf<'rateLimit'>): LogLine {
 /**
  * The line `logEvents` writes for an event. Levels: a token obtained or dropped at LOG; an `error`
  * event at WARN (the engine may still serve the previous token; a failed call reaches its caller as
- * the error itself), a `warning` and a password about to expire at WARN; rate limits as above.
+ * the error itself), a `warning` and a password about to expire at WARN (a warning that a trouble is
+ * over at LOG); rate limits as above.
  */
 export function logLineOf(event: ZenotiAuthEvent): LogLine {
   switch (event.type) {
@@ -50,7 +51,8 @@ export function logLineOf(event: ZenotiAuthEvent): LogLine {
     case 'error':
       return { level: 'warn', message: `${event.error.code}: ${event.error.message}` };
     case 'warning':
-      return { level: 'warn', message: event.message };
+      // A trouble that is over (a store answers again) is news, not a warning.
+      return { level: event.level === 'info' ? 'log' : 'warn', message: event.message };
     case 'passwordExpiring':
       return {
         level: 'warn',

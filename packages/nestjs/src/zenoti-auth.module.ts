@@ -16,6 +16,7 @@ import {
   type ZenotiAuthModuleAsyncOptions,
   type ZenotiAuthModuleRootOptions,
 } from './zenoti-auth.module-definition.ts';
+import { withWarningLog } from './zenoti-auth.warning-log.ts';
 
 /** Adds the engine, its lifecycle, the exports and `global` to a definition from the builder. */
 function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): DynamicModule {
@@ -37,7 +38,7 @@ function complete(definition: DynamicModule, extras: ZenotiAuthModuleExtras): Dy
         provide: token,
         useFactory: (options: unknown, names: Set<string>): ZenotiAuth => {
           claimConfigurationName(names, name);
-          return new ZenotiAuth(engineOptions(options));
+          return new ZenotiAuth(withWarningLog(engineOptions(options), context));
         },
         inject: [ZENOTI_AUTH_MODULE_OPTIONS, ZENOTI_AUTH_CONFIGURATIONS],
       },

@@ -1,0 +1,1 @@
+export { type ZenotiTelemetry, type ZenotiTelemetryOptions, zenotiTelemetry } from './zenoti-telemetry.ts';
