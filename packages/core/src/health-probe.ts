@@ -45,8 +45,9 @@ export async function probeZenoti(
       if (!before || !isFresh(before, o.now(), o.refreshWindowMs, state.peek(key)?.rejectedToken)) {
         call = 'token';
         await engine.authorization({ principal });
-        // A ride-out serves the token in hand and renews it behind: that renewal is the call.
-        await state.peek(key)?.flight?.promise;
+        // A ride-out serves the token in hand and renews it behind: that renewal is the call. (Not
+        // on Workers, `shareInFlight: false`: there a flight may be another request's, which dies with it.)
+        if (o.shareInFlight) await state.peek(key)?.flight?.promise;
         // A renewal that failed may still serve the token in hand: its failure is what counts.
         const failure = state.peek(key)?.failure;
         if (failure && failure !== failedBefore) return failed(failure.code, failure.transient);

@@ -78,6 +78,32 @@ describe('health({ probe: true })', () => {
     expect(checks.probe).toMatchObject({ status: 'degraded', call: 'read', httpStatus: 500 });
   });
 
+  it('with shareInFlight: false (Workers) it never waits on another request’s refresh', async () => {
+    const clock = new TestClock();
+    const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
+    const auth = new ZenotiAuth(
+      serviceUser(z.url, {
+        now: clock.now,
+        shareInFlight: false,
+        timeoutMs: 1_000,
+        retry: { retries: 0, deadlineMs: 2_000 },
+        onEvent: () => undefined,
+      }),
+    );
+    const first = await auth.authorization();
+    clock.advance(56 * 60_000); // inside the 5-minute refresh window
+    z.control.injectFault('token', { kind: 'status', status: 503 });
+    expect(await auth.authorization()).toBe(first); // ridden out
+    clock.advance(5_000); // the ride's next try is due
+    z.control.injectFault('token', { kind: 'hang' });
+    const elsewhere = auth.authorization(); // another request's refresh, which hangs
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { checks } = await auth.health({ probe: true });
+    expect(checks.probe).toMatchObject({ status: 'ok', call: 'read', httpStatus: 200 });
+    expect(checks.probe?.ms).toBeLessThan(800);
+    expect(await elsewhere).toBe(first); // its refresh timed out: the live token serves
+  });
+
   it('an end user’s token by principal; an unknown principal is down (no session)', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(guestApp(z.url));
