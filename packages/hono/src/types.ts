@@ -82,6 +82,15 @@ export interface ZenotiHonoOptions<E extends Env = Env> {
    * @default one line on `console.error`: `[@zenoti-auth/hono] GET /centers answered 503 NETWORK: …` (none for `ABORTED`: the client went away)
    */
   onError?: ((entry: ZenotiErrorLog, c: Context<E>) => void) | undefined;
+  /**
+   * Told each warning of the engines this middleware uses, and of their token store and rate budget
+   * (a Redis that fails and answers again, tokens stored in plain text, a token not renewed): one
+   * line each, never a secret. The same print function Hono's `logger()` takes fits here. Given,
+   * nothing goes to the console; a store's warnings come once, however many engines share it
+   * (unless the store has an `onWarning` of its own, which then gets them).
+   * @default `console.warn` (when nothing else listens to the engine's warnings)
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Use a ready engine, e.g. one shared with other code. */

@@ -12,6 +12,7 @@ import type {
   ZenotiErrorLog,
   ZenotiHonoOptions,
 } from './types.ts';
+import { listenForWarnings, warningsTo } from './warning-log.ts';
 
 /** The adapter's own options, read. */
 interface Adapter<E extends Env> {
@@ -19,6 +20,7 @@ interface Adapter<E extends Env> {
   /** `principalFallback: 'service-user'`: a request whose principal resolves to nothing uses the app's credential. */
   fallback: boolean;
   onError: (entry: ZenotiErrorLog, c: Context) => void;
+  onWarning: ((message: string) => void) | undefined;
 }
 
 /** A request's options: the adapter's, and the engine (which a resolver's bad options fail to build). */
@@ -30,8 +32,9 @@ function split<E extends Env>(options: object): [Record<string, unknown>, Adapte
     principal,
     principalFallback,
     onError = logToConsole,
+    onWarning,
     auth: _auth,
-    ...core
+    ...rest
   } = options as ZenotiHonoOptions<E> & { auth?: unknown };
   if (principal !== undefined && typeof principal !== 'function')
     throw invalidOption('hono', 'principal', 'must be a function');
@@ -42,7 +45,13 @@ function split<E extends Env>(options: object): [Record<string, unknown>, Adapte
   )
     throw invalidOption('hono', 'principalFallback', 'must be "refuse" or "service-user"');
   if (typeof onError !== 'function') throw invalidOption('hono', 'onError', 'must be a function');
-  return [core, { principal, fallback: principalFallback === 'service-user', onError: onError as never }];
+  if (onWarning !== undefined && typeof onWarning !== 'function')
+    throw invalidOption('hono', 'onWarning', 'must be a function');
+  const core = onWarning ? warningsTo(rest, onWarning) : rest;
+  return [
+    core,
+    { principal, fallback: principalFallback === 'service-user', onError: onError as never, onWarning },
+  ];
 }
 
 /** `c.var.zenoti` for one request; `refuse`: there is no principal and no fallback, so every call is a 401. */
@@ -109,6 +118,7 @@ export function zenotiAuth<E extends Env = Env>(
     const [core, adapter] = split<E>(options);
     if (options.auth !== undefined && !isZenotiAuth(options.auth))
       throw invalidOption('hono', 'auth', 'must be a ZenotiAuth');
+    if (options.auth && adapter.onWarning) listenForWarnings(options.auth, adapter.onWarning);
     const fixed: Resolved<E> = [adapter, options.auth ?? new ZenotiAuth(core as never)];
     resolve = () => fixed;
   }
