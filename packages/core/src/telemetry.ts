@@ -79,10 +79,12 @@ export function instrument(listener: ZenotiInstrumentation): () => void {
 
 /** A call to `url` by `method`, as a listener may see it: no query (it can hold a guest's data), fragment nor user info. */
 export function callInfo(method: string, url: string): ZenotiCallInfo {
+  // No query (it can hold a guest's data) nor fragment, and no user info (its scheme kept).
+  const cut = url.search(/[?#]/);
+  const bare = cut === -1 ? url : url.slice(0, cut);
   return {
     method: method.toUpperCase(),
-    // The user info goes (its scheme kept), and the query and fragment.
-    url: url.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@|[?#][\s\S]*$/gi, '$1'),
+    url: bare.includes('@') ? bare.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/@]*@/i, '$1') : bare,
   };
 }
 

@@ -187,8 +187,9 @@ export async function zenotiFetch(
   // The request's own URL is checked once, before anything is built or sent (a caller's Request
   // keeps its body); any other (a redirect hop, which then gets no credential) when it comes.
   const url = urlOf(o, input);
-  if (!auth.isAllowedUrl(url)) throw notAllowed(url);
+  // Checked once: a call inside a scope (below) was checked before the scope began.
   if (scope === undefined) {
+    if (!auth.isAllowedUrl(url)) throw notAllowed(url);
     const listener = instrumentation();
     // Someone listens: the same call, inside a scope of theirs that sees its waits, sends and end.
     if (listener) {
@@ -205,7 +206,7 @@ export async function zenotiFetch(
   const authorize = zenoti?.skip !== true;
   const doFetch = o.fetch ?? fetch;
   // Each hop of each attempt, inside the scope's `send` (an HTTP instrumentation would trace it twice).
-  const sender: typeof fetch = scope ? (...args) => scope.send(() => doFetch(...args)) : doFetch;
+  const sender: typeof fetch = scope ? (input, init) => scope.send(() => doFetch(input, init)) : doFetch;
   let header: string | undefined;
   for (let retried = false, limited = 0; ; ) {
     // With a rate budget, every call (a retry too) waits for its permit first, and only then reads
