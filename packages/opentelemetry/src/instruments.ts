@@ -37,7 +37,7 @@ export interface Instruments {
 function create(meter: Meter, remaining: Map<string | undefined, number>): [Instruments, () => void] {
   const gauge: ObservableGauge = meter.createObservableGauge('zenoti.rate_limit.remaining', {
     unit: '{call}',
-    description: 'Calls left in the window (RateLimit-Remaining).',
+    description: 'RateLimit-Remaining',
   });
   const observe = (result: ObservableResult): void => {
     for (const [account, value] of remaining)
@@ -47,29 +47,29 @@ function create(meter: Meter, remaining: Map<string | undefined, number>): [Inst
   const instruments: Instruments = {
     duration: meter.createHistogram('http.client.request.duration', {
       unit: 's',
-      description: 'Duration of calls to Zenoti, waits and retry included.',
+      description: 'Calls to Zenoti',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
     grants: meter.createCounter('zenoti.token.grants', {
       unit: '{grant}',
-      description: 'Token grants.',
+      description: 'Token grants',
     }),
     wait: meter.createHistogram('zenoti.rate_limit.wait', {
       unit: 's',
-      description: 'Waits for a permit of the rate budget.',
+      description: 'Permit waits',
       advice: { explicitBucketBoundaries: WAIT_BUCKETS },
     }),
     queued: meter.createUpDownCounter('zenoti.rate_limit.queued', {
       unit: '{call}',
-      description: 'Calls waiting for a permit.',
+      description: 'Calls waiting for a permit',
     }),
     rejections: meter.createCounter('zenoti.rate_limit.rejections', {
       unit: '{response}',
-      description: '429 answers of Zenoti.',
+      description: '429 answers',
     }),
     storeErrors: meter.createCounter('zenoti.store.errors', {
       unit: '{error}',
-      description: 'Failed token store commands.',
+      description: 'Failed store commands',
     }),
   };
   return [instruments, () => gauge.removeCallback(observe)];

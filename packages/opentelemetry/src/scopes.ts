@@ -111,6 +111,8 @@ export class CallSpan extends OperationSpan implements ZenotiCallScope {
   #resends = 0;
   /** The status of the last answer an attempt got. */
   #status: number | undefined;
+  /** The call's context with tracing suppressed, for its sends. */
+  #quiet: Context | undefined;
 
   constructor(sinks: Sinks, info: ZenotiCallInfo) {
     const { span, metric } = callAttributes(info.method, info.url);
@@ -119,7 +121,8 @@ export class CallSpan extends OperationSpan implements ZenotiCallScope {
   }
 
   send<T>(attempt: () => T): T {
-    const sent = context.with(suppressTracing(this.context), attempt);
+    this.#quiet ??= suppressTracing(this.context);
+    const sent = context.with(this.#quiet, attempt);
     // The status of each answer (a fetch Response, an axios response or error), for the end.
     const note = (answer: unknown): void => {
       this.#status = statusOf(answer) ?? this.#status;
@@ -141,15 +144,18 @@ export class CallSpan extends OperationSpan implements ZenotiCallScope {
   }
 
   protected finish(error: unknown, status: number | undefined): void {
+    const took = seconds(this.#since);
     const answered = status ?? this.#status;
-    const attributes: Attributes = { ...this.#metric };
+    // The metric's attributes are the call's own (made for it): completed here, not copied.
+    const attributes = this.#metric;
     if (answered !== undefined) {
       attributes['http.response.status_code'] = answered;
       this.span.setAttribute('http.response.status_code', answered);
     }
-    Object.assign(attributes, outcome(this.span, errorType(error, answered)));
+    if (error !== undefined || (answered ?? 0) >= 400)
+      Object.assign(attributes, outcome(this.span, errorType(error, answered)));
     this.span.end();
-    this.sinks.meters.current.duration.record(seconds(this.#since), attributes);
+    this.sinks.meters.current.duration.record(took, attributes);
   }
 }
 

@@ -37,7 +37,7 @@ const PASS_THROUGH: ZenotiCallScope = {
 
 function checkOptions(options: unknown): ZenotiTelemetryOptions {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
+  if (typeof options !== 'object' || options === null)
     throw invalidOption('opentelemetry', 'options', 'must be an object');
   for (const name of Object.keys(options))
     if (!OPTIONS.includes(name))
