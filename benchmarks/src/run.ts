@@ -19,6 +19,7 @@ import { proxyThroughput } from './proxy-throughput.ts';
 import { rateFleet } from './rate-fleet.ts';
 import { replicaWait } from './replica-wait.ts';
 import { stampede } from './stampede.ts';
+import { telemetryCost } from './telemetry-cost.ts';
 
 /** Heading of the hand-kept part of RESULTS.md, which a run keeps as it is. */
 const HISTORY = '## Before and after';
@@ -36,6 +37,7 @@ const all: Benchmark[] = [
   permitCost,
   failover,
   replicaWait,
+  telemetryCost,
 ].sort((a, b) => a.id - b.id);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;
