@@ -169,7 +169,9 @@ describe('zenoti-auth check', () => {
     const both = await cli(['check'], serviceUserEnv(z.url, { ZENOTI_API_KEY: D.apiKey }));
     expect(both.code).toBe(1);
     expect(both.stdout).toMatch(/call\s+none: nothing was sent to Zenoti/);
-    expect(both.stderr).toMatch(/INVALID_OPTIONS \(ZENOTI_\w+\): .*beside ZENOTI_API_KEY/);
+    expect(both.stderr).toMatch(
+      /INVALID_OPTIONS \(ZENOTI_ACCOUNT_NAME\): .*ZENOTI_API_KEY and ZENOTI_ACCOUNT_NAME are both set/,
+    );
     expectNoSecrets(both, DEMO_ORG_SECRETS);
 
     const noUser = await cli(['check'], {

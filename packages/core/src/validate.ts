@@ -157,7 +157,17 @@ export const OPTION_NAMES = [
 export function resolveOptions(input: unknown): ResolvedOptions {
   const o = object(input, 'options', OPTION_NAMES.join(' ')) as Record<string, unknown>;
   const hasKey = o.apiKey !== undefined;
-  if (hasKey === (o.app !== undefined)) fail('apiKey', 'or "app" must be given (one, not both)');
+  if (hasKey && o.app !== undefined) fail('app', 'must not be given beside "apiKey": one mode or the other');
+  if (!hasKey && o.app === undefined) {
+    // Given, but `undefined`: most often `process.env.X` of a variable that is not set.
+    if ('apiKey' in o)
+      fail(
+        'apiKey',
+        'is undefined (an environment variable that is not set?): give the API key, or "app" for access tokens',
+      );
+    if ('app' in o) fail('app', 'is undefined: give the app, or "apiKey"');
+    fail('apiKey', 'or "app" must be given');
+  }
   if (hasKey && o.user !== undefined) fail('user', 'needs "app", not "apiKey"');
 
   const a = hasKey ? undefined : object(o.app, 'app', 'accountName appId appSecret deviceId');

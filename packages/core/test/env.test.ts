@@ -98,15 +98,106 @@ describe('zenotiOptionsFromEnv', () => {
       { ZENOTI_ACCOUNT_NAME: 'spa', ZENOTI_APP_ID: 'id', ZENOTI_APP_SECRET: 's', ZENOTI_USERNAME: 'u' },
       'ZENOTI_PASSWORD',
     ],
-    [
-      'an API key beside an app',
-      { ZENOTI_API_KEY: 'k', ZENOTI_APP_SECRET: 'hush-hush' },
-      'ZENOTI_APP_SECRET',
-    ],
   ])('names the variable at fault (%s), without a value', (_case, env, field) => {
     const error = rejection(() => zenotiOptionsFromEnv(env));
     expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field });
     expect(error.message).toContain(`Environment variable ${field}`);
     expect(error.message).not.toContain('hush-hush');
+  });
+
+  it('refuses an API key beside an app, naming both variables (never a value)', () => {
+    const error = rejection(() =>
+      zenotiOptionsFromEnv({
+        ZENOTI_API_KEY: 'k-hush-hush',
+        ZENOTI_APP_ID: 'id',
+        ZENOTI_APP_SECRET: 'hush-hush',
+      }),
+    );
+    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'ZENOTI_APP_ID' });
+    expect(error.message).toBe(
+      "[@zenoti-auth/core] Environment variables ZENOTI_API_KEY and ZENOTI_APP_ID are both set: an API key and an app are two modes; keep the variables of one (an app beside an API key goes under another prefix: zenotiOptionsFromEnv(env, { prefix: 'ZENOTI_GUEST_' })).",
+    );
+    expect(
+      rejection(() =>
+        zenotiOptionsFromEnv(
+          { ZENOTI_GUEST_API_KEY: 'k', ZENOTI_GUEST_PASSWORD: 'p' },
+          { prefix: 'ZENOTI_GUEST_' },
+        ),
+      ).message,
+    ).toContain('Environment variables ZENOTI_GUEST_API_KEY and ZENOTI_GUEST_PASSWORD are both set');
+  });
+
+  it('tells a bad value by the variable the user set, not the option it becomes', () => {
+    const cases: Array<[Record<string, string>, string, string]> = [
+      [
+        { ZENOTI_API_KEY: 'k', ZENOTI_BASE_URL: 'http://api.zenoti.com' },
+        'ZENOTI_BASE_URL',
+        'Environment variable ZENOTI_BASE_URL must use https (http only for loopback hosts).',
+      ],
+      [
+        { ZENOTI_API_KEY: 'k', ZENOTI_BASE_URL: 'api.zenoti.com' },
+        'ZENOTI_BASE_URL',
+        'Environment variable ZENOTI_BASE_URL is missing http:// or https://.',
+      ],
+      [
+        { ZENOTI_API_KEY: 'two words' },
+        'ZENOTI_API_KEY',
+        'Environment variable ZENOTI_API_KEY must not contain whitespace.',
+      ],
+      [
+        { ZENOTI_ACCOUNT_NAME: 'spa', ZENOTI_APP_ID: 'id', ZENOTI_APP_SECRET: 'hush hush' },
+        'ZENOTI_APP_SECRET',
+        'Environment variable ZENOTI_APP_SECRET must not contain whitespace.',
+      ],
+      [
+        { ZENOTI_API_KEY: 'k', ZENOTI_ALLOWED_ORIGINS: 'https://a.example, http://b.example' },
+        'ZENOTI_ALLOWED_ORIGINS (entry 2)',
+        'Environment variable ZENOTI_ALLOWED_ORIGINS (entry 2) must use https (http only for loopback hosts).',
+      ],
+    ];
+    for (const [env, field, message] of cases) {
+      const error = rejection(() => zenotiOptionsFromEnv(env));
+      expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field });
+      expect(error.message).toBe(`[@zenoti-auth/core] ${message}`);
+      expect(error.message).not.toContain('hush');
+    }
+    const guest = rejection(() =>
+      zenotiOptionsFromEnv(
+        { ZENOTI_GUEST_API_KEY: 'k', ZENOTI_GUEST_BASE_URL: 'https://api.zenoti.com/v1' },
+        { prefix: 'ZENOTI_GUEST_' },
+      ),
+    );
+    expect(guest.message).toBe(
+      '[@zenoti-auth/core] Environment variable ZENOTI_GUEST_BASE_URL must not end in /v1: give the host (and any gateway prefix); paths add /v1 themselves.',
+    );
+  });
+
+  it('reads another set under a prefix, so an API key and a guest app live side by side; both reach Zenoti', async () => {
+    const z = await zenoti();
+    const env = {
+      ZENOTI_API_KEY: D.apiKey,
+      ZENOTI_BASE_URL: z.url,
+      ZENOTI_GUEST_BASE_URL: z.url,
+      ZENOTI_GUEST_ACCOUNT_NAME: D.accountName,
+      ZENOTI_GUEST_APP_ID: D.guestApp.appId,
+      ZENOTI_GUEST_APP_SECRET: D.guestApp.appSecret,
+    };
+    expect(zenotiOptionsFromEnv(env)).toEqual({ apiKey: D.apiKey, baseUrl: z.url });
+    const guestOptions = zenotiOptionsFromEnv(env, { prefix: 'ZENOTI_GUEST_' });
+    expect(guestOptions).toEqual({ baseUrl: z.url, app: { accountName: D.accountName, ...D.guestApp } });
+    expect((await new ZenotiAuth(zenotiOptionsFromEnv(env)).fetch('/v1/centers')).status).toBe(200);
+    const guests = new ZenotiAuth(guestOptions);
+    const [guest] = D.guests;
+    const { principal } = await guests.login({ username: guest.username, password: guest.password });
+    expect((await guests.fetch('/v1/centers', { zenoti: { principal } })).status).toBe(200);
+    // Nothing is read from outside the prefix: no fallback to ZENOTI_BASE_URL or ZENOTI_API_KEY.
+    expect(rejection(() => zenotiOptionsFromEnv(env, { prefix: 'OTHER_' })).message).toBe(
+      '[@zenoti-auth/core] Environment variable OTHER_API_KEY is missing: set it, or OTHER_ACCOUNT_NAME, OTHER_APP_ID and OTHER_APP_SECRET for access tokens.',
+    );
+    for (const prefix of ['', 'ZENOTI-GUEST-', 42])
+      expect(rejection(() => zenotiOptionsFromEnv(env, { prefix } as never))).toMatchObject({
+        code: 'INVALID_OPTIONS',
+        field: 'prefix',
+      });
   });
 });

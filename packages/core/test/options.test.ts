@@ -19,7 +19,7 @@ describe('option validation', () => {
     ['no options at all', undefined, 'options'],
     ['options that are not an object', 'apikey', 'options'],
     ['no credentials', {}, 'apiKey'],
-    ['both apiKey and app', { apiKey: 'k'.repeat(64), app }, 'apiKey'],
+    ['both apiKey and app', { apiKey: 'k'.repeat(64), app }, 'app'],
     ['user with apiKey', { apiKey: 'k'.repeat(64), user }, 'user'],
     ['empty apiKey', { apiKey: '' }, 'apiKey'],
     ['whitespace apiKey', { apiKey: '   ' }, 'apiKey'],
@@ -84,6 +84,23 @@ describe('option validation', () => {
     expect(error.field).toBe(field);
     expect(error.message).toContain(`"${field}"`);
     expect(error.message.startsWith('[@zenoti-auth/core] ')).toBe(true);
+  });
+
+  it('says which credential option is wrong as the user wrote it: undefined, missing, or one beside the other', () => {
+    const said = (options: unknown) => attempt(options).message;
+    // `apiKey: process.env.ZENOTI_API_KEY` with the variable unset: given, but undefined.
+    expect(said({ apiKey: undefined })).toBe(
+      '[@zenoti-auth/core] Option "apiKey" is undefined (an environment variable that is not set?): give the API key, or "app" for access tokens.',
+    );
+    expect(said({ app: undefined, user })).toBe(
+      '[@zenoti-auth/core] Option "app" is undefined: give the app, or "apiKey".',
+    );
+    expect(said({})).toBe('[@zenoti-auth/core] Option "apiKey" or "app" must be given.');
+    expect(said({ apiKey: 'k', app })).toBe(
+      '[@zenoti-auth/core] Option "app" must not be given beside "apiKey": one mode or the other.',
+    );
+    // `apiKey: undefined` beside an app is an app: nothing to say.
+    expect(new ZenotiAuth({ apiKey: undefined, app }).mode).toBe('token');
   });
 
   it('accepts http for loopback hosts and https elsewhere', () => {
