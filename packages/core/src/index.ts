@@ -1,5 +1,5 @@
 export { DEFAULTS } from './defaults.ts';
-export { ZENOTI_ENV, zenotiOptionsFromEnv } from './env.ts';
+export { ZENOTI_ENV, type ZenotiEnvOptions, zenotiOptionsFromEnv } from './env.ts';
 export {
   invalidOption,
   isZenotiAuthError,
