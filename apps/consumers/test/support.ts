@@ -19,6 +19,8 @@ export interface Manifest {
   files?: string[];
   exports?: unknown;
   bin?: string | Record<string, string>;
+  typesVersions?: Record<string, Record<string, string[]>>;
+  scripts?: Record<string, string>;
   publishConfig?: { access?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
