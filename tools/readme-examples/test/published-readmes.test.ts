@@ -3,7 +3,8 @@
 import { DEFAULTS, isZenotiAuthError } from '@zenoti-auth/core';
 import { ERROR_ANSWERS } from '@zenoti-auth/core/http';
 import { describe, expect, it } from 'vitest';
-import { publishedReadmes } from '../src/readmes.ts';
+import { brokenRepositoryLinks, linksLeavingPackage, linksOf, repositoryUrl } from '../src/links.ts';
+import { publishedReadmes, repo } from '../src/readmes.ts';
 
 const readmes = publishedReadmes();
 
@@ -26,6 +27,47 @@ describe('published READMEs', () => {
           if (pattern.test(line)) found.push(`${readme.path}:${i + 1}: ${what}: ${line.trim()}`);
       });
     expect(found).toEqual([]);
+  });
+
+  // npm shows the README from the tarball, which holds only the package's folder.
+  it('link out of the package only to the repository, by absolute address', () => {
+    expect(readmes.flatMap(linksLeavingPackage)).toEqual([]);
+  });
+
+  it('link only to paths that exist in the repository, on main', () => {
+    const base = repositoryUrl(
+      repo,
+      readmes.map((r) => r.pkg),
+    );
+    expect(base).toBe('https://github.com/zenoti-auth/zenoti-auth');
+    expect(readmes.flatMap((readme) => brokenRepositoryLinks(readme, base, repo))).toEqual([]);
+  });
+
+  it('the link checks see wrapped, reference and HTML links, and skip code', () => {
+    const readme = {
+      path: 'packages/hono/README.md',
+      pkg: 'hono',
+      text: [
+        'See [the',
+        'core README](../core/README.md#options), [the demo](../../apps/hono-demo).',
+        '[ref]: ../redis/README.md',
+        '<a href="../cli">cli</a> [licence](./LICENSE) [here](#install) [npm](https://npmjs.com)',
+        '```sh',
+        'cat [x](../../secret)',
+        '```',
+        '`[y](../z)` and [missing](https://github.com/zenoti-auth/zenoti-auth/blob/main/packages/nope.md)',
+      ].join('\n'),
+    };
+    expect(linksOf(readme.text).map((l) => l.line)).toEqual([2, 2, 3, 4, 4, 4, 4, 8]);
+    expect(linksLeavingPackage(readme)).toEqual([
+      'packages/hono/README.md:2: ../core/README.md#options',
+      'packages/hono/README.md:2: ../../apps/hono-demo',
+      'packages/hono/README.md:3: ../redis/README.md',
+      'packages/hono/README.md:4: ../cli',
+    ]);
+    expect(brokenRepositoryLinks(readme, 'https://github.com/zenoti-auth/zenoti-auth', repo)).toEqual([
+      'packages/hono/README.md:8: https://github.com/zenoti-auth/zenoti-auth/blob/main/packages/nope.md',
+    ]);
   });
 
   it('the check sees a Size section and a script path', () => {
