@@ -2,24 +2,58 @@
 // CI check (issue 19, run by .ci/run after the build): the BUILT @zenoti-auth/core and
 // @zenoti-auth/hono on Node, Bun and Deno. Starts the mock Zenoti (Node, on 127.0.0.1), runs
 // check.mjs in each runtime, and fails loudly unless Node's report is the expected one and Bun's
-// and Deno's are identical to it. Bun and Deno are the npm packages of the root devDependencies;
-// Deno may reach 127.0.0.1 only and resolves packages from node_modules, Bun runs the ESM build.
-// Usage: pnpm check:runtimes
-import { execFile } from 'node:child_process';
+// and Deno's are identical to it. Deno may reach 127.0.0.1 only and resolves packages from
+// node_modules, Bun runs the ESM build.
+// Bun and Deno (some 200 MB) are not in the workspace's install, which every user and `pnpm demo`
+// pay for: BUN_BIN / DENO_BIN name their binaries, else npx fetches the pinned versions below
+// once (`npx -y bun@…`, cached by npm afterwards). .ci/run runs it so.
+// Usage: pnpm check:runtimes   (or BUN_BIN=/path/to/bun DENO_BIN=/path/to/deno pnpm check:runtimes)
+import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { DEMO_CREDENTIALS as D, startMockZenoti } from '@zenoti-auth/mock-server';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = (name) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+
+/** The CI-only runtimes: the npm package npx fetches, and the variable that may name a binary instead. */
+const PINNED = {
+  bun: { spec: 'bun@1.4.4', env: 'BUN_BIN', execPath: ['-e', 'console.log(process.execPath)'] },
+  deno: { spec: 'deno@2.9.6', env: 'DENO_BIN', execPath: ['eval', 'console.log(Deno.execPath())'] },
+};
+
+/** The binary of `name`: its variable when set, else the one npx fetched (asked for its own path). */
+function bin(name) {
+  const { spec, env, execPath } = PINNED[name];
+  if (process.env[env]) return process.env[env];
+  // pnpm's own npm_config_* settings make npm warn ("Unknown env config"): npx runs without them,
+  // but with the registry, cache and user config a machine may set.
+  const npmEnv = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^npm_config_/i.test(k) || /^npm_config_(registry|cache|userconfig)$/i.test(k),
+    ),
+  );
+  try {
+    const out = execFileSync('npx', ['-y', spec, ...execPath], {
+      encoding: 'utf8',
+      env: npmEnv,
+      timeout: 300_000,
+    });
+    return out.trim().split('\n').at(-1);
+  } catch (error) {
+    throw new Error(
+      `runtimes: could not fetch ${spec} with npx (set ${env} to its binary): ${error.message}`,
+    );
+  }
+}
+const BINARIES = { bun: bin('bun'), deno: bin('deno') };
 
 /** How each runtime runs check.mjs with its one argument. */
 const RUNTIMES = {
   node: (arg) => [process.execPath, ['check.mjs', arg]],
-  bun: (arg) => [bin('bun'), ['run', '--no-install', 'check.mjs', arg]],
+  bun: (arg) => [BINARIES.bun, ['run', '--no-install', 'check.mjs', arg]],
   deno: (arg) => [
-    bin('deno'),
+    BINARIES.deno,
     [
       'run',
       '--node-modules-dir=manual', // the packages pnpm installed: no download, no cache of its own
