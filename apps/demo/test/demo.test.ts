@@ -91,6 +91,12 @@ describe('the tour (pnpm demo)', () => {
       /3 calls → 200, 200, 200, all sent with bearer …\S{4}\n\s+token calls for them: 1\n/,
     );
     expect(axios).toMatch(/GET \/v1\/centers → 200, answered by the interceptor's one retry: true/);
+    // The tour's one warning (core's "another client … same credentials") comes from a step that
+    // plays that client and says so first: no warning the reader cannot place.
+    expect(stdout.match(/event warning:/g)).toHaveLength(1);
+    expect(axios).toMatch(
+      /Another client with these credentials kills our token[^\n]*\n\s+\(played by the demo[^]*?\n\s+event warning: [^\n]*another client/,
+    );
     expect(axios).toMatch(
       /first call: AxiosError ERR_ZENOTI_AUTH, cause ZenotiAuthError CREDENTIALS_REJECTED/,
     );
