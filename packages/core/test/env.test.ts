@@ -71,6 +71,25 @@ describe('zenotiOptionsFromEnv', () => {
       const auth = new ZenotiAuth(zenotiOptionsFromEnv(env));
       expect(auth.mode).toBe('token');
       expect((await auth.fetch('/v1/centers')).status).toBe(200);
+      // The guest app beside it, under its prefix: a printed guest signs in through it.
+      const guests = new ZenotiAuth(zenotiOptionsFromEnv(env, { prefix: 'ZENOTI_GUEST_' }));
+      const { principal } = await guests.login({
+        username: String(env.ZENOTI_GUEST_1_USERNAME),
+        password: String(env.ZENOTI_GUEST_1_PASSWORD),
+      });
+      expect((await guests.fetch('/v1/centers', { zenoti: { principal } })).status).toBe(200);
+      // API key mode as its comment says: uncomment its line, drop the five service-user lines.
+      const [, name = '', key] = /^# (ZENOTI_API_KEY)=(.+)$/m.exec(printed) ?? [];
+      expect(rejection(() => zenotiOptionsFromEnv({ ...env, [name]: key })).message).toContain(
+        'ZENOTI_API_KEY and ZENOTI_ACCOUNT_NAME are both set',
+      );
+      const serviceUser = ['ACCOUNT_NAME', 'APP_ID', 'APP_SECRET', 'USERNAME', 'PASSWORD'].map(
+        (s) => `ZENOTI_${s}`,
+      );
+      const keyEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !serviceUser.includes(k)));
+      const withKey = new ZenotiAuth(zenotiOptionsFromEnv({ ...keyEnv, [name]: key }));
+      expect(withKey.mode).toBe('apiKey');
+      expect((await withKey.fetch('/v1/centers')).status).toBe(200);
     } finally {
       await mock.close();
     }

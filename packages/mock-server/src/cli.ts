@@ -42,7 +42,8 @@ Usage: zenoti-mock [options]
                         page at /_mock/ (window usage, counters, last requests)
   --quiet               no request log (by default one line per request, never a secret)
   --print-env           print the ZENOTI_* variables for this mock (demo seed, --host and
-                        --port) in .env format, and exit
+                        --port) in .env format, and exit: the service user, the API key
+                        (commented out) and the guest app and guests as ZENOTI_GUEST_*
   --help                show this help
 
 Durations: a number of milliseconds or a number with ms, s, m, h or d.`;

@@ -245,8 +245,29 @@ describe('zenoti-mock CLI', () => {
       ZENOTI_APP_SECRET: D.employeeApp.appSecret,
       ZENOTI_USERNAME: D.employee.username,
       ZENOTI_PASSWORD: D.employee.password,
+      ZENOTI_GUEST_BASE_URL: 'http://127.0.0.1:4999',
+      ZENOTI_GUEST_ACCOUNT_NAME: D.accountName,
+      ZENOTI_GUEST_APP_ID: D.guestApp.appId,
+      ZENOTI_GUEST_APP_SECRET: D.guestApp.appSecret,
+      ZENOTI_GUEST_1_USERNAME: D.guests[0].username,
+      ZENOTI_GUEST_1_PASSWORD: D.guests[0].password,
+      ZENOTI_GUEST_2_USERNAME: D.guests[1].username,
+      ZENOTI_GUEST_2_PASSWORD: D.guests[1].password,
     });
     expect(lines).toContain(`# ZENOTI_API_KEY=${D.apiKey}`);
+    // Each group of lines under the comment that says which mode it is.
+    const after = (comment: string) => lines[lines.findIndex((l) => l.startsWith(comment)) + 1];
+    expect(after('# service user mode (zenotiOptionsFromEnv(env))')).toBe(
+      'ZENOTI_BASE_URL=http://127.0.0.1:4999',
+    );
+    expect(lines.filter((l) => l.startsWith('# API key mode'))).toHaveLength(1);
+    expect(after('# five ZENOTI_ACCOUNT_NAME')).toBe(`# ZENOTI_API_KEY=${D.apiKey}`);
+    expect(after("# guest app (zenotiOptionsFromEnv(env, { prefix: 'ZENOTI_GUEST_' }))")).toBe(
+      'ZENOTI_GUEST_BASE_URL=http://127.0.0.1:4999',
+    );
+    expect(after('# guests who sign in through the guest app')).toBe(
+      `ZENOTI_GUEST_1_USERNAME=${D.guests[0].username}`,
+    );
     for (const args of [
       ['--print-env', '--port', '0'],
       ['--print-env', '--seed', 'x.json'],
