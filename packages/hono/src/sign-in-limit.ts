@@ -40,6 +40,22 @@ const DEFAULTS: { [K in keyof ZenotiSignInLimit]-?: number } = {
   maxEntries: 10_000,
 };
 
+/** The limits of `zenotiSignIn({ limit })`, checked, with their defaults. */
+export type SignInLimits = typeof DEFAULTS;
+
+/** Checks `limit` (throws `INVALID_OPTIONS` naming the field): the limits, or `false` (no limit). */
+export function readLimits(options: ZenotiSignInLimit | false | undefined): SignInLimits | false {
+  if (options === false) return false;
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw invalidOption('hono', 'limit', 'must be an object or false');
+  const limits: SignInLimits = { ...DEFAULTS, ...defined(options) };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw invalidOption('hono', `limit.${name}`, 'must be a positive integer');
+  }
+  return limits;
+}
+
 /** One username's (`u:`) or address's (`a:`) failures. */
 interface Entry {
   /** Failures counted; all forgotten together once `expiresAt` has passed with none pending. */
@@ -85,14 +101,7 @@ const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
  *   not when a failure was answered after this attempt began (Zenoti may have counted it after).
  * - A live entry is never dropped to make room: that would unblock a blocked username.
  */
-export function signInLimiter(options: ZenotiSignInLimit | undefined): SignInLimiter {
-  if (options !== undefined && (typeof options !== 'object' || options === null))
-    throw invalidOption('hono', 'limit', 'must be an object or false');
-  const limits: typeof DEFAULTS = { ...DEFAULTS, ...defined(options) };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1)
-      throw invalidOption('hono', `limit.${name}`, 'must be a positive integer');
-  }
+export function signInLimiter(limits: SignInLimits): SignInLimiter {
   const windowMs = limits.windowSeconds * 1000;
   // Insertion order is expiry order: a key is inserted anew each time its expiry moves.
   const entries = new Map<string, Entry>();

@@ -68,6 +68,15 @@ export interface ZenotiSignInOptions<E extends Env = Env> {
     | undefined;
 }
 
+/**
+ * Options per request, e.g. the cookie's secret from `c.env` on Workers, where secrets exist only
+ * there. Checked once per options object (or per distinct settings), not per request; the budget
+ * of failed sign-ins stays the `zenotiSignIn()`'s, so `limit` must be the same every time.
+ */
+export type ZenotiSignInResolver<E extends Env = Env> = (
+  c: Context<E>,
+) => MaybePromise<ZenotiSignInOptions<E>>;
+
 /** What the signed session cookie holds. */
 export interface ZenotiSession {
   /** The opaque id of the end user's Zenoti session (from `login()`). */
@@ -88,7 +97,7 @@ export interface ZenotiSignIn<E extends Env = Env> {
   session: (c: Context) => Promise<ZenotiSession | undefined>;
 }
 
-/** Validates at start-up; cookie attributes are checked by serialising a sample cookie with them. */
+/** Validates a sign-in's options (fixed ones at start-up); cookie attributes are checked by serialising a sample cookie with them. */
 export function checkSignInOptions(
   options: ZenotiSignInOptions<Env>,
   cookie: CookieOptions,
@@ -96,7 +105,9 @@ export function checkSignInOptions(
 ): void {
   const secret = options.cookie.secret;
   if (!((typeof secret === 'string' ? secret.length : secret?.byteLength) >= 32)) {
-    throw invalidOption('hono', 'cookie.secret', 'must be at least 32 characters (or bytes)');
+    // Undefined: most often a secret never set (on Workers, a `wrangler secret` missing from c.env).
+    const given = secret === undefined ? 'is undefined; it ' : '';
+    throw invalidOption('hono', 'cookie.secret', `${given}must be at least 32 characters (or bytes)`);
   }
   if (!/^(Strict|Lax)$/.test(String(cookie.sameSite)))
     throw invalidOption('hono', 'cookie.sameSite', 'must be "Strict" or "Lax"');

@@ -1,19 +1,16 @@
-import { invalidOption, isZenotiAuthError, type LoginResult } from '@zenoti-auth/core';
+import { isZenotiAuthError, type LoginResult } from '@zenoti-auth/core';
 import type { Context, Env } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
-import type { CookieOptions } from 'hono/utils/cookie';
-import { defaultClientAddress } from './client-address.ts';
-import { defined } from './defined.ts';
 import { rethrow } from './errors.ts';
 import { httpError, zenotiOf } from './http-error.ts';
-import { signInLimiter } from './sign-in-limit.ts';
-import {
-  checkSignInOptions,
-  type ZenotiSession,
-  type ZenotiSignIn,
-  type ZenotiSignInOptions,
+import type {
+  ZenotiSession,
+  ZenotiSignIn,
+  ZenotiSignInOptions,
+  ZenotiSignInResolver,
 } from './sign-in-options.ts';
 import { asWrongPassword, isServiceUser, serviceUserRefused } from './sign-in-refusal.ts';
+import { type SignInSettings, type SignInUse, signInOptions } from './sign-in-settings.ts';
 
 export type { ZenotiSignInLimit } from './sign-in-limit.ts';
 export type {
@@ -21,6 +18,7 @@ export type {
   ZenotiSessionCookieOptions,
   ZenotiSignIn,
   ZenotiSignInOptions,
+  ZenotiSignInResolver,
 } from './sign-in-options.ts';
 
 /**
@@ -33,7 +31,9 @@ export type {
  * `windowSeconds` after the key's last failure. A sign-in Zenoti's login policy blocks, and one with
  * the engine's own service username, are answered exactly as a wrong password, and the real reason
  * is logged (see `revealBlockedLogin`, `allowServiceUser`). Configuration mistakes throw
- * `INVALID_OPTIONS` at once.
+ * `INVALID_OPTIONS` at once. A resolver `(c) => options` reads them per request instead, e.g. the
+ * cookie's secret from `c.env` on Workers (checked once per options object or distinct settings;
+ * a mistake is answered 500 `INVALID_OPTIONS`); the budget of failed sign-ins stays this one's.
  *
  * @example
  * ```ts
@@ -44,30 +44,21 @@ export type {
  * app.post('/auth/login', guests, signIn.login)
  * app.post('/auth/logout', guests, signIn.logout)
  * app.get('/me', guests, async (c) => c.json(await (await c.var.zenoti.fetch(`/v1/guests/${id}`)).json()))
+ *
+ * // Cloudflare Workers: the secret from c.env
+ * const workerSignIn = zenotiSignIn<AppEnv>((c) => ({ cookie: { secret: c.env.SESSION_SECRET } }))
  * ```
  */
-export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E>): ZenotiSignIn<E> {
-  if (typeof options?.cookie !== 'object' || options.cookie === null)
-    throw invalidOption('hono', 'cookie', 'must be an object');
-  const { secret, name = 'zenoti_session', ...given } = options.cookie;
-  const attributes = defined(given);
-  const cookie: CookieOptions = {
-    ...attributes,
-    secure: attributes.secure !== false,
-    sameSite: attributes.sameSite ?? 'Lax',
-    path: attributes.path ?? '/',
-    httpOnly: true,
-  };
-  const prefix = cookie.prefix;
-  checkSignInOptions(options as unknown as ZenotiSignInOptions<Env>, cookie, name);
-  const origins = options.origins ?? [];
-  const limiter = options.limit === false ? undefined : signInLimiter(options.limit);
-  const { revealBlockedLogin = false, allowServiceUser = false } = options;
-  const clientAddress = options.clientAddress ?? defaultClientAddress;
-  if (typeof clientAddress !== 'function') throw invalidOption('hono', 'clientAddress', 'must be a function');
+export function zenotiSignIn<E extends Env = Env>(
+  options: ZenotiSignInOptions<E> | ZenotiSignInResolver<E>,
+): ZenotiSignIn<E> {
+  const resolve = signInOptions(options);
 
-  const session = async (c: Context): Promise<ZenotiSession | undefined> => {
-    const value = await getSignedCookie(c, secret, name, prefix);
+  const read = async (
+    c: Context,
+    { secret, name, cookie }: SignInSettings,
+  ): Promise<ZenotiSession | undefined> => {
+    const value = await getSignedCookie(c, secret, name, cookie.prefix);
     try {
       const [principal, subject] = JSON.parse(value || '[]') as unknown[];
       if (typeof principal === 'string' && principal !== '') {
@@ -78,20 +69,25 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
     }
     return undefined;
   };
+  const session = async (c: Context) => read(c, await resolve(c));
 
-  const sameOrigin = (c: Context): void => {
+  const sameOrigin = (c: Context, origins: readonly string[]): void => {
     if (c.req.header('sec-fetch-site') === 'same-origin') return;
     const origin = c.req.header('origin');
     if (origin !== undefined && (origin === new URL(c.req.url).origin || origins.includes(origin))) return;
     throw httpError(403, 'CROSS_SITE', 'Cross-site request refused.');
   };
 
+  /** The request's options; a resolver's mistake is answered 500 `INVALID_OPTIONS` (and logged by `zenotiAuth`). */
+  const resolved = (c: Context): Promise<SignInUse<E>> => Promise.resolve(resolve(c)).catch(rethrow);
+
   return {
     session,
     principal: async (c) => (await session(c))?.principal,
 
     login: async function login(c) {
-      sameOrigin(c);
+      const o = await resolved(c);
+      sameOrigin(c, o.origins);
       const auth = zenotiOf(c, 'zenotiSignIn().login').auth;
       let form: Record<string, unknown> = {};
       try {
@@ -113,10 +109,10 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
         throw httpError(400, 'BAD_REQUEST', 'Give a username and a password.');
       }
       const user = username.trim();
-      const previous = await session(c);
+      const previous = await read(c, o);
       // Over the budget of failures: 429 before Zenoti is called. The attempt is charged up front
       // (concurrent attempts cannot slip through); only a success takes the charge back.
-      const attempt = limiter?.admit(user, clientAddress(c as never));
+      const attempt = o.limiter?.admit(user, o.clientAddress(c));
       if (typeof attempt === 'number') {
         throw httpError(429, 'TOO_MANY_SIGN_INS', 'Too many failed sign-ins; try again later.', {
           'retry-after': String(attempt),
@@ -125,13 +121,13 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
       let result: LoginResult;
       try {
         // Wrong passwords typed here would count towards the lock-out of the app's own user.
-        if (!allowServiceUser && isServiceUser(auth.serviceUsername, user))
+        if (!o.allowServiceUser && isServiceUser(auth.serviceUsername, user))
           throw asWrongPassword(serviceUserRefused());
         result = await auth.login({ username: user, password, signal: c.req.raw.signal });
       } catch (error) {
         attempt?.failed();
         // Only a right password meets a login policy: a distinct answer would confirm it.
-        if (!revealBlockedLogin && isZenotiAuthError(error) && error.code === 'LOGIN_BLOCKED')
+        if (!o.revealBlockedLogin && isZenotiAuthError(error) && error.code === 'LOGIN_BLOCKED')
           throw asWrongPassword(error);
         rethrow(error, true);
       }
@@ -139,20 +135,21 @@ export function zenotiSignIn<E extends Env = Env>(options: ZenotiSignInOptions<E
       if (previous) await auth.logout(previous.principal).catch(() => undefined);
       let subject: string | undefined;
       try {
-        subject = await options.subject?.(c, { username: user, userType: result.userType });
+        subject = await o.subject?.(c, { username: user, userType: result.userType });
       } catch (error) {
         await auth.logout(result.principal).catch(() => undefined);
         throw error;
       }
-      await setSignedCookie(c, name, JSON.stringify([result.principal, subject]), secret, cookie);
+      await setSignedCookie(c, o.name, JSON.stringify([result.principal, subject]), o.secret, o.cookie);
       return c.json({ signedIn: true, userType: result.userType ?? null });
     },
 
     logout: async function logout(c) {
-      sameOrigin(c);
+      const o = await resolved(c);
+      sameOrigin(c, o.origins);
       const auth = zenotiOf(c, 'zenotiSignIn().logout').auth;
-      const current = await session(c);
-      deleteCookie(c, name, cookie);
+      const current = await read(c, o);
+      deleteCookie(c, o.name, o.cookie);
       const { revoked } = current ? await auth.logout(current.principal).catch(rethrow) : { revoked: false };
       return c.json({ signedOut: true, revoked });
     },
