@@ -45,7 +45,11 @@ export interface ZenotiCallScope extends ZenotiScope {
 /** A store command that failed: which one. */
 export type ZenotiStoreOperation = 'get' | 'set' | 'delete' | 'getGuard' | 'setGuard' | 'lock' | 'release';
 
-/** What an instrumentation package installs with `instrument()`. */
+/**
+ * What an instrumentation package installs with `instrument()`. Its methods, and its scopes', must
+ * not throw: the engine calls them on its own path (`@zenoti-auth/opentelemetry` catches every
+ * fault of the SDK).
+ */
 export interface ZenotiInstrumentation {
   /** A call through an engine starts: `fetch()`, or a request of the axios interceptor. */
   call(info: ZenotiCallInfo): ZenotiCallScope;

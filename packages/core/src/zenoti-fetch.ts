@@ -1,5 +1,6 @@
 import { isZenotiAuthError, safeCause, ZenotiAuthError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
+import { outgoing, type PlainRequest, urlOf } from './outgoing-request.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { callInfo, instrumentation, observe, waitFor, type ZenotiCallScope } from './telemetry.ts';
 import { abortError, sleep } from './time.ts';
@@ -69,12 +70,6 @@ function notAllowed(url: string): ZenotiAuthError {
   );
 }
 
-/** A bodiless request for the global fetch, kept as `fetch(url, init)` takes it (see `outgoing`). */
-interface PlainRequest {
-  readonly url: string;
-  readonly init: RequestInit & { headers: Headers; redirect: 'manual' };
-}
-
 /**
  * Sends `request`, following redirects by hand (when `follow`) so that every hop is checked: the
  * credential goes only to allowed origins, and is dropped as soon as a redirect leaves them.
@@ -135,49 +130,38 @@ async function send(
 }
 
 /**
- * The URL `fetch()` sends `input` to. Paths go under the base URL; absolute and protocol-relative
- * URLs (`//host`, and `/\host`, which URL parsers read the same way) keep their own origin, which
- * `zenotiFetch` then checks.
- */
-function urlOf(o: ResolvedOptions, input: string | URL | Request): string {
-  if (input instanceof Request) return input.url;
-  const text = String(input);
-  return /^[a-z][a-z\d+.-]*:|^[\\/]{2}/i.test(text)
-    ? new URL(text, `${o.baseUrl}/`).href
-    : `${o.baseUrl}${text.startsWith('/') ? '' : '/'}${text}`;
-}
-
-/**
- * The request `fetch()` sends to `url` (from `urlOf`), with `redirect: 'manual'` (`send` follows
- * redirects itself).
- *
- * The usual call, a request without a body through the global fetch, is not made a Request but kept
- * as `fetch(url, init)` takes it: fetch makes its own Request anyway, and would copy ours, each copy
- * following the abort signal of the one before, which costs more than all the rest of the call. A
- * custom `fetch` always gets one complete Request, and a body needs one to be sent again.
- */
-function outgoing(
-  o: ResolvedOptions,
-  input: string | URL | Request,
-  url: string,
-  init: RequestInit & { redirect: 'manual' },
-): Request | PlainRequest {
-  if (input instanceof Request) return new Request(input, init);
-  if (o.fetch !== undefined || init.body != null) return new Request(url, init);
-  return { url, init: { ...init, headers: new Headers(init.headers) } };
-}
-
-/**
  * A `fetch` that authenticates requests to Zenoti: adds `Authorization` only for allowed origins,
  * retries once after a 401 with a newer credential, and waits out `429 Retry-After` within the
- * rate-limit budget. `scope`: the call as an instrumentation package follows it (see telemetry.ts).
+ * rate-limit budget. When an instrumentation package listens (see telemetry.ts), the call runs in
+ * a scope of its own; not `async`, so that the caller awaits the scope's end directly.
  */
-export async function zenotiFetch(
+export function zenotiFetch(
   auth: CredentialSource,
   o: ResolvedOptions,
   limits: RateLimits,
   input: string | URL | Request,
   init: ZenotiRequestInit = {},
+): Promise<Response> {
+  const listener = instrumentation();
+  if (!listener) return exchange(auth, o, limits, input, init);
+  let url: string;
+  try {
+    url = urlOf(o, input);
+    if (!auth.isAllowedUrl(url)) throw notAllowed(url);
+  } catch (error) {
+    return Promise.reject(error); // refused before anything is sent: no call to follow
+  }
+  const call = listener.call(callInfo(init.method ?? (input instanceof Request ? input.method : 'GET'), url));
+  return observe(call, () => exchange(auth, o, limits, input, init, call));
+}
+
+/** The call of `zenotiFetch`; `scope`: the listener's, whose `zenotiFetch` checked the URL already. */
+async function exchange(
+  auth: CredentialSource,
+  o: ResolvedOptions,
+  limits: RateLimits,
+  input: string | URL | Request,
+  init: ZenotiRequestInit,
   scope?: ZenotiCallScope,
 ): Promise<Response> {
   const { zenoti, ...rest } = init;
@@ -187,17 +171,7 @@ export async function zenotiFetch(
   // The request's own URL is checked once, before anything is built or sent (a caller's Request
   // keeps its body); any other (a redirect hop, which then gets no credential) when it comes.
   const url = urlOf(o, input);
-  // Checked once: a call inside a scope (below) was checked before the scope began.
-  if (scope === undefined) {
-    if (!auth.isAllowedUrl(url)) throw notAllowed(url);
-    const listener = instrumentation();
-    // Someone listens: the same call, inside a scope of theirs that sees its waits, sends and end.
-    if (listener) {
-      const method = rest.method ?? (input instanceof Request ? input.method : 'GET');
-      const call = listener.call(callInfo(method, url));
-      return observe(call, () => zenotiFetch(auth, o, limits, input, init, call));
-    }
-  }
+  if (scope === undefined && !auth.isAllowedUrl(url)) throw notAllowed(url);
   const request = outgoing(o, input, url, { ...rest, redirect: 'manual' });
   const principal = zenoti?.principal;
   const signal = (request instanceof Request ? request.signal : request.init.signal) ?? undefined;
