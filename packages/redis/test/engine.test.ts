@@ -1,12 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type TokenSet, ZenotiAuth, type ZenotiAuthEvent } from '@zenoti-auth/core';
 import { describe, expect, it } from 'vitest';
 import { encryption } from '../src/encryption.ts';
+import type { RedisTokenStoreOptions } from '../src/index.ts';
 import {
-  CLIENT_KINDS,
-  client,
   D,
+  IOREDIS_MAJORS,
   ioredis,
   keysUnder,
+  nodeRedis,
+  REDIS_PORT,
   redisStore,
   serviceUser,
   storeKeyOf,
@@ -17,14 +21,45 @@ import {
 
 const KEY = 'engine-test encryption key, long enough';
 
-describe.each(CLIENT_KINDS)('ZenotiAuth on RedisTokenStore (%s)', (kind) => {
+type RedisClient = RedisTokenStoreOptions['client'];
+
+/** The tests below, on each client: every ioredis major of the peer range (^5 || ^6), and node-redis. */
+const CLIENTS: ReadonlyArray<[name: string, connect: () => Promise<RedisClient> | RedisClient]> = [
+  ...IOREDIS_MAJORS.map(([major, Client]): [string, () => RedisClient] => [
+    major,
+    () => ioredis(REDIS_PORT, {}, Client),
+  ]),
+  ['node-redis', () => nodeRedis()],
+];
+const IOREDIS_CLIENTS = CLIENTS.filter(([name]) => name.startsWith('ioredis'));
+
+describe('the ioredis majors under test', () => {
+  it('are two different constructors, from ioredis 5.x and 6.x', () => {
+    const require = createRequire(import.meta.url);
+    const version = (name: string): string =>
+      (require(`${name}/package.json`) as { version: string }).version;
+    expect([version('ioredis'), version('ioredis6')].map((v) => v.split('.')[0])).toEqual(['5', '6']);
+    const [[, five], [, six]] = IOREDIS_MAJORS;
+    expect(five).not.toBe(six);
+  });
+
+  it('are the peer range and what the README names', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(manifest.peerDependencies.ioredis).toBe('^5 || ^6');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(/\[`ioredis`\]\([^)]+\)\s+\(5\.x and 6\.x, both tested\)/);
+    expect(readme).toMatch(/^\| ioredis 5 or 6 \(both tested\) \|/m);
+  });
+});
+
+describe.each(CLIENTS)('ZenotiAuth on RedisTokenStore (%s)', (_name, connect) => {
   it('shares one password grant and one refresh between engines that share only Redis', async () => {
     const z = await zenoti({ accessTokenTtlMs: 2_000 });
     const prefix = uniquePrefix();
     // Separate stores on separate connections: nothing shared in memory, as in separate processes.
     const engines = await Promise.all(
       Array.from({ length: 4 }, async () => {
-        const { store } = redisStore({ client: await client(kind), prefix });
+        const { store } = redisStore({ client: await connect(), prefix });
         return new ZenotiAuth(serviceUser(z.url, { store }));
       }),
     );
@@ -46,11 +81,11 @@ describe.each(CLIENT_KINDS)('ZenotiAuth on RedisTokenStore (%s)', (kind) => {
   });
 });
 
-describe('encryption at rest with a real engine', () => {
+describe.each(IOREDIS_CLIENTS)('encryption at rest with a real engine (%s)', (_name, connect) => {
   it('leaves no access or refresh token in plain text anywhere under the prefix', async () => {
     const z = await zenoti({ accessTokenTtlMs: 1_500 });
     const prefix = uniquePrefix();
-    const { store } = redisStore({ client: ioredis(), prefix, encryption: encryption(KEY) });
+    const { store } = redisStore({ client: await connect(), prefix, encryption: encryption(KEY) });
     const events: ZenotiAuthEvent[] = [];
     const auth = new ZenotiAuth(serviceUser(z.url, { store, onEvent: (e) => events.push(e) }));
     // A service-user token, refreshed once, and an end user's session: three sets written, two keys.
@@ -91,7 +126,7 @@ describe('encryption at rest with a real engine', () => {
   it('stores tokens in plain text without encryption (the scan above does catch them)', async () => {
     const z = await zenoti();
     const prefix = uniquePrefix();
-    const { store } = redisStore({ client: ioredis(), prefix });
+    const { store } = redisStore({ client: await connect(), prefix });
     const auth = new ZenotiAuth(serviceUser(z.url, { store }));
     const header = await auth.authorization();
     const [key] = await keysUnder(prefix);
@@ -99,13 +134,13 @@ describe('encryption at rest with a real engine', () => {
   });
 });
 
-describe('a refresh lock held elsewhere past the deadline', () => {
+describe.each(IOREDIS_CLIENTS)('a refresh lock held elsewhere past the deadline (%s)', (_name, connect) => {
   it('serves the live token instead of a second refresh, and refreshes behind it once the lock is free', async () => {
     let now = Date.now();
     const clock = (): number => now;
     const z = await zenoti({ now: clock, accessTokenTtlMs: 60 * 60_000 });
     const prefix = uniquePrefix();
-    const { store } = redisStore({ client: ioredis(), prefix });
+    const { store } = redisStore({ client: await connect(), prefix });
     const events: ZenotiAuthEvent[] = [];
     const auth = new ZenotiAuth(
       serviceUser(z.url, {
@@ -121,7 +156,7 @@ describe('a refresh lock held elsewhere past the deadline', () => {
       (k) => !k.endsWith(':lock') && !k.endsWith('lock-released'),
     );
     // "Another process" takes the refresh lock and keeps it, as one whose refresh hangs would.
-    const { store: other } = redisStore({ client: ioredis(), prefix });
+    const { store: other } = redisStore({ client: await connect(), prefix });
     const held = await other.lock(`${storeKeyOf(prefix, setKey as string)}:lock`, { ttlMs: 30_000 });
     expect(held).toBeDefined();
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ZenotiAuthOptions } from '@zenoti-auth/core';
 import { serviceUserLogin, testResources } from '@zenoti-auth/test-support';
 import { Redis } from 'ioredis';
+import { Redis as Redis6 } from 'ioredis6';
 import { createClient } from 'redis';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.ts';
 
@@ -27,9 +28,25 @@ export function uniquePrefix(port = REDIS_PORT): string {
   return prefix;
 }
 
-/** An ioredis client on 127.0.0.1, closed after the test. */
-export function ioredis(port = REDIS_PORT, extra: Record<string, unknown> = {}): Redis {
-  const client = new Redis({ host: REDIS_HOST, port, maxRetriesPerRequest: 1, ...extra });
+/**
+ * The ioredis majors of the peer range (`^5 || ^6`), each by its constructor: the store contract and
+ * the engine tests run on every one (ioredis 6 is the devDependency alias `ioredis6`).
+ */
+export const IOREDIS_MAJORS = [
+  ['ioredis 5', Redis],
+  ['ioredis 6', Redis6],
+] as const;
+export type IoredisConstructor = (typeof IOREDIS_MAJORS)[number][1];
+
+/** An ioredis client on 127.0.0.1 (ioredis 5 unless `Client` says which), closed after the test. */
+export function ioredis<C extends IoredisConstructor = typeof Redis>(
+  port = REDIS_PORT,
+  extra: Record<string, unknown> = {},
+  Client: C = Redis as C,
+): InstanceType<C> {
+  // Both majors take the same options; TypeScript cannot call a union of their constructors.
+  const Ctor = Client as unknown as new (options: Record<string, unknown>) => InstanceType<C>;
+  const client = new Ctor({ host: REDIS_HOST, port, maxRetriesPerRequest: 1, ...extra });
   client.on('error', () => undefined);
   onCleanup(async () => client.disconnect());
   return client;
