@@ -4,8 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ZenotiAuthModule } from '@zenoti-auth/nestjs';
 import { ZenotiHealthIndicator } from '@zenoti-auth/nestjs/health';
 import { ZenotiHttpModule } from '@zenoti-auth/nestjs/http';
+import { RedisTokenStore } from '@zenoti-auth/redis';
+import { RedisRateBudget } from '@zenoti-auth/redis/rate-budget';
 import { type NestDemoConfig, zenotiOptionsFrom } from './config.ts';
 import { HealthController } from './health.controller.ts';
+import { RedisModule } from './redis.module.ts';
 import { DEMO_CLOCK, TokenStatusService } from './token-status.service.ts';
 import { ZenotiController } from './zenoti.controller.ts';
 
@@ -14,6 +17,9 @@ import { ZenotiController } from './zenoti.controller.ts';
 // biome-ignore lint/complexity/noStaticOnlyClass: a Nest module class with a static register(), as Nest expects.
 export class AppModule {
   static register(config: NestDemoConfig): DynamicModule {
+    // With REDIS_URL, a fleet: the token and the rate budget are shared in Redis (see redis.module.ts).
+    const url = config.env.REDIS_URL || undefined;
+    const redis = url && RedisModule.register({ url, prefix: config.env.REDIS_PREFIX || 'zenoti-auth:' });
     return {
       module: AppModule,
       imports: [
@@ -23,11 +29,17 @@ export class AppModule {
           skipProcessEnv: true,
           load: [() => ({ ...config.env })],
         }),
+        // Before ZenotiAuthModule, so that it closes after the engine has shut down.
+        ...(redis ? [redis] : []),
         ZenotiAuthModule.forRootAsync({
           isGlobal: true,
           imports: [ConfigModule],
-          inject: [ConfigService],
-          useFactory: (configService: ConfigService) => zenotiOptionsFrom(configService, config.zenoti),
+          inject: redis ? [ConfigService, RedisTokenStore, RedisRateBudget] : [ConfigService],
+          useFactory: (configService: ConfigService, store?: RedisTokenStore, budget?: RedisRateBudget) =>
+            zenotiOptionsFrom(configService, {
+              ...(store && budget ? { store, rateLimit: { budget } } : {}),
+              ...config.zenoti,
+            }),
         }),
         ZenotiHttpModule.register({ axiosConfig: { timeout: 15_000 } }),
         // GET /health (HealthController): terminus logs a failed check through Nest's logger.

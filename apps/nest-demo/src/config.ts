@@ -14,6 +14,10 @@ export interface NestDemoEnv {
   /** … and the service user whose token the app keeps. */
   ZENOTI_USERNAME?: string | undefined;
   ZENOTI_PASSWORD?: string | undefined;
+  /** A fleet: the token and the rate budget live in this Redis (`redis://…`), shared by every process. */
+  REDIS_URL?: string | undefined;
+  /** Put before the fleet's Redis keys. @default 'zenoti-auth:' */
+  REDIS_PREFIX?: string | undefined;
 }
 
 /** What `createNestDemo()` needs. */
@@ -27,7 +31,7 @@ export interface NestDemoConfig {
   /** Nest's logger; `false` for none. @default false */
   logger?: boolean;
   /** Extra core options (tests pass a clock or a private token store). @default {} */
-  zenoti?: Partial<Pick<ZenotiAuthModuleOptions, 'now' | 'store' | 'revokeOnShutdown'>>;
+  zenoti?: Partial<Pick<ZenotiAuthModuleOptions, 'now' | 'store' | 'rateLimit' | 'revokeOnShutdown'>>;
 }
 
 /**

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
       ZENOTI_APP_SECRET: D.employeeApp.appSecret,
       ZENOTI_USERNAME: D.employee.username,
       ZENOTI_PASSWORD: D.employee.password,
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_PREFIX: process.env.REDIS_PREFIX,
     };
   }
   const demo = await createNestDemo({
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
     logger: process.env.QUIET === undefined,
   });
   const zenoti = mock ? `embedded mock Zenoti at ${mock.url}` : `Zenoti at ${env.ZENOTI_BASE_URL}`;
-  console.log(`nest-demo listening on ${demo.url} (${zenoti})`);
+  const fleet = env.REDIS_URL ? '; token and rate budget shared in Redis' : '';
+  console.log(`nest-demo listening on ${demo.url} (${zenoti}${fleet})`);
   console.log(`  GET ${demo.url}/centers`);
   console.log(`  GET ${demo.url}/guests/${D.guests[0].guestId}`);
   console.log(`  GET ${demo.url}/token-status`);
