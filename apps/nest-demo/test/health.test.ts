@@ -22,7 +22,7 @@ describe('nest-demo GET /health (terminus + ZenotiHealthIndicator)', () => {
       status: 200,
       body: {
         info: {
-          zenoti: { status: 'up', checks: { token: { present: true, expiresAt: expect.any(String) } } },
+          zenoti: { status: 'up', checks: { token: { present: true, expiresAt: expect.any(Number) } } },
         },
       },
     });

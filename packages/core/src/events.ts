@@ -1,5 +1,6 @@
 import type { ZenotiAuthError } from './errors.ts';
 import { redact } from './header.ts';
+import type { EpochMilliseconds } from './time.ts';
 import type { TokenSet } from './types.ts';
 
 /** A token was obtained. `tokenId` is a fingerprint, never the token. */
@@ -10,8 +11,8 @@ export interface TokenEvent {
   principal: string | undefined;
   /** Fingerprint of the access token, e.g. `…ab68`. */
   tokenId: string;
-  /** Access token expiry (local clock), ms since epoch. */
-  expiresAt: number;
+  /** When the access token expires, ms since the Unix epoch (engine clock, `options.now`). */
+  expiresAt: EpochMilliseconds;
 }
 
 /** A token was marked rejected after a 401, or removed by logout/revoke. */

@@ -41,8 +41,8 @@ export function credentialCheck(
           failing && failure.transient && usable ? 'degraded' : 'down',
         )),
     mode,
-    lastSuccess: successAt === undefined ? undefined : new Date(successAt),
-    lastError: failure && { code: failure.code, transient: failure.transient, at: new Date(failure.at) },
+    lastSuccess: successAt,
+    lastError: failure && { code: failure.code, transient: failure.transient, at: failure.at },
   };
 }
 
@@ -58,7 +58,7 @@ export function budgetCheck({ o, limits }: HealthSources): ZenotiHealthChecks['b
       'degraded',
     ),
     remaining: live ? window.remaining : undefined,
-    windowEnd: live ? new Date(window.end) : undefined,
+    windowEnd: live ? window.end : undefined,
     queued,
   };
 }
@@ -91,14 +91,14 @@ export async function tokenChecks(
     token: {
       ...judged(principal !== undefined && set === undefined && 'no session', 'down'),
       present: set !== undefined,
-      expiresAt: set && new Date(set.accessTokenExpiresAt),
+      expiresAt: set?.accessTokenExpiresAt,
       ageMs: set && Math.max(0, now - set.obtainedAt),
     },
     store: {
       ...judged(!reachable && 'store not answering', 'degraded'),
       reachable,
       shared: !store.local,
-      lastError: lastError && { message: lastError.message, at: new Date(lastError.at) },
+      lastError: lastError && { message: lastError.message, at: lastError.at },
     },
   };
 }

@@ -7,6 +7,7 @@ import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { ResilientStore } from './resilient-store.ts';
+import type { EpochMilliseconds } from './time.ts';
 import { isRecord } from './token-response.ts';
 
 /*
@@ -29,7 +30,8 @@ import { isRecord } from './token-response.ts';
  *   8. The probe met a transient failure, or Zenoti answered it with other than 2xx.
  * ok: everything else. A fresh engine that has made no call yet is ok, `lastSuccess` undefined.
  *
- * Nothing here calls Zenoti unless `probe: true` (`health-probe.ts`); the store is read once (the
+ * Every time is `EpochMilliseconds` (ms since the Unix epoch, a number: the snapshot serialises as
+ * it is and compares as numbers). Nothing here calls Zenoti unless `probe: true` (`health-probe.ts`); the store is read once (the
  * token key), bounded by `timeoutMs`. No secret, token or principal is ever part of the result.
  */
 
@@ -41,40 +43,47 @@ interface Check {
   reason?: string | undefined;
 }
 
-/** A failure as reported: its code, whether it may pass by itself, and when (engine clock). */
+/** A failure as reported: its code, whether it may pass by itself, and when. */
 export interface ZenotiHealthFailure {
   code: ZenotiAuthErrorCode;
   transient: boolean;
-  at: Date;
+  /** When it failed, ms since the Unix epoch (engine clock, `options.now`). */
+  at: EpochMilliseconds;
 }
 
 export interface ZenotiHealthChecks {
   /** The API key, or the app credentials and user behind the token. */
   credential: Check & {
     mode: 'apiKey' | 'token';
-    /** Token mode: when the token in use was obtained. API key: when Zenoti last accepted a call. */
-    lastSuccess: Date | undefined;
+    /** Token mode: when the token in use was obtained. API key: when Zenoti last accepted a call. Ms since the Unix epoch (engine clock). */
+    lastSuccess: EpochMilliseconds | undefined;
     /** The last failed call with the credential (a token call; an API key's 401 or failed read). */
     lastError: ZenotiHealthFailure | undefined;
   };
   /** Token mode: the token of the service user (or of `principal`). */
   token?:
-    | (Check & { present: boolean; expiresAt?: Date | undefined; ageMs?: number | undefined })
+    | (Check & {
+        present: boolean;
+        /** When the access token expires, ms since the Unix epoch (engine clock), as `TokenEvent.expiresAt`. */
+        expiresAt?: EpochMilliseconds | undefined;
+        ageMs?: number | undefined;
+      })
     | undefined;
   /** Token mode: the token store. `shared`: a remote store (Redis, a Durable Object). */
   store?:
     | (Check & {
         reachable: boolean;
         shared: boolean;
-        lastError?: { message: string; at: Date } | undefined;
+        /** The store's last failure; `at`: ms since the Unix epoch (real clock). */
+        lastError?: { message: string; at: EpochMilliseconds } | undefined;
       })
     | undefined;
   /**
    * Zenoti's rate window as it last reported it (`remaining` calls until `windowEnd`; both unknown
    * until Zenoti says, and after the window ended), and the calls of this process waiting for a
-   * permit of the rate budget.
+   * permit of the rate budget. `windowEnd`: ms since the Unix epoch (real clock: budgets wait in real time).
    */
-  budget: Check & { remaining: number | undefined; windowEnd: Date | undefined; queued: number };
+  budget: Check & { remaining: number | undefined; windowEnd: EpochMilliseconds | undefined; queued: number };
   /** With `probe: true`: the one call made to Zenoti, how long it took, and its outcome. */
   probe?: ZenotiProbeCheck | undefined;
 }

@@ -67,7 +67,7 @@ export {
   type ZenotiScope,
   type ZenotiStoreOperation,
 } from './telemetry.ts';
-export { parseZenotiDate } from './time.ts';
+export { type EpochMilliseconds, parseZenotiDate } from './time.ts';
 export { FINAL_TOKEN_ERROR_CODES } from './token-failure.ts';
 export type {
   MaybePromise,

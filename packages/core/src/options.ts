@@ -1,6 +1,7 @@
 import { DEFAULTS } from './defaults.ts';
 import type { ZenotiAuthEvent } from './events.ts';
 import type { RateBudget } from './rate-budget.ts';
+import type { EpochMilliseconds } from './time.ts';
 import type { TokenStore } from './types.ts';
 
 /** A Zenoti backend app (Configuration › Integrations › Apps). */
@@ -93,8 +94,8 @@ interface CommonOptions {
   refreshWithoutLock?: boolean | undefined;
   /** The fetch to use. @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
-  /** Clock, ms since epoch. @default Date.now */
-  now?: (() => number) | undefined;
+  /** The engine clock: ms since the Unix epoch, as every time the engine reports. @default Date.now */
+  now?: (() => EpochMilliseconds) | undefined;
   /** Receives every event (see `on()`); never given a secret. */
   onEvent?: ((event: ZenotiAuthEvent) => void) | undefined;
 }

@@ -7,6 +7,7 @@ import type { LoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { ResilientStore } from './resilient-store.ts';
 import type { SharedGuards } from './shared-guards.ts';
+import type { EpochMilliseconds } from './time.ts';
 import type { TokenClient } from './token-client.ts';
 import type { TokenGrants } from './token-grants.ts';
 import type { TokenSet } from './types.ts';
@@ -29,8 +30,12 @@ export interface LoginResult {
   userType: string | undefined;
   /** Zenoti's login policy evaluation of the sign-in (e.g. `passwordExpiryReminder`), when it sent one. */
   loginPolicy: LoginPolicy | undefined;
-  /** When the access token expires (it is refreshed automatically until the refresh token ends). */
-  expiresAt: Date;
+  /**
+   * When the access token expires, ms since the Unix epoch (engine clock, `options.now`), as
+   * `TokenEvent.expiresAt`: `new Date(expiresAt)` for a date. It is refreshed automatically until
+   * the refresh token ends.
+   */
+  expiresAt: EpochMilliseconds;
 }
 
 /** Checks `login()` input: a non-empty username and password (and principal, if given), no control characters. */

@@ -1,6 +1,14 @@
 import { ZenotiAuthError } from './errors.ts';
 
 /**
+ * A point in time as milliseconds since the Unix epoch (UTC), as `Date.now()` gives it: the one type
+ * of every time in the public API (event and health fields, `login()`'s result, token sets), so
+ * that a value compares with `<`, survives `JSON.stringify` unchanged, and reads back with
+ * `new Date(ms)`. Durations are plain numbers named `…Ms`.
+ */
+export type EpochMilliseconds = number;
+
+/**
  * Parses a Zenoti date-time as UTC. Zenoti sends seven fractional digits
  * (`2022-06-08T11:19:18.7016839Z`); a value without a zone is taken as UTC.
  * Returns ms since epoch, or undefined when the value is not such a date.

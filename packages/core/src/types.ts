@@ -1,4 +1,5 @@
 import type { LoginPolicy } from './login-policy.ts';
+import type { EpochMilliseconds } from './time.ts';
 import type { WarningListener } from './warning-route.ts';
 
 /** A token set as zenoti-auth keeps it. Stores persist it as-is (JSON-safe). */
@@ -6,17 +7,17 @@ export interface TokenSet {
   /** The opaque access token (secret). */
   accessToken: string;
   /** When the access token expires, ms since epoch, already corrected for clock skew. */
-  accessTokenExpiresAt: number;
+  accessTokenExpiresAt: EpochMilliseconds;
   /** The single-use refresh token (secret), when Zenoti gave one. */
   refreshToken?: string;
   /** When the refresh token expires, ms since epoch. */
-  refreshTokenExpiresAt?: number;
+  refreshTokenExpiresAt?: EpochMilliseconds;
   /** Zenoti's `token_id`, when sent. */
   tokenId?: string;
   /** Zenoti's `user_type` (`Employee` or `Guest`). */
   userType?: string;
   /** When this set was obtained, ms since epoch. */
-  obtainedAt: number;
+  obtainedAt: EpochMilliseconds;
   /** Zenoti's login policy evaluation of the sign-in or refresh that gave this set, when it sent one. */
   loginPolicy?: LoginPolicy;
   /** Grows by one with each new set under a key, so a slow writer cannot replace a newer set. */
@@ -27,7 +28,7 @@ export interface TokenSet {
    * time (engine clock, ms since epoch), in case another process was spending it when the store lost
    * it. The access token serves meanwhile.
    */
-  refreshNotBefore?: number | undefined;
+  refreshNotBefore?: EpochMilliseconds | undefined;
 }
 
 /** A value or a promise of it: in-memory stores answer synchronously, remote ones asynchronously. */
@@ -58,7 +59,8 @@ export interface TokenGuard {
     reason: 'credentials' | 'locked' | 'rate-limit';
     /** The code callers meet. @default 'CREDENTIALS_REJECTED' (`RATE_LIMITED` for `rate-limit`) */
     code?: 'CREDENTIALS_REJECTED' | 'LOGIN_BLOCKED' | 'ACCOUNT_LOCKED' | undefined;
-    until: number;
+    /** Ms since the Unix epoch (engine clock). */
+    until: EpochMilliseconds;
     /** The error callers meet meanwhile: Zenoti's status and a safe message. */
     status?: number | undefined;
     message: string;

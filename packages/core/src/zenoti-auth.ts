@@ -229,7 +229,7 @@ export class ZenotiAuth {
     return {
       principal,
       userType: set.userType,
-      expiresAt: new Date(set.accessTokenExpiresAt),
+      expiresAt: set.accessTokenExpiresAt,
       loginPolicy: set.loginPolicy,
     };
   }

@@ -21,7 +21,7 @@ describe('end-user sessions', () => {
     expect(a.principal).not.toBe(b.principal);
     expect(b.principal).toBe('bob-session');
     expect(a.userType).toBe('Guest');
-    expect(a.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    expect(a.expiresAt).toBeGreaterThan(Date.now());
     const ha = await auth.authorization({ principal: a.principal });
     const hb = await auth.authorization({ principal: b.principal });
     expect(ha).not.toBe(hb);

@@ -67,12 +67,12 @@ describe('health(): ok', () => {
     clock.advance(90_000);
     const { status, checks } = await auth.health();
     expect(status).toBe('ok');
-    expect(checks.credential.lastSuccess).toEqual(new Date(obtainedAt));
-    expect(checks.token).toMatchObject({ present: true, expiresAt: new Date(obtainedAt + 24 * HOUR) });
+    expect(checks.credential.lastSuccess).toBe(obtainedAt);
+    expect(checks.token).toMatchObject({ present: true, expiresAt: obtainedAt + 24 * HOUR });
     expect(checks.token?.ageMs).toBe(90_000);
     // The token call and the read: 58 of 60 left in Zenoti's window.
     expect(checks.budget.remaining).toBe(58);
-    expect(checks.budget.windowEnd?.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(checks.budget.windowEnd).toBeGreaterThan(Date.now() + 50_000);
   });
 });
 
@@ -91,7 +91,7 @@ describe('health(): down', () => {
         credential: {
           status: 'down',
           lastSuccess: undefined,
-          lastError: { code: 'CREDENTIALS_REJECTED', transient: false, at: new Date(clock.now()) },
+          lastError: { code: 'CREDENTIALS_REJECTED', transient: false, at: clock.now() },
         },
       },
     });
@@ -124,7 +124,7 @@ describe('health(): down', () => {
     const z = await zenoti();
     const auth = new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey });
     expect((await auth.fetch('/v1/centers')).status).toBe(200);
-    expect((await auth.health()).checks.credential.lastSuccess).toBeInstanceOf(Date);
+    expect((await auth.health()).checks.credential.lastSuccess).toBeTypeOf('number');
     z.control.revokeApiKey(D.apiKey);
     await expect(auth.fetch('/v1/centers')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await auth.health()).toMatchObject({
@@ -206,7 +206,7 @@ describe('health(): degraded', () => {
     const { status, checks } = await auth.health();
     expect(status).toBe('degraded');
     expect(checks.budget).toMatchObject({ status: 'degraded', remaining: 0, queued: 0 });
-    expect(checks.budget.windowEnd?.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(checks.budget.windowEnd).toBeGreaterThan(Date.now() + 50_000);
   });
 
   it('a rate budget spent with calls waiting (half of maxQueued): degraded, then ok when they leave', async () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { ZenotiAuth, type ZenotiAuthOptions, type ZenotiHealthChecks } from '@zenoti-auth/core';
 import { InjectZenotiAuth, ZenotiAuthModule } from '@zenoti-auth/nestjs';
 import { ZenotiHealthIndicator } from '@zenoti-auth/nestjs/health';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,12 @@ describe('ZenotiHealthIndicator with @nestjs/terminus', () => {
     });
     expect(z.control.counters()).toMatchObject({ token: { total: 1 }, resources: { total: 0 } });
     expect(keyZenoti.control.counters()).toMatchObject({ token: { total: 0 }, resources: { total: 1 } });
+    // Times go out as core reports them: ms since the Unix epoch, the same number as health() in process.
+    const expiresAt = (await auth.health()).checks.token?.expiresAt;
+    expect(expiresAt).toBeTypeOf('number');
+    const checks = probed.body.info?.zenoti?.checks as ZenotiHealthChecks;
+    expect(checks.token?.expiresAt).toBe(expiresAt);
+    expect(checks.credential.lastSuccess).toBeTypeOf('number');
     const token = (await auth.authorization()).split(' ')[1] as string;
     for (const secret of [...SECRETS, token]) expect(probed.text).not.toContain(secret);
   });
