@@ -95,7 +95,7 @@ describe('the tour (pnpm demo)', () => {
     // plays that client and says so first: no warning the reader cannot place.
     expect(stdout.match(/event warning:/g)).toHaveLength(1);
     expect(axios).toMatch(
-      /Another client with these credentials kills our token[^\n]*\n\s+\(played by the demo[^]*?\n\s+event warning: [^\n]*another client/,
+      /Another client with these credentials kills our token[^\n]*\n\s+\(played by the demo[\s\S]*?\n\s+event warning: [^\n]*another client/,
     );
     expect(axios).toMatch(
       /first call: AxiosError ERR_ZENOTI_AUTH, cause ZenotiAuthError CREDENTIALS_REJECTED/,
