@@ -12,7 +12,8 @@ const RECOVERED_AFTER_MS = 1_000;
  * store's message may hold anything.
  */
 function describe(error: unknown): string {
-  if (isZenotiAuthError(error)) return error.message.replace(/^\[@zenoti-auth\/[a-z-]+\] /, '');
+  // Its tag and final full stop dropped: the description goes inside parentheses of a sentence.
+  if (isZenotiAuthError(error)) return error.message.replace(/^\[@zenoti-auth\/[a-z-]+\] |\.$/g, '');
   const name = (error as { name?: unknown } | undefined)?.name;
   return typeof name === 'string' && /^\w{1,60}$/.test(name) ? name : 'an unknown error';
 }
@@ -61,8 +62,12 @@ export class StoreOutage {
     this.#warn(`Token store answers again, after ${((now - this.#since) / 1_000).toFixed(1)} s.`, 'info');
   }
 
-  /** To the first engine of the store that listens (else the console): one line, not one per engine. */
+  /**
+   * To the first engine of the store that listens (else the console): one line, not one per engine.
+   * Nothing for a store that tells its outages itself: its warning has said it, with the cause.
+   */
   #warn(message: string, level: 'warn' | 'info' = 'warn'): void {
+    if (this.#store.reportsOutages === true) return;
     warningRouteOf(this.#store).warn(`[@zenoti-auth/core] ${message}`, level);
   }
 }

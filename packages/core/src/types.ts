@@ -111,6 +111,12 @@ export interface TokenStore {
   /** `true` for stores that live in this process (the engine needs no local fallback copy). */
   readonly local?: boolean;
   /**
+   * `true` for a store that tells its own outages as warnings (their cause once, and their end, as
+   * `RedisTokenStore` does): the engine then records a failure for `health()` but does not warn of
+   * it again. One warning per cause.
+   */
+  readonly reportsOutages?: boolean;
+  /**
    * Optional: lets the engines that use the store tell its warnings to the app as `warning` events
    * (`source: 'store'`), to their listeners rather than the console. Each engine calls it once,
    * when it is made. Hold the listeners weakly, and tell each warning to the first that returns

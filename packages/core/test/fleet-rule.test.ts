@@ -196,7 +196,7 @@ describe('the outage warning', () => {
     const auth = new ZenotiAuth(serviceUser(z.url, { store: shared.store, onEvent }));
     expect((await auth.fetch('/v1/centers')).status).toBe(200); // a password grant, kept in this process
     expect(warnings(events).filter((m) => m.includes('Token store fails'))).toEqual([
-      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED.); this process carries on alone until it answers.',
+      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED); this process carries on alone until it answers.',
     ]);
   });
 });
@@ -213,7 +213,7 @@ describe('the fleet-hazard warning', () => {
     expect((await auth.fetch('/v1/centers')).status).toBe(200);
     expect(warnings(events).some((m) => m.includes('another client'))).toBe(false);
     expect(warnings(events).filter((m) => m.includes('Token store fails'))).toEqual([
-      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED.); this process carries on alone with the last token set it saw until it answers.',
+      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED); this process carries on alone with the last token set it saw until it answers.',
     ]);
   });
 });

@@ -55,7 +55,7 @@ describe("core's own warnings about a shared store", () => {
     expect(warningsOf(b.events)).toEqual([
       {
         message:
-          '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED.); this process carries on alone with the last token set it saw until it answers.',
+          '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED); this process carries on alone with the last token set it saw until it answers.',
         source: 'store',
         level: 'warn',
       },
@@ -83,9 +83,41 @@ describe("core's own warnings about a shared store", () => {
     await sleep(1_100);
     for (const engine of engines) await engine.fetch('/v1/centers');
     expect(printed.warn).toEqual([
-      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED.); this process carries on alone with the last token set it saw until it answers.',
+      '[@zenoti-auth/core] Token store fails (Test store GET failed: ECONNREFUSED); this process carries on alone with the last token set it saw until it answers.',
     ]);
     expect(printed.info).toEqual([expect.stringMatching(/Token store answers again/)]);
+  });
+
+  it('are left to a store that tells its outages itself (reportsOutages): one warning per cause', async () => {
+    const printed = consoleLines();
+    const z = await zenoti();
+    const shared = sharedStore();
+    const route = new WarningRoute();
+    const store = {
+      ...shared.store,
+      reportsOutages: true,
+      addWarningListener: (listener: WarningListener) => route.add(listener),
+    };
+    const heard = recorder();
+    const engine = new ZenotiAuth(serviceUser(z.url, { store, onEvent: heard.onEvent }));
+    expect((await engine.fetch('/v1/centers')).status).toBe(200);
+    shared.faults.down = true;
+    route.warn('[@zenoti-auth/test] Test store fails: ECONNREFUSED.'); // as RedisTokenStore tells it
+    for (let i = 0; i < 3; i++) expect((await engine.fetch('/v1/centers')).status).toBe(200);
+    expect(warningsOf(heard.events)).toEqual([
+      { message: '[@zenoti-auth/test] Test store fails: ECONNREFUSED.', source: 'store', level: 'warn' },
+    ]);
+    // The engine still knows: health() reports the store down, with the cause.
+    expect((await engine.health()).checks.store).toMatchObject({
+      status: 'degraded',
+      reachable: false,
+      lastError: { message: 'Test store GET failed: ECONNREFUSED' },
+    });
+    shared.faults.down = false;
+    await sleep(1_100);
+    expect((await engine.fetch('/v1/centers')).status).toBe(200);
+    expect(warningsOf(heard.events)).toHaveLength(1);
+    expect(printed).toEqual({ warn: [], info: [] });
   });
 });
 

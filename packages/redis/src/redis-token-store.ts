@@ -38,6 +38,8 @@ import { noteUnreadable, repairing, type UnreadableValues } from './unreadable.t
 export class RedisTokenStore implements TokenStore {
   /** Lives outside this process: the engine keeps a last-known copy for when Redis is down. */
   readonly local = false;
+  /** Its link's health tells each outage (its cause, its end): the engine does not repeat it. */
+  readonly reportsOutages = true;
   readonly #o: ResolvedStoreOptions;
   /** The client (passed in, or opened from a URL) and what the warnings know of its health. */
   readonly #link: Link;

@@ -65,8 +65,9 @@ describe('RedisTokenStore without onWarning, Redis down from the start', () => {
         /^store warn \[@zenoti-auth\/redis\] Token sets are stored in Redis in plain text/,
       ),
       `store warn [@zenoti-auth/redis] ${REFUSED}`,
-      expect.stringMatching(/^store warn \[@zenoti-auth\/core\] Token store fails \(Redis [A-Z]+ failed: /),
     ]);
+    // One warning per cause: ECONNREFUSED once; core, which also met the failure, does not repeat it.
+    expect(first?.filter((w) => w.includes('ECONNREFUSED'))).toHaveLength(1);
     expect(others).toEqual([[], []]);
     expect(printed).toEqual([]);
   });
@@ -86,7 +87,8 @@ describe('RedisTokenStore without onWarning, Redis down from the start', () => {
     await sleep(300);
     expect(printed.filter((line) => line.includes('plain text'))).toHaveLength(1);
     expect(printed.filter((line) => line === `warn [@zenoti-auth/redis] ${REFUSED}`)).toHaveLength(1);
-    expect(printed.filter((line) => line.includes('Token store fails'))).toHaveLength(1);
+    expect(printed.filter((line) => line.includes('ECONNREFUSED'))).toHaveLength(1);
+    expect(printed.filter((line) => line.includes('Token store fails'))).toEqual([]);
   });
 });
 
@@ -101,7 +103,7 @@ describe('RedisRateBudget without onWarning', () => {
     onCleanup(() => store.close());
     const engines = threeEngines(z.url, store, budget);
     for (const { auth } of engines) expect((await auth.fetch('/v1/centers')).status).toBe(200);
-    await until(() => heard(engines[0]?.events ?? []).length >= 5, 5_000, 'the warnings');
+    await until(() => heard(engines[0]?.events ?? []).length >= 4, 5_000, 'the warnings');
     await sleep(300);
     const said = heard(engines[0]?.events ?? []);
     // In either order: the client's refusal and the first permit asked for race.
@@ -110,6 +112,7 @@ describe('RedisRateBudget without onWarning', () => {
       `budget warn [@zenoti-auth/redis] ${REFUSED}`,
     ]);
     expect(said.filter((w) => w === `store warn [@zenoti-auth/redis] ${REFUSED}`)).toHaveLength(1);
+    expect(said.filter((w) => w.includes('Token store fails'))).toEqual([]); // the store told it
     expect(engines.slice(1).map((e) => heard(e.events))).toEqual([[], []]);
     expect(printed).toEqual([]);
   });
@@ -147,9 +150,11 @@ describe('an outage in the middle of the run (a real Redis stopped and started)'
     expect(said.filter((w) => w.includes('Redis fails'))).toEqual([
       expect.stringMatching(/^store warn \[@zenoti-auth\/redis\] Redis fails: /),
     ]);
-    expect(said.filter((w) => w.includes('answers again'))).toContainEqual(
+    // One warning for the outage and one for its end, both the store's: core does not repeat them.
+    expect(said.filter((w) => /fails|answers again/.test(w))).toEqual([
+      expect.stringMatching(/^store warn \[@zenoti-auth\/redis\] Redis fails: /),
       expect.stringMatching(/^store info \[@zenoti-auth\/redis\] Redis answers again after \d+\.\d s/),
-    );
+    ]);
     expect(printed).toEqual([]);
   });
 });
