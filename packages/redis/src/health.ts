@@ -23,6 +23,10 @@ export class Health {
   readonly #warn: Warn;
   #down = false;
   #told = false;
+  /** Its outage's cause was told by another store or budget on the same client: nothing to say. */
+  #quiet = false;
+  /** The causes told on this health's client, by whom (see `watch`): one warning per cause. */
+  #toldOnClient: Map<string, Health> | undefined;
   #since = 0;
   #lastFailure = 0;
   /** The causes met during the current outage, the one told first. */
@@ -30,6 +34,11 @@ export class Health {
 
   constructor(warn: Warn) {
     this.#warn = warn;
+  }
+
+  /** Shares what is told with the other stores and budgets of one client (`watch`). */
+  shareClient(told: Map<string, Health>): void {
+    this.#toldOnClient = told;
   }
 
   failed(cause: string, vague = false): void {
@@ -45,6 +54,11 @@ export class Health {
       this.#told = true;
       this.#causes.delete(cause);
       this.#causes = new Set([cause, ...this.#causes]);
+      // A store and a budget on one client meet the same outage: the first to tell its cause does.
+      const teller = this.#toldOnClient?.get(cause);
+      this.#quiet = teller !== undefined && teller !== this && teller.#down;
+      if (this.#quiet) return;
+      this.#toldOnClient?.set(cause, this);
       this.#warn(
         `${TAG}Redis fails: ${cause}. Token sets, the lock and the rate budget are not shared meanwhile; this process carries on alone.`,
       );
@@ -56,7 +70,9 @@ export class Health {
     const now = Date.now();
     if (now - this.#lastFailure < RECOVERED_AFTER_MS) return;
     this.#down = false;
-    if (!this.#told) return; // an outage too short and vague to have been told of
+    for (const [cause, teller] of this.#toldOnClient ?? [])
+      if (teller === this) this.#toldOnClient?.delete(cause);
+    if (!this.#told || this.#quiet) return; // too short and vague to have been told of, or told by another
     const others = [...this.#causes].slice(1);
     this.#warn(
       `${TAG}Redis answers again after ${((now - this.#since) / 1_000).toFixed(1)} s${others.length ? ` (also met: ${others.join('; ')})` : ''}; sharing resumes.`,
@@ -69,6 +85,8 @@ interface Watched {
   /** The last connection error the client reported since it was last ready, for "not connected" failures. */
   lastError: string | undefined;
   readonly healths: Set<Health>;
+  /** The causes told during an outage, by the health that told each: told once per client. */
+  readonly told: Map<string, Health>;
   readonly off: () => void;
 }
 
@@ -89,6 +107,7 @@ const watchedClients = new WeakMap<object, Watched>();
 export function watch(client: object, health: Health): { lastError(): string | undefined; stop(): void } {
   const w = watchedClients.get(client) ?? watchClient(client as EventClient);
   w.healths.add(health);
+  health.shareClient(w.told);
   return {
     lastError: () => w.lastError,
     stop() {
@@ -112,6 +131,7 @@ function watchClient(c: EventClient): Watched {
   const watched: Watched = {
     lastError: undefined,
     healths: new Set(),
+    told: new Map(),
     off: () => {
       for (const [event, listener] of [
         ['error', onError],
