@@ -1,4 +1,5 @@
 import {
+  type EpochMilliseconds,
   MemoryTokenStore,
   type TokenSet,
   ZenotiAuth,
@@ -27,10 +28,10 @@ export interface CheckReport {
   calls: number;
   /** The request that checked the credential, and Zenoti's status. */
   call: CallRecord | null;
-  /** The token Zenoti gave (token mode), without the token itself. */
+  /** The token Zenoti gave (token mode), without the token itself. Times: ms since the Unix epoch, as core's. */
   token: {
-    expiresAt: string;
-    refreshTokenExpiresAt: string | null;
+    expiresAt: EpochMilliseconds;
+    refreshTokenExpiresAt: EpochMilliseconds | null;
     userType: string | null;
   } | null;
   /** Zenoti's login policy evaluation of the sign-in, when its answer carried one. */
@@ -71,12 +72,10 @@ function emptyReport(): CheckReport {
   };
 }
 
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-
 function describeSet(report: CheckReport, set: TokenSet): void {
   report.token = {
-    expiresAt: new Date(set.accessTokenExpiresAt).toISOString(),
-    refreshTokenExpiresAt: iso(set.refreshTokenExpiresAt),
+    expiresAt: set.accessTokenExpiresAt,
+    refreshTokenExpiresAt: set.refreshTokenExpiresAt ?? null,
     userType: set.userType ?? null,
   };
   const policy = set.loginPolicy;

@@ -29,7 +29,7 @@ function guardText(guard: GuardState | null, now: number): string {
   const parts: string[] = [];
   const pause = guard.pause;
   if (pause) {
-    const active = Date.parse(pause.until) > now;
+    const active = pause.until > now;
     parts.push(
       `${active ? 'paused' : 'pause ended'} (${pause.reason}${pause.code ? `, ${pause.code}` : ''}) until ${when(pause.until, now)}: "${pause.message}"`,
     );
@@ -63,7 +63,7 @@ function budgetLine(budget: BudgetState): string {
   const window =
     budget.windowEndsInMs === null || budget.windowEndsInMs === 0
       ? 'window ended: the whole limit is back'
-      : `window ends in ${duration(budget.windowEndsInMs)} (${budget.windowEndsAt}), ${budget.reported ? 'as Zenoti reported' : 'estimated (Zenoti has not reported it yet)'}`;
+      : `window ends in ${duration(budget.windowEndsInMs)} (${budget.windowEndsAt === null ? '?' : new Date(budget.windowEndsAt).toISOString()}), ${budget.reported ? 'as Zenoti reported' : 'estimated (Zenoti has not reported it yet)'}`;
   const interval = budget.intervalMs === null ? '' : ` per ${duration(budget.intervalMs)}`;
   return `  ${budget.key}  ${who}: ${budget.used ?? '?'} of ${budget.limit ?? '?'}${interval} used, ${budget.remaining ?? '?'} left; ${window}`;
 }
@@ -75,7 +75,9 @@ export function formatStatus(report: FleetStatusReport, now = Date.now()): strin
     : 'Redis';
   const lines = [`zenoti-auth status: ${where}, prefix "${report.prefix}"`];
   if (!report.ok) return lines.join('\n');
-  lines.push(`  Redis time ${report.redisTime}; ${report.scannedKeys} key(s) under the prefix`);
+  lines.push(
+    `  Redis time ${report.redisTime === null ? '?' : new Date(report.redisTime).toISOString()}; ${report.scannedKeys} key(s) under the prefix`,
+  );
   if (report.truncated) lines.push('  (more keys than one look reads: the rest were not read)');
   const users = report.keys.filter((k) => k.kind === 'service-user');
   const others = report.keys.filter((k) => k.kind === 'other');

@@ -13,10 +13,10 @@ export function duration(ms: number): string {
   return `${m} min${and(s % 60, 's')}`;
 }
 
-/** An ISO time with how far it is from `now`: `2026-12-08T10:00:00.000Z (in 3 h 20 min)` or `(… ago)`. */
-export function when(isoTime: string, now: number): string {
-  const delta = Date.parse(isoTime) - now;
-  return `${isoTime} (${delta >= 0 ? `in ${duration(delta)}` : `${duration(delta)} ago`})`;
+/** A time (ms since the Unix epoch) as ISO text, with how far it is from `now`: `2026-12-08T10:00:00.000Z (in 3 h 20 min)` or `(… ago)`. */
+export function when(ms: number, now: number): string {
+  const delta = ms - now;
+  return `${new Date(ms).toISOString()} (${delta >= 0 ? `in ${duration(delta)}` : `${duration(delta)} ago`})`;
 }
 
 /** Aligned `label  value` lines, indented. */

@@ -78,14 +78,14 @@ function countSession(tally: SessionTally, part: Part, found: FoundKey, now: num
   if (part === 'guard') {
     const guard = readGuard(found.value, found.pttl);
     tally.guards++;
-    if (guard.pause && Date.parse(guard.pause.until) > now) tally.paused++;
+    if (guard.pause && guard.pause.until > now) tally.paused++;
     return;
   }
   const set = readSet(found.value, found.pttl);
   tally.sessions++;
   if (set.encrypted) tally.encrypted++;
   if (set.unreadable) tally.unreadable++;
-  if (set.accessTokenExpiresAt && Date.parse(set.accessTokenExpiresAt) > now) tally.liveAccessTokens++;
+  if (set.accessTokenExpiresAt !== null && set.accessTokenExpiresAt > now) tally.liveAccessTokens++;
 }
 
 /** Groups what was found under `prefix`; `now` (this machine's clock) tells a live token or pause. */

@@ -1,4 +1,4 @@
-import { checkGuard } from '@zenoti-auth/core';
+import { checkGuard, type EpochMilliseconds } from '@zenoti-auth/core';
 
 /**
  * Readers of the values `@zenoti-auth/redis` keeps (its README's "Key layout"): each returns what
@@ -15,14 +15,14 @@ export interface SetState {
   keyId: string | null;
   /** The key's time to live in Redis: until the refresh token ends. */
   ttlMs: number | null;
-  /** Plain text only (else `null`): when the access token, and the refresh token, expire. */
-  accessTokenExpiresAt: string | null;
-  refreshTokenExpiresAt: string | null;
-  obtainedAt: string | null;
+  /** Plain text only (else `null`): when the access token, and the refresh token, expire. Times: ms since the Unix epoch, as core's. */
+  accessTokenExpiresAt: EpochMilliseconds | null;
+  refreshTokenExpiresAt: EpochMilliseconds | null;
+  obtainedAt: EpochMilliseconds | null;
   userType: string | null;
   hasRefreshToken: boolean | null;
   /** A set written back after Redis lost it: its refresh token is held until then. */
-  refreshNotBefore: string | null;
+  refreshNotBefore: EpochMilliseconds | null;
   /** Zenoti's login policy reminded that the password expires soon. */
   passwordExpiryReminder: boolean | null;
   /** Why the value cannot be read (not an envelope, not a token set), else `null`. */
@@ -36,7 +36,7 @@ export interface GuardState {
   pause: {
     reason: string;
     code: string | null;
-    until: string;
+    until: EpochMilliseconds;
     status: number | null;
     message: string;
   } | null;
@@ -59,7 +59,8 @@ export interface BudgetState {
   used: number | null;
   /** Calls left in the current window (the whole limit once it has ended). */
   remaining: number | null;
-  windowEndsAt: string | null;
+  /** Ms since the Unix epoch, on Redis' clock. */
+  windowEndsAt: EpochMilliseconds | null;
   /** Until the window ends, on Redis' clock; 0 when it has ended. */
   windowEndsInMs: number | null;
   /** Whether the window's end came from Zenoti's headers (else the budget's own guess). */
@@ -67,8 +68,8 @@ export interface BudgetState {
   ttlMs: number | null;
 }
 
-const iso = (value: unknown): string | null =>
-  typeof value === 'number' && Number.isFinite(value) ? new Date(value).toISOString() : null;
+const time = (value: unknown): EpochMilliseconds | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
 const integer = (value: unknown): number | null => (Number.isSafeInteger(value) ? (value as number) : null);
 const ttlOf = (pttl: number | null): number | null => (pttl === null || pttl < 0 ? null : pttl);
 
@@ -118,12 +119,12 @@ export function readSet(raw: string, pttl: number | null): SetState {
   const policy = isRecord(set.loginPolicy) ? set.loginPolicy : undefined;
   return {
     ...state,
-    accessTokenExpiresAt: iso(set.accessTokenExpiresAt),
-    refreshTokenExpiresAt: iso(set.refreshTokenExpiresAt),
-    obtainedAt: iso(set.obtainedAt),
+    accessTokenExpiresAt: time(set.accessTokenExpiresAt),
+    refreshTokenExpiresAt: time(set.refreshTokenExpiresAt),
+    obtainedAt: time(set.obtainedAt),
     userType: typeof set.userType === 'string' ? set.userType : null,
     hasRefreshToken: typeof set.refreshToken === 'string' && set.refreshToken !== '',
-    refreshNotBefore: iso(set.refreshNotBefore),
+    refreshNotBefore: time(set.refreshNotBefore),
     passwordExpiryReminder: policy ? policy.passwordExpiryReminder === true : null,
   };
 }
@@ -148,7 +149,7 @@ export function readGuard(raw: string, pttl: number | null): GuardState {
       ? {
           reason: pause.reason,
           code: pause.code ?? null,
-          until: new Date(pause.until).toISOString(),
+          until: pause.until,
           status: pause.status ?? null,
           message: pause.message,
         }
@@ -181,7 +182,7 @@ export function readBudget(
     intervalMs: number('interval'),
     used,
     remaining: limit === null || used === null ? null : Math.max(0, limit - used),
-    windowEndsAt: end === null ? null : new Date(end).toISOString(),
+    windowEndsAt: end,
     windowEndsInMs: end === null ? null : Math.max(0, end - now),
     reported: hash.reported === '1',
     ttlMs: ttlOf(pttl),

@@ -1,3 +1,4 @@
+import type { EpochMilliseconds } from '@zenoti-auth/core';
 import type { Redis } from 'ioredis';
 import { connectRedis, type RedisTarget, redisCause, redisTargetOf, urlSecrets } from './redis-connection.ts';
 import { type ReportedError, reportedError, withoutSecrets } from './safe-error.ts';
@@ -22,8 +23,8 @@ export interface FleetStatusReport {
   ok: boolean;
   redis: RedisTarget | null;
   prefix: string;
-  /** Redis' clock when it was read (the rate budgets' windows are on it). */
-  redisTime: string | null;
+  /** Redis' clock when it was read (the rate budgets' windows are on it), ms since the Unix epoch. */
+  redisTime: EpochMilliseconds | null;
   /** Service users' keys (`…:user:…`) and any other token key, one entry each. */
   keys: KeyState[];
   /** End users' sessions (`…:principal:…`), counted per app: principals are never shown. */
@@ -81,7 +82,7 @@ async function readBudgets(client: Redis, tallies: BudgetTally[], now: number): 
 async function readState(client: Redis, report: FleetStatusReport): Promise<string[]> {
   const [seconds, micros] = await client.time();
   const now = Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000);
-  report.redisTime = new Date(now).toISOString();
+  report.redisTime = now;
   const { keys, truncated } = await scanKeys(client, report.prefix);
   report.scannedKeys = keys.length;
   report.truncated = truncated;

@@ -56,7 +56,9 @@ describe('zenoti-auth check', () => {
       error: null,
     });
     // The mock's tokens live 24 hours by default.
-    const expiresIn = Date.parse(report.token?.expiresAt ?? '') - before;
+    // Times are ms since the Unix epoch, as core's: a number in the JSON too.
+    expect(report.token?.expiresAt).toBeTypeOf('number');
+    const expiresIn = (report.token?.expiresAt ?? 0) - before;
     expect(expiresIn).toBeGreaterThan(23.9 * 3_600_000);
     expect(expiresIn).toBeLessThan(24.1 * 3_600_000);
     expect(Object.keys(report).sort()).toEqual(

@@ -82,8 +82,9 @@ describe('zenoti-auth status', () => {
     expect(good?.set).toMatchObject({
       version: stored.v,
       encrypted: false,
-      accessTokenExpiresAt: new Date(stored.s.accessTokenExpiresAt).toISOString(),
-      refreshTokenExpiresAt: new Date(stored.s.refreshTokenExpiresAt ?? 0).toISOString(),
+      // As stored, ms since the Unix epoch: the same number core's events and health() give.
+      accessTokenExpiresAt: stored.s.accessTokenExpiresAt,
+      refreshTokenExpiresAt: stored.s.refreshTokenExpiresAt,
       userType: 'Employee',
       hasRefreshToken: true,
       unreadable: null,
