@@ -42,7 +42,7 @@ export function callOf(config: AxiosRequestConfig, follow = true): ZenotiCallSco
   const scope = listener.call(callInfo(config.method ?? 'get', urlOf(config)));
   // axios merged the instance's default adapter into the config: there is one.
   const adapter = config.adapter as Sender['adapter'];
-  const send: AxiosAdapter = (request) => scope.send(() => getAdapter(adapter, request)(request));
+  const send: AxiosAdapter = (request) => scope.send(getAdapter(adapter, request), request);
   senders.set(send, { scope, adapter });
   config.adapter = send;
   return scope;

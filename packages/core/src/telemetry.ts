@@ -36,8 +36,8 @@ export interface ZenotiScope {
 
 /** A call through an engine (`fetch()`, the axios interceptor): its attempts, and their resends. */
 export interface ZenotiCallScope extends ZenotiScope {
-  /** Sends one attempt (or redirect hop): HTTP client instrumentations should not trace it again. */
-  send<T>(attempt: () => T): T;
+  /** Sends one attempt (or redirect hop), `attempt(...args)`: HTTP client instrumentations should not trace it again. */
+  send<A extends unknown[], T>(attempt: (...args: A) => T, ...args: A): T;
   /** The call goes again: after a 401 with a newer credential, or after a 429's wait. */
   resend(): void;
 }
@@ -92,18 +92,17 @@ export function callInfo(method: string, url: string): ZenotiCallInfo {
   };
 }
 
-/** Runs `work` inside `scope`, and ends the scope with its outcome (a Response's status). */
+/**
+ * Runs `work` inside `scope`, and ends the scope with its outcome (a Response's status) beside the
+ * caller: the promise returned is `work`'s own, so that following a call delays it by no step.
+ */
 export function observe<T>(scope: ZenotiScope, work: () => Promise<T>): Promise<T> {
-  return scope.run(work).then(
-    (result) => {
-      scope.end(undefined, (result as { status?: number }).status);
-      return result;
-    },
-    (error: unknown) => {
-      scope.end(error);
-      throw error;
-    },
+  const result = scope.run(work);
+  result.then(
+    (value) => scope.end(undefined, (value as { status?: number }).status),
+    (error: unknown) => scope.end(error),
   );
+  return result;
 }
 
 /** `permit`, timed by `scope` when there is one. */

@@ -180,7 +180,7 @@ async function exchange(
   const authorize = zenoti?.skip !== true;
   const doFetch = o.fetch ?? fetch;
   // Each hop of each attempt, inside the scope's `send` (an HTTP instrumentation would trace it twice).
-  const sender: typeof fetch = scope ? (input, init) => scope.send(() => doFetch(input, init)) : doFetch;
+  const sender: typeof fetch = scope ? (input, init) => scope.send(doFetch, input, init) : doFetch;
   let header: string | undefined;
   for (let retried = false, limited = 0; ; ) {
     // With a rate budget, every call (a retry too) waits for its permit first, and only then reads

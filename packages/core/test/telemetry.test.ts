@@ -21,9 +21,9 @@ function journal(): [ZenotiInstrumentation, string[]] {
       lines.push(`${name} wait`);
       return permit;
     },
-    send: (attempt) => {
+    send: (attempt, ...args) => {
       lines.push(`${name} send`);
-      return attempt();
+      return attempt(...args);
     },
     resend: () => lines.push(`${name} resend`),
     end: (error, status) =>

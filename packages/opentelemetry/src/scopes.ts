@@ -120,9 +120,9 @@ export class CallSpan extends OperationSpan implements ZenotiCallScope {
     this.#metric = metric;
   }
 
-  send<T>(attempt: () => T): T {
+  send<A extends unknown[], T>(attempt: (...args: A) => T, ...args: A): T {
     this.#quiet ??= suppressTracing(this.context);
-    const sent = context.with(this.#quiet, attempt);
+    const sent = context.with(this.#quiet, attempt, undefined, ...args);
     // The status of each answer (a fetch Response, an axios response or error), for the end.
     const note = (answer: unknown): void => {
       this.#status = statusOf(answer) ?? this.#status;

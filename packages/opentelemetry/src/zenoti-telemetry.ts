@@ -29,7 +29,7 @@ const OPTIONS = ['tracerProvider', 'meterProvider'];
 /** A scope that only runs what it is given: when the SDK fails to start a span, the engine goes on. */
 const PASS_THROUGH: ZenotiCallScope = {
   run: (work) => work(),
-  send: (attempt) => attempt(),
+  send: (attempt, ...args) => attempt(...args),
   wait: (permit) => permit,
   resend: () => undefined,
   end: () => undefined,
