@@ -23,7 +23,7 @@ const untyped = (value: unknown): ZenotiAuthModuleOptions => value as ZenotiAuth
 
 describe('invalid options fail at module init, naming the field', () => {
   it.each([
-    ['both apiKey and app', 'apiKey', { baseUrl: URL_, apiKey: D.apiKey, app }],
+    ['both apiKey and app', 'app', { baseUrl: URL_, apiKey: D.apiKey, app }],
     ['no credentials at all', 'apiKey', { baseUrl: URL_ }],
     ['an empty app secret', 'app.appSecret', { baseUrl: URL_, app: { ...app, appSecret: '' } }],
     [
@@ -105,6 +105,6 @@ describe('invalid options fail at module init, naming the field', () => {
     const error = await rejection(
       NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false }),
     );
-    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'apiKey' });
+    expect(error).toMatchObject({ code: 'INVALID_OPTIONS', field: 'app' });
   });
 });
