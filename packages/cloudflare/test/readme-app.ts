@@ -1,11 +1,14 @@
 // The complete Workers app of the Hono README ("A complete Workers app"), as a user copies it: its
 // wrangler.jsonc, its secrets and src/index.ts, read from the README's code blocks, bundled with
 // esbuild and served by workerd as several isolates of one deployment.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { serveWorkers, type Workerd, type WorkerService } from '@zenoti-auth/test-support/workerd';
+import {
+  serveFromTempDir,
+  serveWorkers,
+  type Workerd,
+  type WorkerService,
+} from '@zenoti-auth/test-support/workerd';
 import { build } from 'esbuild';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -113,22 +116,9 @@ export async function serveApp(
     { name: first, bindings, defines: namespace },
     ...others.map((name) => ({ name, bindings, binds: { ...namespace, serviceName: first } })),
   ];
-  const dir = mkdtempSync(join(tmpdir(), 'zenoti-readme-app-'));
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
-  try {
-    await bundle(app.source, join(dir, 'worker.js'));
-    const workerd = await serveWorkers(dir, services, {
-      workerd: here('../node_modules/workerd/bin/workerd'),
-    });
-    return {
-      ...workerd,
-      close: async () => {
-        await workerd.close();
-        removeDir();
-      },
-    };
-  } catch (error) {
-    removeDir();
-    throw error;
-  }
+  return serveFromTempDir(
+    'zenoti-readme-app-',
+    (outfile) => bundle(app.source, outfile),
+    (dir) => serveWorkers(dir, services, { workerd: here('../node_modules/workerd/bin/workerd') }),
+  );
 }

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveWorkers, type Workerd, type WorkerService } from '@zenoti-auth/test-support/workerd';
+import {
+  serveFromTempDir,
+  serveWorkers,
+  type Workerd,
+  type WorkerService,
+} from '@zenoti-auth/test-support/workerd';
 import { build } from 'esbuild';
 
 export type { Workerd };
@@ -37,8 +39,6 @@ export async function startFleet(
   members: Record<string, Record<string, string>>,
   objectsBindings: Record<string, string> = {},
 ): Promise<Workerd> {
-  const dir = mkdtempSync(join(tmpdir(), 'zenoti-cloudflare-workerd-'));
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   const services: WorkerService[] = [
     { name: 'objects', bindings: { STORE: 'durable', ...objectsBindings }, defines: OBJECT },
     ...Object.entries(members).map(([name, bindings]) => ({
@@ -47,21 +47,10 @@ export async function startFleet(
       binds: { ...OBJECT, serviceName: 'objects' },
     })),
   ];
-  try {
-    await bundleWorker(join(dir, 'worker.js'));
-    const workerd = await serveWorkers(dir, services, {
+  return serveFromTempDir('zenoti-cloudflare-workerd-', bundleWorker, (dir) =>
+    serveWorkers(dir, services, {
       workerd: here('../node_modules/workerd/bin/workerd'),
       healthPath: '/health',
-    });
-    return {
-      ...workerd,
-      close: async () => {
-        await workerd.close();
-        removeDir();
-      },
-    };
-  } catch (error) {
-    removeDir();
-    throw error;
-  }
+    }),
+  );
 }

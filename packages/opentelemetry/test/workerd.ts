@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveWorker, type Workerd } from '@zenoti-auth/test-support/workerd';
+import { serveFromTempDir, serveWorker, type Workerd } from '@zenoti-auth/test-support/workerd';
 import { build } from 'esbuild';
 
 export type { Workerd };
@@ -28,23 +25,10 @@ async function bundleWorker(outfile: string): Promise<void> {
 
 /** Starts `workerd serve` with the bundled worker, in a temporary directory removed on close. */
 export async function startWorkerd(bindings: Record<string, string>): Promise<Workerd> {
-  const dir = mkdtempSync(join(tmpdir(), 'zenoti-otel-workerd-'));
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
-  try {
-    await bundleWorker(join(dir, 'worker.js'));
-    const worker = await serveWorker(dir, bindings, {
+  return serveFromTempDir('zenoti-otel-workerd-', bundleWorker, (dir) =>
+    serveWorker(dir, bindings, {
       workerd: here('../node_modules/workerd/bin/workerd'),
       healthPath: '/health',
-    });
-    return {
-      ...worker,
-      close: async () => {
-        await worker.close();
-        removeDir();
-      },
-    };
-  } catch (error) {
-    removeDir();
-    throw error;
-  }
+    }),
+  );
 }

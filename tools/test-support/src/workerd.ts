@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type WorkerService, workerdConfig } from './workerd-config.ts';
 
@@ -119,6 +120,34 @@ export async function serveWorkers(
     return { url: urls[listening[0] as string] as string, urls, output: () => output, close };
   } catch (error) {
     await close();
+    throw error;
+  }
+}
+
+/**
+ * Makes a temporary directory (`prefix` + random), writes the bundled worker into it with
+ * `bundle(dir/worker.js)`, starts workerd on it with `serve(dir)`, and removes the directory when
+ * workerd is closed, or at once when bundling or starting fails.
+ */
+export async function serveFromTempDir(
+  prefix: string,
+  bundle: (outfile: string) => Promise<void>,
+  serve: (dir: string) => Promise<Workerd>,
+): Promise<Workerd> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    await bundle(join(dir, 'worker.js'));
+    const workerd = await serve(dir);
+    return {
+      ...workerd,
+      close: async () => {
+        await workerd.close();
+        removeDir();
+      },
+    };
+  } catch (error) {
+    removeDir();
     throw error;
   }
 }
