@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fireBursts, merge, mostAttempts, reportsOf, startRateFleet } from './rate-fleet.ts';
 import { PrivateRedis } from './redis-server.ts';
 import { uniquePrefix, until, zenoti } from './support.ts';
@@ -17,21 +17,24 @@ const WINDOW_MS = 1_000;
  */
 const MAX_RETRIES = 15;
 
-let redis: PrivateRedis | undefined;
-afterAll(async () => {
-  await redis?.stop(); // the private server only; the shared one on 6379 is never touched
+// Every private server a test started, stopped after it even when it failed half-way (the shared
+// one on 6379 is never touched).
+const started: PrivateRedis[] = [];
+afterEach(async () => {
+  await Promise.allSettled(started.splice(0).map((server) => server.stop()));
 });
 
 /** Runs the fleet, takes Redis away after two windows, and returns what the processes and the mock saw. */
 async function throughOutage(fleetSize: number | undefined) {
-  redis = await PrivateRedis.start();
+  const redis = await PrivateRedis.start();
+  started.push(redis);
   const z = await zenoti(); // rate limit off while the workers warm up
   const prefix = uniquePrefix(redis.port);
   const workers = await startRateFleet(
     Array.from({ length: PROCESSES }, (_, id) => ({
       id,
       url: z.url,
-      redisPort: redis?.port ?? 0,
+      redisPort: redis.port,
       prefix,
       client: id % 2 === 0 ? ('ioredis' as const) : ('node-redis' as const),
       calls: CALLS_PER_PROCESS,
@@ -49,7 +52,6 @@ async function throughOutage(fleetSize: number | undefined) {
   const before = z.control.counters().resources.byStatus;
   await redis.stop(); // and it stays down until the end
   const reports = await reportsOf(workers, 40_000);
-  await redis.stop();
   const counters = z.control.counters();
   const figures = {
     fleetSize: fleetSize ?? 1,
