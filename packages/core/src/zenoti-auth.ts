@@ -1,25 +1,21 @@
-import { ApiKey } from './api-key.ts';
+import type { ApiKey } from './api-key.ts';
+import { assembleEngine } from './engine-assembly.ts';
+import { markEngine } from './engine-brand.ts';
 import { ZenotiAuthError } from './errors.ts';
-import { Emitter, type ZenotiAuthEventType, type ZenotiAuthListener } from './events.ts';
+import type { Emitter, ZenotiAuthEventType, ZenotiAuthListener } from './events.ts';
 import { parseAuthorization } from './header.ts';
 import { type HealthSources, healthOf, type ZenotiHealth, type ZenotiHealthOptions } from './health.ts';
-import { TokenKeys } from './identity.ts';
-import { acceptedId, type StoreState, storeStateOf } from './key-state.ts';
-import { defaultTokenStore } from './memory-store.ts';
+import type { TokenKeys } from './identity.ts';
+import { acceptedId, type StoreState } from './key-state.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
-import { RateLimits } from './rate-limits.ts';
-import { ResilientStore } from './resilient-store.ts';
-import { isolateStoreWarning } from './runtime.ts';
-import { ServiceUserHeader } from './service-user-header.ts';
-import { checkLoginInput, type LoginInput, type LoginResult, Sessions } from './sessions.ts';
-import { SharedGuards } from './shared-guards.ts';
-import { TokenClient } from './token-client.ts';
-import { TokenCycle } from './token-cycle.ts';
-import { TokenGrants } from './token-grants.ts';
+import type { RateLimits } from './rate-limits.ts';
+import type { ServiceUserHeader } from './service-user-header.ts';
+import { checkLoginInput, type LoginInput, type LoginResult, type Sessions } from './sessions.ts';
+import type { TokenCycle } from './token-cycle.ts';
 import { resolveOptions } from './validate.ts';
-import { warnOf } from './warning-route.ts';
 import { type ZenotiRequestInit, zenotiFetch } from './zenoti-fetch.ts';
 
+export { isZenotiAuth } from './engine-brand.ts';
 export type { LoginInput, LoginResult } from './sessions.ts';
 export type { ZenotiCallOptions, ZenotiRequestInit } from './zenoti-fetch.ts';
 
@@ -32,16 +28,6 @@ export interface AuthorizationOptions {
 
 function invalidInput(message: string, field: string): ZenotiAuthError {
   return new ZenotiAuthError('INVALID_OPTIONS', message, { field });
-}
-
-const BRAND = Symbol.for('@zenoti-auth/core/engine');
-
-/**
- * Whether `value` is a `ZenotiAuth` engine, from this copy of core or another (ESM and CJS copies
- * of one version, or two versions in one process): adapters accept either.
- */
-export function isZenotiAuth(value: unknown): value is ZenotiAuth {
-  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /**
@@ -66,43 +52,18 @@ export class ZenotiAuth {
   readonly #health: HealthSources;
 
   constructor(options: ZenotiAuthOptions) {
-    const o = resolveOptions(options);
-    this.#o = o;
-    this.#events = new Emitter(o.onEvent);
-    this.#keys = new TokenKeys(o);
-    const rawStore = o.store ?? defaultTokenStore();
-    this.#state = storeStateOf(rawStore);
-    const store = new ResilientStore(rawStore, this.#state, this.#events, o.now, o.retry.deadlineMs);
-    this.#limits = new RateLimits(o, this.#events);
-    const parts = {
-      o,
-      events: this.#events,
-      client: new TokenClient(o, this.#limits),
-      store,
-      state: this.#state,
-      guards: new SharedGuards(store, this.#state, o),
-    };
-    const grants = new TokenGrants(parts, () => this.#keys.deviceId);
-    this.#cycle = new TokenCycle(parts, grants);
-    this.#sessions = new Sessions(parts, grants);
-    this.#serviceUser = new ServiceUserHeader(store, this.#state, o.now, o.refreshWindowMs);
-    if (o.apiKey !== undefined)
-      this.#apiKey = new ApiKey(o.apiKey, {
-        cooldownMs: o.credentialsCooldownMs,
-        timeoutMs: o.timeoutMs,
-        now: o.now,
-      });
-    this.#health = {
-      o,
-      keys: this.#keys,
-      state: this.#state,
-      store,
-      limits: this.#limits,
-      apiKey: this.#apiKey,
-    };
-    const message = isolateStoreWarning(o.apiKey === undefined, store.local);
-    if (message) warnOf(this.#events, 'store', message);
-    Object.defineProperty(this, BRAND, { value: true });
+    this.#o = resolveOptions(options);
+    const engine = assembleEngine(this.#o);
+    this.#events = engine.events;
+    this.#keys = engine.keys;
+    this.#state = engine.state;
+    this.#cycle = engine.cycle;
+    this.#sessions = engine.sessions;
+    this.#serviceUser = engine.serviceUser;
+    this.#limits = engine.limits;
+    this.#apiKey = engine.apiKey;
+    this.#health = engine.health;
+    markEngine(this);
   }
 
   /** `'apiKey'` or `'token'`. */
