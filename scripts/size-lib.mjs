@@ -14,6 +14,7 @@ export const budgets = {
   // move them to a neutral layer and set new guards).
   hono: 3_500,
   nestjs: 2_500,
+  express: 2_500,
   opentelemetry: 2_500,
   redis: 3_500,
   // 4,000 until issue 24: per-organisation budgets, bounded windows and the object's request and
