@@ -78,7 +78,9 @@ function isTokenSet(set: TokenSet | undefined, v: number): set is TokenSet {
       set.obtainedAt,
       set.refreshTokenExpiresAt ?? 0,
       set.refreshNotBefore ?? 0,
+      set.refreshClaim?.until ?? 0,
     ].every(Number.isFinite) &&
+    typeof (set.refreshClaim?.by ?? '') === 'string' &&
     typeof (set.loginPolicy ?? {}) === 'object' &&
     [set.refreshToken, set.tokenId, set.userType].every(
       (text) => text === undefined || typeof text === 'string',

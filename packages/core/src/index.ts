@@ -71,6 +71,7 @@ export { type EpochMilliseconds, parseZenotiDate } from './time.ts';
 export { FINAL_TOKEN_ERROR_CODES } from './token-failure.ts';
 export type {
   MaybePromise,
+  RefreshClaim,
   TokenGuard,
   TokenSet,
   TokenStore,

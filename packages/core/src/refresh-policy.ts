@@ -26,11 +26,14 @@ import type { TokenSet } from './types.ts';
  * 5. A refresh that fails for a transient reason (5xx, timeout, dropped connection, 429) while the
  *    token it meant to replace is alive and still the stored one takes nothing away: that token
  *    serves until the next try (ride-out). A final failure (4xx, a rejected password) is thrown.
- * 6. The fleet rule: a refresh token is spent only under the fleet's lock (`refreshHold`). While
- *    the lock is held elsewhere, the store fails (so nobody can tell who holds it), or the set was
- *    written back after the store lost it (`refreshNotBefore`), the refresh token stays unspent: a
- *    live token serves (ride-out); a dead one makes the service user sign in again with its password
- *    (a new session), and an end user's callers fail with a transient `STORE` error.
+ * 6. The fleet rule: a refresh token is spent only under the fleet's lock (`refreshHold`), by the
+ *    holder that claimed it in the store first (`refresh-claim.ts`). While the lock is held
+ *    elsewhere, the store fails (so nobody can tell who holds it), the set was written back after
+ *    the store lost it (`refreshNotBefore`), or another process claimed its refresh token, that
+ *    token stays unspent: a live token serves (ride-out); a dead one makes the service user sign in
+ *    again with its password (a new session), and an end user's callers fail with a transient
+ *    `STORE` error. A claim whose result never reached the store counts as spent: it is never sent
+ *    again, and an end user's session has ended.
  *
  * Times: `now` is the engine clock (`options.now`), for everything about tokens and pauses;
  * `realNow` is `Date.now()`, for how long a flight has been running.
@@ -73,6 +76,8 @@ export interface RefreshHold {
   why: string;
   /** When to try again, ms from now: at once behind the live token, a second later, or when a hold ends. */
   retryMs: number;
+  /** Another process sent the refresh token and its result never came: it is spent. */
+  spent?: true;
 }
 
 /** How often a failing store is asked for the lock again while the live token serves. */
@@ -84,8 +89,14 @@ export function refreshHold(
   now: number,
   lock: LockState,
   refreshWithoutLock: boolean,
+  self?: string,
 ): RefreshHold | undefined {
   if (set?.refreshToken === undefined) return undefined;
+  const claim = set.refreshClaim;
+  if (claim !== undefined && claim.by !== self)
+    return now < claim.until
+      ? { why: 'another process is sending the refresh token', retryMs: claim.until - now }
+      : { why: 'another process sent the refresh token and its result was lost', retryMs: 0, spent: true };
   if (lock === 'held elsewhere') return { why: 'the refresh lock is held elsewhere', retryMs: 0 };
   if (lock === 'failed' && !refreshWithoutLock)
     return { why: 'the token store fails, so nobody can hold the refresh lock', retryMs: STORE_RETRY_MS };

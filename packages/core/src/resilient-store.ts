@@ -154,17 +154,14 @@ export class ResilientStore {
     return { set: restored, fromStore: true };
   }
 
-  /** Stores `set`; a remote store's set is also remembered here, in case the store goes away. */
-  async write(key: string, set: TokenSet, ttlMs: number): Promise<void> {
-    if (this.local) {
-      await this.#attempt('set', () => this.#store.set(key, set, ttlMs));
-      return;
-    }
+  /** Stores `set`; a remote store's set is also remembered here, in case the store goes away. Whether the store took it. */
+  async write(key: string, set: TokenSet, ttlMs: number): Promise<boolean> {
+    if (this.local) return this.#attempt('set', () => this.#store.set(key, set, ttlMs));
     this.#remember(key, set);
     const state = this.#state.change(key);
     state.writing = (state.writing ?? 0) + 1;
     try {
-      await this.#attempt('set', () => this.#store.set(key, set, ttlMs));
+      return await this.#attempt('set', () => this.#store.set(key, set, ttlMs));
     } finally {
       state.writing = (state.writing ?? 1) - 1;
       state.written = (state.written ?? 0) + 1;

@@ -3,6 +3,7 @@ import { isZenotiAuthError, sessionEnded, ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
+import { claimId, claimRefresh } from './refresh-claim.ts';
 import {
   afterFailedRefresh,
   decide,
@@ -54,6 +55,8 @@ export class TokenCycle {
   readonly #limits: Limits;
   readonly #guards: SharedGuards;
   readonly #grants: TokenGrants;
+  /** This engine's id in the claims it stores on refresh tokens (`refresh-claim.ts`). */
+  readonly #claimId = claimId();
 
   constructor({ o, events, store, state, guards }: EngineParts, grants: TokenGrants) {
     this.#o = o;
@@ -146,7 +149,11 @@ export class TokenCycle {
       current = withoutRefusedRefresh(current, guard);
       // A lock taken from a store that then failed to answer may be lost already (a failover).
       const lockState = typeof lock !== 'object' ? lock : read.fromStore ? 'held' : 'failed';
-      const hold = refreshHold(current, now, lockState, this.#o.refreshWithoutLock);
+      const hold =
+        refreshHold(current, now, lockState, this.#o.refreshWithoutLock, this.#claimId) ??
+        (current && lockState === 'held'
+          ? await claimRefresh(this.#store, key, current, this.#claimId, now, deadline)
+          : undefined);
       if (hold) {
         if (current && isAlive(current, now, rejected))
           return this.#rideOut(
@@ -155,8 +162,9 @@ export class TokenCycle {
             hold.why,
             Math.min(hold.retryMs, ridePause(current, now, deadline)),
           );
-        // Dead: the service user signs in again (a new session); an end user waits for the store.
-        if (principal !== undefined) throw refreshWithheld(hold);
+        // Dead: the service user signs in again (a new session); an end user waits for the store,
+        // or has lost the session when its refresh token was spent elsewhere.
+        if (principal !== undefined) throw hold.spent ? sessionEnded() : refreshWithheld(hold);
         current = withoutRefreshToken(current);
       }
       let [set, grant] = await this.#grants.obtain(key, principal, current, guard);

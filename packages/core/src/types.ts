@@ -29,6 +29,15 @@ export interface TokenSet {
    * it. The access token serves meanwhile.
    */
   refreshNotBefore?: EpochMilliseconds | undefined;
+  /** The claim of a process that is sending this set's refresh token (`refresh-claim.ts`): no secret. */
+  refreshClaim?: RefreshClaim | undefined;
+}
+
+/** Who sends a set's refresh token, and until when others wait for its result (engine clock). */
+export interface RefreshClaim {
+  /** A random id of the engine that claimed it. */
+  by: string;
+  until: EpochMilliseconds;
 }
 
 /** A value or a promise of it: in-memory stores answer synchronously, remote ones asynchronously. */

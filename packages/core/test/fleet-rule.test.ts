@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateBudget, ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
+import { MemoryRateBudget, type TokenSet, ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
 import { sharedStore } from './shared-store.ts';
 import { D, guestApp, recorder, serviceUser, TestClock, zenoti } from './support.ts';
 
@@ -114,6 +114,29 @@ describe('while the shared store fails', () => {
     await sleep(1_700); // the first engine's pause after its failed try (the same process state)
     expect(await alone.authorization({ principal })).toMatch(/^bearer /);
     expect(z.control.counters().token.refresh.ok).toBe(1);
+  });
+});
+
+describe("a refresh token another process claimed (its holder's lease may have lapsed)", () => {
+  it("is never sent here: an end user's callers wait while the claim lasts, then the session has ended", async () => {
+    const clock = new TestClock();
+    const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
+    const shared = sharedStore();
+    const auth = new ZenotiAuth(guestApp(z.url, { now: clock.now, store: shared.store }));
+    const { principal } = await auth.login({ ...D.guests[0] });
+    const [key] = shared.keys();
+    const stored = shared.stored(key as string) as TokenSet;
+    const until = clock.now() + HOUR + 20_000;
+    shared.replace(key as string, { ...stored, refreshClaim: { by: 'another process', until } });
+    clock.advance(HOUR + 1); // the access token is dead; the claim lasts 20 s more
+    const waiting = await auth.authorization({ principal }).catch((e: unknown) => e);
+    expect(waiting).toMatchObject({ code: 'STORE', transient: true });
+    expect((waiting as Error).message).toMatch(/another process is sending the refresh token/);
+    clock.advance(20_000); // the claim is over and its result never came: the token counts as spent
+    await sleep(1_100); // past the pause after the first try
+    const ended = await auth.authorization({ principal }).catch((e: unknown) => e);
+    expect(ended).toMatchObject({ code: 'LOGIN_REQUIRED' });
+    expect(z.control.counters().token.refresh.ok + z.control.counters().token.refresh.rejected).toBe(0);
   });
 });
 

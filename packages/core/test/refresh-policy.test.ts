@@ -410,4 +410,17 @@ describe('refreshHold: when a refresh token may be spent (the fleet rule)', () =
       refreshHold({ ...withRefresh, refreshNotBefore: 57 * MIN }, 57 * MIN, 'held', false),
     ).toBeUndefined();
   });
+
+  it("never spends another process's claimed refresh token: it waits for the claim, then counts it spent", () => {
+    const claimed: TokenSet = { ...withRefresh, refreshClaim: { by: 'other', until: 57 * MIN } };
+    const during = refreshHold(claimed, 56 * MIN, 'held', false, 'me');
+    expect(during).toEqual({ why: 'another process is sending the refresh token', retryMs: MIN });
+    const after = refreshHold(claimed, 58 * MIN, 'held', false, 'me');
+    expect(after?.spent).toBe(true);
+    expect(after?.why).toMatch(/result was lost/);
+    // Even where one process may spend without the lock.
+    expect(refreshHold(claimed, 58 * MIN, 'failed', true, 'me')?.spent).toBe(true);
+    // Its own claim does not stop the holder (its retries after a failed refresh).
+    expect(refreshHold(claimed, 56 * MIN, 'held', false, 'other')).toBeUndefined();
+  });
 });

@@ -16,7 +16,10 @@ async function lockTtlLeft(prefix: string): Promise<number> {
 }
 
 describe('a lock holder that dies mid-refresh', () => {
-  it('is replaced by another process once its lock expires; callers succeed within their deadline', async () => {
+  // The hung refresh reached Zenoti, which may have spent its single-use refresh token: the holder
+  // claimed it in the store before sending it (core's refresh-claim.ts), so no survivor sends it
+  // again. The live token serves; when it dies, a survivor signs the service user in again.
+  it('is replaced by another process, which signs in again rather than resend the claimed refresh token', async () => {
     const z = await zenoti({ accessTokenTtlMs: ACCESS_TOKEN_TTL_MS });
     const prefix = uniquePrefix();
     const workers = await startFleet(
@@ -58,9 +61,9 @@ describe('a lock holder that dies mid-refresh', () => {
     await until(() => holder.exitCode !== undefined, 5_000, 'the holder to die');
 
     await until(
-      () => z.control.counters().token.refresh.ok === before.refresh.ok + 1,
+      () => z.control.counters().token.password.ok === before.password.ok + 1,
       15_000,
-      'another process to refresh',
+      'another process to sign in again',
     );
     const tookOverAt = Date.now();
     await sleep(1_000);
@@ -71,7 +74,7 @@ describe('a lock holder that dies mid-refresh', () => {
     const statuses = merge(reports.map((r) => r.statuses));
     const errors = merge(reports.map((r) => r.errors));
     const maxLatencyMs = Math.max(...reports.map((r) => r.maxLatencyMs));
-    const refresher = reports.find((r) => r.tokenEvents.some((e) => e.grant === 'refresh'));
+    const signedIn = reports.find((r) => r.tokenEvents.some((e) => e.grant === 'password'));
     const figures = {
       processes: workers.length,
       killedPid: holder.child.pid,
@@ -81,6 +84,7 @@ describe('a lock holder that dies mid-refresh', () => {
       tokenCalls: counters.token.total,
       hungAndAbandoned: counters.token.faulted,
       refreshGrants: counters.token.refresh.ok,
+      refreshTokensReused: counters.token.refreshReused,
       passwordGrants: counters.token.password.ok,
       requests: sum(reports, (r) => r.requests),
       callerStatuses: statuses,
@@ -90,17 +94,17 @@ describe('a lock holder that dies mid-refresh', () => {
     };
     console.log(`[holder killed] ${JSON.stringify(figures)}`);
 
-    expect(refresher).toBeDefined(); // a survivor made the refresh
-    expect(counters.token.password.ok).toBe(1);
-    // Exactly one more refresh: the abandoned one (hung, answered by nobody) and its replacement.
-    expect(counters.token.refresh.ok).toBe(before.refresh.ok + 1);
+    expect(signedIn).toBeDefined(); // a survivor signed in again
+    // The abandoned refresh token (hung, answered by nobody) was never sent again …
     expect(counters.token.faulted).toBe(1);
-    expect(counters.token.total).toBe(before.total + 2);
+    expect(counters.token.refreshReused).toBe(0);
     expect(counters.token.refresh.rejected + counters.token.password.rejected).toBe(0);
-    // The lock was held until it expired (nobody refreshed while it lived), and not much longer.
+    // … one password grant replaced it (and the new session refreshes as usual afterwards).
+    expect(counters.token.password.ok).toBe(before.password.ok + 1);
+    // Nobody took a token while the lock lived; the takeover came when the old token died.
     expect(lockPttlMs).toBeGreaterThan(0);
     expect(tookOverAt - killedAt).toBeGreaterThanOrEqual(lockPttlMs - 50);
-    expect(tookOverAt - killedAt).toBeLessThan(LOCK_TTL_MS + 3_000);
+    expect(tookOverAt - killedAt).toBeLessThan(ACCESS_TOKEN_TTL_MS + 1_000);
     expect(errors).toEqual({});
     expect(statuses['401']).toBeUndefined();
     expect(statuses['200']).toBe(sum(reports, (r) => r.requests));
