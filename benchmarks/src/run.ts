@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { axiosThroughput } from './axios-throughput.ts';
 import { bundleSize } from './bundle-size.ts';
 import { cachedAuthorization } from './cached-authorization.ts';
+import { expressThroughput } from './express-throughput.ts';
 import { failover } from './failover.ts';
 import { fleet } from './fleet.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
@@ -38,6 +39,7 @@ const all: Benchmark[] = [
   failover,
   replicaWait,
   telemetryCost,
+  expressThroughput,
 ].sort((a, b) => a.id - b.id);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;
