@@ -26,6 +26,10 @@ export const DECLARATIONS: Readonly<Record<string, Readonly<Record<string, strin
     redis: IOREDIS,
     logger: '{ error(fields: Record<string, unknown>, message: string): void }',
   },
+  express: {
+    app: "import('express').Express",
+    logger: '{ error(fields: Record<string, unknown>, message: string): void }',
+  },
   axios: {
     zenoti: "import('axios').AxiosInstance",
     redis: IOREDIS,

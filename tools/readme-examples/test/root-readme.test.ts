@@ -77,7 +77,7 @@ describe('the root README', () => {
       /Operations/,
     ])
       expect(picker).toMatch(situation);
-    expect(picker).toMatch(/Express or Fastify\*\* \| planned/);
+    expect(picker).toMatch(/\*\*Express\*\*[^|]*\| `@zenoti-auth\/express`/);
     expect(published.filter((p) => !picker.includes(`\`${p.name}\``)).map((p) => p.name)).toEqual([]);
   });
 
