@@ -39,6 +39,8 @@ const FRAMEWORKS = [
   'axios',
   'hono',
   '@hono/node-server',
+  'express',
+  '@types/express',
   '@nestjs/common',
   '@nestjs/core',
   '@nestjs/axios',
@@ -241,7 +243,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
   it.each([
     ['esm', 'run.mjs', '.mjs'],
     ['cjs', 'run.cjs', '.cjs'],
-  ])('%s (%s) through core fetch, axios, Hono and Nest', async (format, entry, extension) => {
+  ])('%s (%s) through core fetch, axios, Hono, Express and Nest', async (format, entry, extension) => {
     const result = await run(process.execPath, [entry], { cwd: project, timeout: 60_000 });
     timings[`run ${format}`] = result.seconds;
     const out = JSON.parse(result.stdout.trim()) as {
@@ -250,6 +252,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       core: { status: number; centers: number; authorization: string };
       axios: unknown;
       hono: unknown;
+      express: unknown;
       nest: unknown;
       redis: unknown;
       cloudflare: unknown;
@@ -273,6 +276,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       proxy: { status: 200, centers: 3 },
       signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
     });
+    expect(out.express).toEqual({ status: 200, body: { upstream: 200, centers: 3 } });
     expect(out.nest).toEqual({
       status: 200,
       centers: 3,
@@ -324,6 +328,7 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       `GET /v1/centers 200 ${apikey}`, // Hono middleware
       `GET /v1/centers 200 ${apikey}`, // Hono proxy
       'POST /v1/tokens 200 undefined', // Hono sign-in: the guest's password grant
+      `GET /v1/centers 200 ${apikey}`, // Express middleware
       `GET /v1/centers 200 ${bearer}`, // Nest's ZenotiHttpService
     ]);
     for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password, D.guestApp.appSecret]) {
