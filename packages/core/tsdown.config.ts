@@ -1,25 +1,41 @@
 import { packageBuild } from '../../tsdown.base.ts';
 
 /**
- * Keeps one `ZenotiAuthError` class across entries: in `@zenoti-auth/core/encryption`, the import
- * of `./errors.ts` becomes an import of the main entry, `@zenoti-auth/core` (the package refers to
- * itself by name, through its `exports`), instead of a copy of the class bundled into the entry.
+ * Modules of other entries that an entry imports at run time, and the entry each belongs to (by
+ * path under `src/`): in the entry that imports it, each becomes an import of that entry by name
+ * (the package refers to itself through its `exports`), not a copy bundled in. So there is one
+ * `ZenotiAuthError` class, one set of option checks, one error table. Every name imported from a
+ * main-entry module must be exported by the main entry: `test/package.test.ts` checks each built entry.
  */
-const errorsFromMainEntry = {
-  name: 'errors-from-main-entry',
+const OWNED_ELSEWHERE: Record<string, string> = {
+  'errors.ts': '@zenoti-auth/core',
+  'options.ts': '@zenoti-auth/core',
+  'validate.ts': '@zenoti-auth/core',
+  'zenoti-auth.ts': '@zenoti-auth/core',
+  'sessions.ts': '@zenoti-auth/core',
+  'http.ts': '@zenoti-auth/core/http',
+};
+
+const fromOwnEntries = {
+  name: 'from-own-entries',
   resolveId(id: string, importer: string | undefined) {
-    if (id === './errors.ts' && importer?.endsWith('encryption.ts'))
-      return { id: '@zenoti-auth/core', external: true };
-    return null;
+    if (!importer || !id.startsWith('.')) return null;
+    const path = new URL(id, `file://${importer}`).pathname;
+    const entry = OWNED_ELSEWHERE[path.slice(path.lastIndexOf('/src/') + 5)];
+    return entry ? { id: entry, external: true } : null;
   },
 };
 
-// Three entries, each built on its own (no shared chunks): `@zenoti-auth/core`,
-// `@zenoti-auth/core/http` (the error contract of server adapters; it imports nothing at run time)
-// and `@zenoti-auth/core/encryption` (the AES-GCM cipher of shared stores, loaded only by those that
-// encrypt).
+/** An entry other than the main one, built on its own (no shared chunks): `dist/<name>.mjs`, `.cjs`. */
+const entry = (name: string, file: string) =>
+  packageBuild({ entry: { [name]: file }, plugins: [fromOwnEntries] });
+
+// Each entry is built on its own: `@zenoti-auth/core` (the engine); `/http` (the error contract of
+// server adapters; it imports nothing at run time); `/encryption` (the AES-GCM cipher of shared
+// stores, loaded only by those that encrypt); `/env` (engine options from environment variables).
 export default [
   packageBuild({ entry: ['src/index.ts'] }),
   packageBuild({ entry: ['src/http.ts'] }),
-  packageBuild({ entry: ['src/encryption.ts'], plugins: [errorsFromMainEntry] }),
+  entry('encryption', 'src/encryption.ts'),
+  entry('env', 'src/env.ts'),
 ];

@@ -4,8 +4,8 @@ import {
   type TokenSet,
   ZenotiAuth,
   type ZenotiAuthOptions,
-  zenotiOptionsFromEnv,
 } from '@zenoti-auth/core';
+import { zenotiOptionsFromEnv } from '@zenoti-auth/core/env';
 import { type CallRecord, CallRecorder, type RateLimitSeen } from './call-recorder.ts';
 import { type ReportedError, reportedError, safeError, withoutSecrets } from './safe-error.ts';
 
@@ -95,7 +95,7 @@ function describeSet(report: CheckReport, set: TokenSet): void {
  * (it would end every session of the user, production's included), never a retry: a 429 or a 5xx
  * is reported as it came. Resolves a report in every case; no field holds a secret.
  *
- * @param env the `ZENOTI_*` variables, as `zenotiOptionsFromEnv` (from `@zenoti-auth/core`) reads them.
+ * @param env the `ZENOTI_*` variables, as `zenotiOptionsFromEnv` (from `@zenoti-auth/core/env`) reads them.
  */
 export async function checkCredentials(env: Readonly<Record<string, unknown>>): Promise<CheckReport> {
   const report = emptyReport();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
-import { ZENOTI_ENV } from '@zenoti-auth/core';
+import { ZENOTI_ENV } from '@zenoti-auth/core/env';
 import { redisTargetOf } from './redis-connection.ts';
 import { DEFAULT_PREFIX } from './status.ts';
 
@@ -29,7 +29,7 @@ Options:
   -h, --help          this help
   -v, --version       the version
 
-Variables (as zenotiOptionsFromEnv of @zenoti-auth/core reads them):
+Variables (as zenotiOptionsFromEnv of @zenoti-auth/core/env reads them):
   ${Object.keys(ZENOTI_ENV).join(', ')}
 
 Exit codes: 0 ok; 1 the check failed, or Redis could not be read; 2 a usage error.`;

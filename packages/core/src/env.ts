@@ -1,6 +1,12 @@
 import { isZenotiAuthError, ZenotiAuthError } from './errors.ts';
 import type { ZenotiAuthOptions } from './options.ts';
-import { resolveOptions } from './validate.ts';
+import { checkZenotiOptions } from './validate.ts';
+
+/*
+ * `@zenoti-auth/core/env`: engine options from environment variables. An entry of its own, as an
+ * app that builds its options in code never needs it; its errors and option checks are the main
+ * entry's (imported from `@zenoti-auth/core`, not copied).
+ */
 
 /** The environment variables `zenotiOptionsFromEnv` reads (default prefix), and the option each one sets. */
 export const ZENOTI_ENV = Object.freeze({
@@ -53,7 +59,7 @@ function envError(variable: string, problem: string): ZenotiAuthError {
  */
 function checkAsVariables(options: ZenotiAuthOptions, prefix: string): void {
   try {
-    resolveOptions(options);
+    checkZenotiOptions(options);
   } catch (error) {
     if (!isZenotiAuthError(error) || error.field === undefined) throw error;
     const field = error.field;
@@ -81,6 +87,8 @@ function checkAsVariables(options: ZenotiAuthOptions, prefix: string): void {
  * @throws ZenotiAuthError `INVALID_OPTIONS` whose `field` names the missing, conflicting or wrong variable; no value is ever shown.
  *
  * @example
+ * import { zenotiOptionsFromEnv } from '@zenoti-auth/core/env';
+ *
  * const zenoti = new ZenotiAuth({ ...zenotiOptionsFromEnv(process.env), store });
  * const guests = new ZenotiAuth(zenotiOptionsFromEnv(process.env, { prefix: 'ZENOTI_GUEST_' }));
  */

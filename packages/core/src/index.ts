@@ -1,5 +1,4 @@
 export { DEFAULTS } from './defaults.ts';
-export { ZENOTI_ENV, type ZenotiEnvOptions, zenotiOptionsFromEnv } from './env.ts';
 export {
   invalidOption,
   isZenotiAuthError,
@@ -78,7 +77,7 @@ export type {
   TokenStoreLock,
   TokenStoreLockOptions,
 } from './types.ts';
-export { isLoopbackHost } from './validate.ts';
+export { checkZenotiOptions, isLoopbackHost } from './validate.ts';
 export { type WarningListener, WarningRoute } from './warning-route.ts';
 export {
   type AuthorizationOptions,

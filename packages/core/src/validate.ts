@@ -153,6 +153,15 @@ export const OPTION_NAMES = [
   'onEvent',
 ] as const;
 
+/**
+ * Checks `options` as `new ZenotiAuth(options)` does, without making an engine: throws the same
+ * `INVALID_OPTIONS` error, naming the field. For options assembled elsewhere (`@zenoti-auth/core/env`,
+ * a deploy-time configuration check).
+ */
+export function checkZenotiOptions(options: unknown): void {
+  resolveOptions(options);
+}
+
 /** Validates user options and applies defaults. Throws `INVALID_OPTIONS` naming the field. */
 export function resolveOptions(input: unknown): ResolvedOptions {
   const o = object(input, 'options', OPTION_NAMES.join(' ')) as Record<string, unknown>;

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { startMockZenoti } from '@zenoti-auth/mock-server';
 import { describe, expect, it } from 'vitest';
-import { ZenotiAuth, zenotiOptionsFromEnv } from '../src/index.ts';
+import { zenotiOptionsFromEnv } from '../src/env.ts';
+import { ZenotiAuth } from '../src/index.ts';
 import { D, zenoti } from './support.ts';
 
 const tokenEnv = (url: string): Record<string, string> => ({

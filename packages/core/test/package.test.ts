@@ -13,11 +13,11 @@ const EXPORTS = [
   'MemoryRateBudget',
   'MemoryTokenStore',
   'WarningRoute',
-  'ZENOTI_ENV',
   'ZenotiAuth',
   'ZenotiAuthError',
   'callInfo',
   'checkGuard',
+  'checkZenotiOptions',
   'defaultTokenStore',
   'formatAuthorization',
   'instrument',
@@ -32,8 +32,32 @@ const EXPORTS = [
   'readRateReport',
   'redact',
   'redactAuthorization',
-  'zenotiOptionsFromEnv',
 ];
+
+/** Each entry but the main one: its exports, as ESM and as CJS. */
+const ENTRIES: Record<string, string[]> = {
+  http: ['ERROR_ANSWERS', 'httpAnswerOf'],
+  encryption: ['encryption'],
+  env: ['ZENOTI_ENV', 'zenotiOptionsFromEnv'],
+};
+
+/** What a built file imports: `[module, names]` of each import (`import {…} from`, `require()`). */
+function importsOf(file: string): Array<[string, string[]]> {
+  const code = readFileSync(dist(file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+  const esm = [...code.matchAll(/import\s*\{([^}]*)\}\s*from\s*["']([^"']+)["']/g)].map(
+    (m): [string, string[]] => [
+      m[2] as string,
+      (m[1] as string).split(',').map((n) => n.trim().split(/\s+as\s+/)[0] as string),
+    ],
+  );
+  const cjs = [...code.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m): [string, string[]] => [
+    m[1] as string,
+    [],
+  ]);
+  return [...esm, ...cjs];
+}
 
 describe('built package', () => {
   it('has an ESM and a CJS entry with the same, expected exports', async () => {
@@ -52,6 +76,41 @@ describe('built package', () => {
     expect(esm.isZenotiAuth(fromCjs)).toBe(true);
     for (const other of [null, undefined, {}, { authorization: () => 'x' }, 'engine'])
       expect(esm.isZenotiAuth(other)).toBe(false);
+  });
+
+  it('has every other entry, as ESM and as CJS, with its expected exports', async () => {
+    const manifest = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
+    );
+    expect(Object.keys(manifest.exports).sort()).toEqual(
+      ['.', './package.json', ...Object.keys(ENTRIES).map((name) => `./${name}`)].sort(),
+    );
+    for (const [name, exports] of Object.entries(ENTRIES)) {
+      expect(Object.keys(await import(dist(`${name}.mjs`))).sort(), name).toEqual(exports);
+      expect(Object.keys(createRequire(import.meta.url)(dist(`${name}.cjs`))).sort(), name).toEqual(exports);
+    }
+  });
+
+  it('builds every other entry on the main one: it imports only @zenoti-auth/core, and only what that exports', () => {
+    for (const name of Object.keys(ENTRIES))
+      for (const [module, names] of [...importsOf(`${name}.mjs`), ...importsOf(`${name}.cjs`)]) {
+        expect(module, name).toBe('@zenoti-auth/core');
+        for (const imported of names) expect(EXPORTS, `${name} imports ${imported}`).toContain(imported);
+      }
+  });
+
+  it("has a /env entry whose errors are the main entry's, told by the variable", async () => {
+    const { zenotiOptionsFromEnv } = await import(dist('env.mjs'));
+    const core = await import(dist('index.mjs'));
+    const fault = (() => {
+      try {
+        zenotiOptionsFromEnv({ ZENOTI_API_KEY: 'k'.repeat(40), ZENOTI_BASE_URL: 'http://zenoti.example' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(fault).toBeInstanceOf(core.ZenotiAuthError);
+    expect(fault).toMatchObject({ code: 'INVALID_OPTIONS', field: 'ZENOTI_BASE_URL' });
   });
 
   it('has a /http entry (ESM and CJS) with the error contract', async () => {

@@ -2,7 +2,8 @@
 // `Object.prototype` (a dependency's bug, a merged request body) cannot redirect the key, the base
 // URL or the fetch of an engine.
 import { describe, expect, it } from 'vitest';
-import { ZenotiAuth, zenotiOptionsFromEnv } from '../src/index.ts';
+import { zenotiOptionsFromEnv } from '../src/env.ts';
+import { ZenotiAuth } from '../src/index.ts';
 import { D, serviceUser, zenoti } from './support.ts';
 
 const polluted = Object.prototype as Record<string, unknown>;
