@@ -26,16 +26,27 @@ const fromOwnEntries = {
   },
 };
 
-/** An entry other than the main one, built on its own (no shared chunks): `dist/<name>.mjs`, `.cjs`. */
+/**
+ * An entry other than the main one, built on its own (no shared chunks): `dist/<name>.mjs`, `.cjs`.
+ * The plugin goes in through `inputOptions`, not `plugins`: tsdown leaves a config's `plugins` out of
+ * the pass that writes the `.d.cts`, which would then hold copies of the main entry's types.
+ */
 const entry = (name: string, file: string) =>
-  packageBuild({ entry: { [name]: file }, plugins: [fromOwnEntries] });
+  packageBuild({
+    entry: { [name]: file },
+    inputOptions: (options) => ({ ...options, plugins: [fromOwnEntries, options.plugins] }),
+  });
 
 // Each entry is built on its own: `@zenoti-auth/core` (the engine); `/http` (the error contract of
 // server adapters; it imports nothing at run time); `/encryption` (the AES-GCM cipher of shared
-// stores, loaded only by those that encrypt); `/env` (engine options from environment variables).
+// stores, loaded only by those that encrypt); `/env` (engine options from environment variables);
+// `/proxy` and `/sign-in` (the framework-neutral browser proxy and end-user sign-in, which the
+// framework adapters wrap).
 export default [
   packageBuild({ entry: ['src/index.ts'] }),
   packageBuild({ entry: ['src/http.ts'] }),
   entry('encryption', 'src/encryption.ts'),
   entry('env', 'src/env.ts'),
+  entry('proxy', 'src/proxy/index.ts'),
+  entry('sign-in', 'src/sign-in/index.ts'),
 ];
