@@ -61,17 +61,22 @@ export async function baselineCheckout(commit: string): Promise<string> {
   return dir;
 }
 
+/** Today's fleet worker and what it imports by a relative path, as paths from the repository's root. */
+const FLEET_WORKER_FILES = [
+  'packages/redis/test/fixtures/fleet-worker.mjs',
+  'packages/redis/test/fixtures/redis-clients.mjs',
+  'tools/test-support/src/fleet-process.mjs',
+];
+
 /**
- * A copy of today's fleet worker (and the client helper it imports) inside the checkout at `root`,
- * where its bare imports resolve to that checkout's packages. Resolves the copy's path.
+ * A copy of today's fleet worker (and the files it imports by a relative path, at the same places)
+ * inside the checkout at `root`, where its bare imports resolve to that checkout's packages.
+ * Resolves the copy's path.
  */
 export function fleetWorkerIn(root: string): string {
-  const from = join(ROOT, 'packages', 'redis', 'test', 'fixtures');
-  const to = join(root, 'packages', 'redis', 'test', 'fixtures');
-  for (const file of ['fleet-worker.mjs', 'redis-clients.mjs'])
-    copyFileSync(join(from, file), join(to, file));
-  return join(to, 'fleet-worker.mjs');
+  for (const file of FLEET_WORKER_FILES) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(root, file));
+  }
+  return join(root, FLEET_WORKER_FILES[0] as string);
 }
-
-/** Today's fleet worker. */
-export const FLEET_WORKER = join(ROOT, 'packages', 'redis', 'test', 'fixtures', 'fleet-worker.mjs');

@@ -6,7 +6,8 @@
  */
 import { throughFault } from '@zenoti-auth/test-support/fault-fleet';
 import { freePorts, RedisProcess } from '@zenoti-auth/test-support/redis-topologies';
-import { BEFORE_ISSUE_23, baselineCheckout, FLEET_WORKER, fleetWorkerIn } from './baseline.ts';
+import { BEFORE_ISSUE_23, baselineCheckout, fleetWorkerIn } from './baseline.ts';
+import { FLEET_WORKER } from './fleets.ts';
 import type { BenchResult } from './harness.ts';
 
 /** Requests sent with a dead token and calls served, by one fleet run on `worker`. */

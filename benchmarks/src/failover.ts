@@ -17,7 +17,8 @@ import {
   redisCli,
   SENTINEL_NAME,
 } from '@zenoti-auth/test-support/redis-topologies';
-import { BEFORE_ISSUE_23, baselineCheckout, FLEET_WORKER, fleetWorkerIn } from './baseline.ts';
+import { BEFORE_ISSUE_23, baselineCheckout, fleetWorkerIn } from './baseline.ts';
+import { FLEET_WORKER } from './fleets.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
 
 interface Scenario {

@@ -1,12 +1,21 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { DEMO_CREDENTIALS as D, type MockCounters, startMockZenoti } from '@zenoti-auth/mock-server';
-import { Redis } from 'ioredis';
+import { type MockCounters, startMockZenoti } from '@zenoti-auth/mock-server';
+import {
+  killFleet,
+  merge,
+  sleep,
+  startCalling,
+  startFleet,
+  stopFleet,
+  sum,
+  until,
+  type Worker,
+  type WorkerConfig,
+  type WorkerReport,
+} from '@zenoti-auth/test-support/fleet';
+import { deleteKeys, FLEET_WORKER, openRedis, REDIS_PORT, runName } from './fleets.ts';
 import type { Benchmark, BenchResult } from './harness.ts';
 
-const WORKER = fileURLToPath(new URL('./fleet-worker.mjs', import.meta.url));
-const REDIS_PORT = 6379;
 const PROCESSES = 8;
 const CALLERS_PER_PROCESS = 2;
 /** Think time between a caller's requests (uniform 0.5–1.5 ×): about 40 requests/s per process. */
@@ -18,42 +27,17 @@ const EXPIRIES = 20;
 const MAX_RUN_MS = 40_000;
 const MAX_REQUESTS_PER_PROCESS = 4_000;
 
-interface TokenEvent {
-  grant: 'password' | 'refresh';
-  at: number;
-  expiresAt: number;
-}
-
-interface Report {
-  id: number;
-  statuses: Record<string, number>;
-  errors: Record<string, number>;
-  requests: number;
-  tokenEvents: TokenEvent[];
-  storeWarnings: number;
-  engineWarnings: number;
-}
-
 interface Run {
-  reports: Report[];
+  reports: WorkerReport[];
   counters: MockCounters;
   startedAt: number;
   ms: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(done: () => boolean, limitMs: number, what: string, everyMs = 20): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 /**
- * Starts a fresh mock and 8 worker processes, lets their callers run until `stop` says so, and
- * collects the workers' reports and the mock's counters.
+ * Starts a fresh mock and 8 fleet workers (the Redis tests' own, see fleets.ts) on a RedisTokenStore
+ * each or a MemoryTokenStore each, lets their callers run until `stop` says so, and collects the
+ * workers' reports and the mock's counters.
  */
 async function runFleet(
   store: 'redis' | 'memory',
@@ -62,84 +46,40 @@ async function runFleet(
 ): Promise<Run> {
   const zenoti = await startMockZenoti({ rateLimit: false, accessTokenTtlMs: ACCESS_TOKEN_TTL_MS });
   const encryptionKey = randomBytes(32).toString('hex');
-  const workers: Array<{
-    child: ChildProcess;
-    ready: boolean;
-    report?: Report;
-    exit?: number | null;
-    stderr: string;
-  }> = [];
+  let workers: Worker[] = [];
   try {
-    for (let id = 0; id < PROCESSES; id++) {
-      const child = fork(WORKER, [], {
-        env: {
-          ...process.env,
-          FLEET_WORKER: JSON.stringify({
-            id,
-            store,
-            url: zenoti.url,
-            redisPort: REDIS_PORT,
-            prefix,
-            encryptionKey,
-            app: { accountName: D.accountName, ...D.employeeApp },
-            user: { ...D.employee },
-            callers: CALLERS_PER_PROCESS,
-            pauseMs: PAUSE_MS,
-            maxRunMs: MAX_RUN_MS,
-            maxRequests: MAX_REQUESTS_PER_PROCESS,
-            hardLimitMs: MAX_RUN_MS + 20_000,
-          }),
-        },
-        execArgv: [],
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      });
-      const worker: (typeof workers)[number] = { child, ready: false, stderr: '' };
-      child.stderr?.on('data', (chunk: Buffer) => {
-        worker.stderr = (worker.stderr + chunk.toString()).slice(-2_000);
-      });
-      child.on('message', (message: { type: string } & Report) => {
-        if (message.type === 'ready') worker.ready = true;
-        if (message.type === 'report') worker.report = message;
-      });
-      child.on('exit', (code) => {
-        worker.exit = code;
-      });
-      workers.push(worker);
-    }
-    await until(() => workers.every((w) => w.ready || w.exit !== undefined), 30_000, 'the workers to start');
-    const early = workers.find((w) => w.exit !== undefined);
-    if (early) throw new Error(`a ${store} worker exited early (${early.exit}): ${early.stderr.trim()}`);
-
+    workers = await startFleet<WorkerConfig, WorkerReport>(
+      FLEET_WORKER,
+      Array.from({ length: PROCESSES }, (_, id) => ({
+        id,
+        store,
+        url: zenoti.url,
+        redisPort: REDIS_PORT,
+        client: 'ioredis',
+        prefix,
+        encryptionKey,
+        callers: CALLERS_PER_PROCESS,
+        pauseMs: PAUSE_MS,
+        callerDeadlineMs: 10_000,
+        maxRunMs: MAX_RUN_MS,
+        maxRequests: MAX_REQUESTS_PER_PROCESS,
+        hardLimitMs: MAX_RUN_MS + 20_000,
+      })),
+      (started) => {
+        workers = started;
+      },
+    );
+    zenoti.control.resetCounters(); // the workers' warm-up requests (API key) are not part of the run
     const startedAt = Date.now();
-    for (const w of workers) w.child.send({ type: 'start' });
+    startCalling(workers);
     await stop(() => zenoti.control.counters(), startedAt);
     const ms = Date.now() - startedAt;
-    for (const w of workers) if (w.exit === undefined) w.child.send({ type: 'stop' });
-    await until(() => workers.every((w) => w.exit !== undefined), 20_000, 'the workers to report and exit');
-    const failed = workers.find((w) => !w.report || w.exit !== 0);
-    if (failed) throw new Error(`a ${store} worker failed (exit ${failed.exit}): ${failed.stderr.trim()}`);
-    return {
-      reports: workers.map((w) => w.report as Report),
-      counters: zenoti.control.counters(),
-      startedAt,
-      ms,
-    };
+    const reports = await stopFleet(workers);
+    return { reports, counters: zenoti.control.counters(), startedAt, ms };
   } finally {
-    for (const w of workers) if (w.exit === undefined) w.child.kill('SIGKILL');
+    killFleet(workers);
     await zenoti.close();
   }
-}
-
-/** Deletes every key under `prefix` (SCAN, not KEYS); returns how many there were. Also used by #9. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
-  return deleted;
 }
 
 /**
@@ -177,17 +117,11 @@ function analyse(run: Run): {
   };
 }
 
-const count = (records: Record<string, number>[]): Record<string, number> => {
-  const out: Record<string, number> = {};
-  for (const record of records) for (const [k, v] of Object.entries(record)) out[k] = (out[k] ?? 0) + v;
-  return out;
-};
-
 function describe(run: Run): string {
   const c = run.counters;
-  const statuses = count(run.reports.map((r) => r.statuses));
-  const errors = count(run.reports.map((r) => r.errors));
-  const requests = run.reports.reduce((n, r) => n + r.requests, 0);
+  const statuses = merge(run.reports.map((r) => r.statuses));
+  const errors = merge(run.reports.map((r) => r.errors));
+  const requests = sum(run.reports, (r) => r.requests);
   return (
     `${(run.ms / 1000).toFixed(1)} s, ${requests} requests; token calls ${c.token.total} = ` +
     `${c.token.password.ok} password + ${c.token.refresh.ok} refresh grants` +
@@ -202,21 +136,8 @@ export const fleet: Benchmark = {
   id: 5,
   name: '8 processes sharing Redis, 20 expiries',
   async run(): Promise<BenchResult> {
-    const redis = new Redis({
-      host: '127.0.0.1',
-      port: REDIS_PORT,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch (error) {
-      redis.disconnect();
-      throw new Error(`Redis is not reachable at 127.0.0.1:${REDIS_PORT}: ${(error as Error).message}`);
-    }
-    const prefix = `zenoti-bench:${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}:`;
+    const redis = await openRedis();
+    const prefix = `zenoti-bench:${runName()}:`;
     let keys = 0;
     try {
       // With Redis: run until the mock has answered 20 refresh grants, then a little longer, so
@@ -237,9 +158,9 @@ export const fleet: Benchmark = {
       const a = analyse(shared);
       const b = analyse(alone);
       const c = shared.counters;
-      const callers401 = count(shared.reports.map((r) => r.statuses))['401'] ?? 0;
-      const callerErrors = shared.reports.reduce(
-        (n, r) => n + Object.values(r.errors).reduce((x, y) => x + y, 0),
+      const callers401 = merge(shared.reports.map((r) => r.statuses))['401'] ?? 0;
+      const callerErrors = Object.values(merge(shared.reports.map((r) => r.errors))).reduce(
+        (a, b) => a + b,
         0,
       );
       const pass =

@@ -1,14 +1,26 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { startMockZenoti } from '@zenoti-auth/mock-server';
-import { Redis } from 'ioredis';
+import {
+  killFleet,
+  merge,
+  type RateWorker,
+  type RateWorkerConfig,
+  type RateWorkerReport,
+  reportsOf,
+  type SentRequest,
+  startCalling,
+  startFleet,
+} from '@zenoti-auth/test-support/fleet';
 import { deadTokenRow } from './dead-tokens.ts';
-import { deleteKeys } from './fleet.ts';
+import {
+  BOTTLENECK_WORKER,
+  deleteKeys,
+  openRedis,
+  RATE_FLEET_WORKER,
+  REDIS_PORT,
+  runName,
+} from './fleets.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
 
-const WORKER = fileURLToPath(new URL('./rate-fleet-worker.mjs', import.meta.url));
-const REDIS_PORT = 6379;
 const PROCESSES = 8;
 const CALLS_PER_PROCESS = 10;
 /** The organisation's window limit on the mock (and what every side is told): 20 calls per 5 s. */
@@ -29,19 +41,6 @@ const SIDES: ReadonlyArray<{ side: Side; name: string }> = [
   { side: 'bottleneck', name: 'Bottleneck cluster (ioredis, reservoir)' },
 ];
 
-interface SentRequest {
-  sentAt: number;
-  answeredAt: number;
-  status: number;
-}
-
-interface Report {
-  id: number;
-  requests: SentRequest[];
-  statuses: Record<string, number>;
-  errors: Record<string, number>;
-}
-
 interface Outcome {
   calls: number;
   /** Calls answered 200. */
@@ -55,16 +54,6 @@ interface Outcome {
   /** Served calls per window over the windows the run spanned, ÷ the limit. */
   throughput: number;
   seconds: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(done: () => boolean, limitMs: number, what: string): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /**
@@ -83,86 +72,62 @@ function throughputOf(requests: SentRequest[], served: number): { windows: numbe
   return { windows, throughput: served / (windows * LIMIT) };
 }
 
-/** A fresh mock and 8 processes of one side: every process fires its calls at once. */
+/**
+ * A fresh mock and 8 processes of one side: every process fires its calls at once. The budget and
+ * no-budget sides run the Redis tests' rate-fleet worker, the Bottleneck side its own (fleets.ts).
+ */
 async function runSide(side: Side, prefix: string, bottleneckId: string): Promise<Outcome> {
   const zenoti = await startMockZenoti({ rateLimit: false }); // off while the workers warm up
-  const workers: Array<{
-    child: ChildProcess;
-    ready: boolean;
-    report?: Report;
-    exit?: number | null;
-    stderr: string;
-  }> = [];
+  let workers: RateWorker[] = [];
   try {
-    for (let id = 0; id < PROCESSES; id++) {
-      const config = {
+    workers = await startFleet<RateWorkerConfig & { bottleneckId: string }, RateWorkerReport>(
+      side === 'bottleneck' ? BOTTLENECK_WORKER : RATE_FLEET_WORKER,
+      Array.from({ length: PROCESSES }, (_, id) => ({
         id,
-        side,
         url: zenoti.url,
         redisPort: REDIS_PORT,
         prefix,
         bottleneckId,
+        budget: side === 'budget',
         calls: CALLS_PER_PROCESS,
         limit: LIMIT,
-        windowMs: WINDOW_MS,
+        intervalMs: WINDOW_MS,
+        // The budget's README setting: the burst's last calls wait several windows for their permit.
+        maxWaitMs: 60_000,
         callDeadlineMs: CALL_DEADLINE_MS,
         hardLimitMs: HARD_LIMIT_MS,
-      };
-      const child = fork(WORKER, [], {
-        env: { ...process.env, RATE_FLEET_WORKER: JSON.stringify(config) },
-        execArgv: [],
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      });
-      const worker: (typeof workers)[number] = { child, ready: false, stderr: '' };
-      child.stderr?.on('data', (chunk: Buffer) => {
-        worker.stderr = (worker.stderr + chunk.toString()).slice(-2_000);
-      });
-      child.on('message', (message: { type: string } & Report) => {
-        if (message.type === 'ready') worker.ready = true;
-        if (message.type === 'report') worker.report = message;
-      });
-      child.on('exit', (code) => {
-        worker.exit = code;
-      });
-      workers.push(worker);
-    }
-    await until(() => workers.every((w) => w.ready || w.exit !== undefined), 30_000, `the ${side} workers`);
-    const early = workers.find((w) => w.exit !== undefined);
-    if (early) throw new Error(`a ${side} worker exited early (${early.exit}): ${early.stderr.trim()}`);
-
+      })),
+      (started) => {
+        workers = started;
+      },
+    );
     // The organisation's limit, fresh (nothing used), and fresh counters: then every burst at once.
     zenoti.control.setRateLimit({ limit: LIMIT, windowSeconds: WINDOW_MS / 1_000 });
     zenoti.control.resetCounters();
     const started = Date.now();
-    for (const w of workers) w.child.send({ type: 'start' });
-    await until(() => workers.every((w) => w.exit !== undefined), HARD_LIMIT_MS, `the ${side} calls`);
+    startCalling(workers);
+    const reports = await reportsOf(workers, HARD_LIMIT_MS);
     const seconds = (Date.now() - started) / 1_000;
-    const failed = workers.find((w) => !w.report || w.exit !== 0);
-    if (failed) throw new Error(`a ${side} worker failed (exit ${failed.exit}): ${failed.stderr.trim()}`);
 
-    const reports = workers.map((w) => w.report as Report);
     const requests = reports.flatMap((r) => r.requests);
     const byStatus = zenoti.control.counters().resources.byStatus;
-    const served = reports.reduce((n, r) => n + (r.statuses['200'] ?? 0), 0);
-    const failures: Record<string, number> = {};
-    for (const r of reports) {
-      for (const [status, n] of Object.entries(r.statuses))
-        if (status !== '200') failures[status] = (failures[status] ?? 0) + n;
-      for (const [code, n] of Object.entries(r.errors)) failures[code] = (failures[code] ?? 0) + n;
-    }
+    const { 200: served = 0, ...failed } = merge([
+      ...reports.map((r) => r.statuses),
+      ...reports.map((r) => r.errors),
+    ]);
     if (byStatus['200'] !== served)
       throw new Error(`${side}: the mock served ${byStatus['200']}, callers got ${served}`);
     return {
       calls: PROCESSES * CALLS_PER_PROCESS,
       served,
-      failed: failures,
+      failed,
       requests: requests.length,
       limited: byStatus['429'] ?? 0,
       ...throughputOf(requests, served),
       seconds,
     };
   } finally {
-    for (const w of workers) if (w.exit === undefined) w.child.kill('SIGKILL');
+    killFleet(workers);
     await zenoti.close();
   }
 }
@@ -177,21 +142,8 @@ export const rateFleet: Benchmark = {
   id: 9,
   name: '8 processes bursting into a window limit',
   async run(): Promise<BenchResult[]> {
-    const redis = new Redis({
-      host: '127.0.0.1',
-      port: REDIS_PORT,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch (error) {
-      redis.disconnect();
-      throw new Error(`Redis is not reachable at 127.0.0.1:${REDIS_PORT}: ${(error as Error).message}`);
-    }
-    const run = `${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`;
+    const redis = await openRedis();
+    const run = runName();
     const prefix = `zenoti-bench:${run}:`;
     const bottleneckId = `zenoti-bench-${run}`;
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merge, startCalling, startFleet, stopFleet, sum } from './fleet.ts';
+import { merge, startFleet, startServing, stopFleet, sum } from './fleet.ts';
 import { REDIS_PORT, uniquePrefix, until, zenoti } from './support.ts';
 
 const PROCESSES = 8;
@@ -38,12 +38,7 @@ describe('a fleet of processes on one Redis', () => {
     );
     z.control.resetCounters(); // the workers' warm-up requests (API key) are not part of the run
     const started = Date.now();
-    startCalling(workers);
-    await until(
-      () => workers.every((w) => w.messages.some((m) => m.type === 'first-ok')),
-      20_000,
-      'first answers',
-    );
+    await startServing(workers);
     z.control.setAccessTokenTtl(ACCESS_TOKEN_TTL_MS);
     await until(
       () => z.control.counters().token.refresh.ok >= EXPIRIES,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  type FleetProcess,
   killFleet,
   startFleet as startWorkers,
   type Worker,
@@ -9,10 +10,25 @@ import { onCleanup } from './support.ts';
 
 export * from '@zenoti-auth/test-support/fleet';
 
-/** The fleet worker of these tests: one process of a fleet on the built packages. */
-export const FLEET_WORKER = fileURLToPath(new URL('./fixtures/fleet-worker.mjs', import.meta.url));
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-/** Forks one fleet worker per config (killed after the test) and waits until each is connected. */
+/** The fleet worker of these tests: one process of a token fleet on the built packages. */
+export const FLEET_WORKER = fixture('fleet-worker.mjs');
+
+/**
+ * Forks one process of the fixture `worker` per config (killed after the test) and waits until each
+ * is ready (see `startFleet` in @zenoti-auth/test-support/fleet).
+ */
+export function startFleetOf<Config extends { id: number }, Report>(
+  worker: string,
+  configs: Config[],
+): Promise<FleetProcess<Config, Report>[]> {
+  return startWorkers<Config, Report>(fixture(worker), configs, (started) =>
+    onCleanup(async () => killFleet(started)),
+  );
+}
+
+/** Forks one token-fleet worker per config (killed after the test) and waits until each is connected. */
 export function startFleet(configs: WorkerConfig[]): Promise<Worker[]> {
-  return startWorkers(FLEET_WORKER, configs, (workers) => onCleanup(async () => killFleet(workers)));
+  return startFleetOf('fleet-worker.mjs', configs);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merge, startCalling, startFleet, stopFleet, sum, type Worker } from './fleet.ts';
+import { merge, startFleet, startServing, stopFleet, sum, type Worker } from './fleet.ts';
 import { ioredis, keysUnder, REDIS_PORT, sleep, uniquePrefix, until, zenoti } from './support.ts';
 
 const LOCK_TTL_MS = 1_500;
@@ -37,12 +37,7 @@ describe('a lock holder that dies mid-refresh', () => {
       })),
     );
     z.control.resetCounters(); // the workers' warm-up requests (API key) are not part of the run
-    startCalling(workers);
-    await until(
-      () => workers.every((w) => w.messages.some((m) => m.type === 'first-ok')),
-      20_000,
-      'first answers',
-    );
+    await startServing(workers);
 
     const before = z.control.counters().token;
     // The next token call (the refresh due at 3/4 of the token's life) never gets an answer.

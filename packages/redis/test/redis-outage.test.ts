@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { merge, startCalling, startFleet, stopFleet, sum } from './fleet.ts';
+import { merge, startFleet, startServing, stopFleet, sum } from './fleet.ts';
 import { PrivateRedis } from './redis-server.ts';
 import { ioredis, keysUnder, redisStore, sleep, storeKeyOf, uniquePrefix, until, zenoti } from './support.ts';
 
@@ -38,12 +38,7 @@ describe('Redis down for 10 s in the middle of a run', () => {
       })),
     );
     z.control.resetCounters(); // the workers' warm-up requests (API key) are not part of the run
-    startCalling(workers);
-    await until(
-      () => workers.every((w) => w.messages.some((m) => m.type === 'first-ok')),
-      20_000,
-      'first answers',
-    );
+    await startServing(workers);
     await sleep(300);
     const keysBefore = await keysUnder(prefix, redis.port);
 

@@ -1,9 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { D, onCleanup, REDIS_PORT, uniquePrefix, until, zenoti } from './support.ts';
+import { reportsOf, startCalling, startFleetOf } from './fleet.ts';
+import { D, REDIS_PORT, uniquePrefix, zenoti } from './support.ts';
 
-const WORKER = fileURLToPath(new URL('./fixtures/stale-password-worker.mjs', import.meta.url));
 /** A fleet of five: one rejected password each would lock the account at Zenoti's default of 5. */
 const PROCESSES = 5;
 const COOLDOWN_MS = 1_000;
@@ -13,29 +11,9 @@ const COOLDOWN_MS = 1_000;
  */
 const RUN_MS = 2_500;
 
+/** What each process met: error codes (and OK), by how often. */
 interface Report {
   codes: Record<string, number>;
-}
-
-function startWorker(config: Record<string, unknown>): {
-  child: ChildProcess;
-  ready: boolean;
-  report?: Report;
-} {
-  const child = fork(WORKER, [], {
-    env: { ...process.env, STALE_PASSWORD_WORKER: JSON.stringify(config) },
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const worker: { child: ChildProcess; ready: boolean; report?: Report } = { child, ready: false };
-  child.on('message', (message: { type: string } & Report) => {
-    if (message.type === 'ready') worker.ready = true;
-    if (message.type === 'report') worker.report = { codes: message.codes };
-  });
-  onCleanup(async () => {
-    child.kill('SIGKILL');
-  });
-  return worker;
 }
 
 describe('a fleet on one Redis with a stale password', () => {
@@ -43,8 +21,9 @@ describe('a fleet on one Redis with a stale password', () => {
     // The mock locks a login after 5 rejected passwords within 15 minutes, as Zenoti does by default.
     const z = await zenoti();
     const prefix = uniquePrefix();
-    const workers = Array.from({ length: PROCESSES }, (_, id) =>
-      startWorker({
+    const workers = await startFleetOf<{ id: number }, Report>(
+      'stale-password-worker.mjs',
+      Array.from({ length: PROCESSES }, (_, id) => ({
         id,
         url: z.url,
         redisPort: REDIS_PORT,
@@ -53,14 +32,13 @@ describe('a fleet on one Redis with a stale password', () => {
         cooldownMs: COOLDOWN_MS,
         runMs: RUN_MS,
         everyMs: 50,
-      }),
+      })),
     );
-    await until(() => workers.every((w) => w.ready), 20_000, 'the workers to connect');
-    for (const worker of workers) worker.child.send({ type: 'start' });
-    await until(() => workers.every((w) => w.report), 20_000, 'the workers to report');
+    startCalling(workers);
+    const reports = await reportsOf(workers, 20_000);
 
     const counters = z.control.counters().token;
-    const outcomes = workers.map((w) => w.report?.codes);
+    const outcomes = reports.map((r) => r.codes);
     console.log(`stale password, ${PROCESSES} processes for ${RUN_MS} ms:`, {
       rejectedAttempts: counters.password.rejected,
       outcomes,

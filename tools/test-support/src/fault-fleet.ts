@@ -8,12 +8,14 @@ import {
   merge,
   type RedisTopology,
   sleep,
-  startCalling,
   startFleet,
+  startServing,
   stopFleet,
   sum,
   until,
   type Worker,
+  type WorkerConfig,
+  type WorkerReport,
 } from './fleet.ts';
 
 /*
@@ -116,7 +118,7 @@ async function measure(
   started: (workers: Worker[]) => void,
 ): Promise<FaultFigures> {
   const prefix = `zenoti-fault:${randomUUID()}:`;
-  const workers = await startFleet(
+  const workers = await startFleet<WorkerConfig, WorkerReport>(
     worker,
     Array.from({ length: PROCESSES }, (_, id) => ({
       id,
@@ -140,12 +142,7 @@ async function measure(
     started,
   );
   z.control.resetCounters(); // the workers' warm-up requests (API key) are not part of the run
-  startCalling(workers);
-  await until(
-    () => workers.every((w) => w.messages.some((m) => m.type === 'first-ok')),
-    20_000,
-    'first answers',
-  );
+  await startServing(workers);
   await sleep(1_500); // refreshes under way, every ~1.1 s
   const armed = Date.now();
   await until(() => lockHolder(workers, armed) !== undefined, 10_000, 'a process to take the refresh lock');

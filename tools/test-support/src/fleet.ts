@@ -1,161 +1,150 @@
-// A fleet of processes for the Redis tests and benchmarks: one child process per config, each
-// running a fleet worker script (packages/redis/test/fixtures/fleet-worker.mjs, or a copy of it in a
-// checkout of an older commit, whose packages it then imports), reporting over IPC. No test runner
+// The fleet harness of the Redis tests and the benchmarks: one child process per config, each running
+// a worker script that reports over IPC. The process half is fleet-process.mjs (what every worker
+// script does alike); what the fleet workers take and report is in fleet-workers.ts. No test runner
 // here: whoever starts a fleet kills what is left of it (`killFleet`), also when it fails.
 import { type ChildProcess, fork } from 'node:child_process';
+import type { RateWorkerConfig, RateWorkerReport, WorkerConfig, WorkerReport } from './fleet-workers.ts';
+
+export * from './fleet-workers.ts';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every 25 ms until it holds; throws after `timeoutMs`, naming `what`. */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Polls `check` every `everyMs` until it holds; throws after `timeoutMs`, naming `what`. */
+export async function until(
+  check: () => boolean,
+  timeoutMs: number,
+  what: string,
+  everyMs = 25,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await sleep(25);
+    await sleep(everyMs);
   }
 }
 
-/** Where a fleet process's Redis is: a plain server, a Cluster or Sentinel (see fixtures/redis-clients.mjs). */
-export type RedisTopology =
-  | { kind: 'single'; port: number }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }> }
-  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string };
-
-export interface WorkerConfig {
-  id: number;
-  url: string;
-  redisPort: number;
-  /** The topology, when not a plain server on `redisPort`. */
-  redis?: RedisTopology;
-  /** With it, a RedisRateBudget for the fleet (same prefix): its limit, window and fleet size. */
-  budget?: { limit: number; intervalMs: number; fleetSize?: number };
-  commandTimeoutMs?: number;
-  prefix: string;
-  client: 'ioredis' | 'node-redis';
-  callers: number;
-  /** Think time between a caller's requests (uniform 0.5–1.5 × this). @default 0 */
-  pauseMs?: number;
-  lockTtlMs?: number;
-  encryptionKey?: string;
-  refreshWindowMs?: number;
-  deadlineMs?: number;
-  callerDeadlineMs?: number;
-  maxRunMs?: number;
-  hardLimitMs?: number;
-}
-
-export interface WorkerReport {
-  id: number;
-  pid: number;
-  statuses: Record<string, number>;
-  errors: Record<string, number>;
-  requests: number;
-  /** Distinct credentials the process's callers got when they all asked at once at the start. */
-  coldStartHeaders: number;
-  maxLatencyMs: number;
-  tokensUsed: string[];
-  tokensIssued: string[];
-  tokenEvents: Array<{ grant: 'password' | 'refresh'; at: number }>;
-  storeWarnings: number;
-  /** The store's and the budget's warnings, with how often each came. */
-  storeWarningKinds: Record<string, number>;
-  engineWarnings: number;
-  warningKinds: string[];
-  /** When each 200 came (ms since epoch). */
-  served: number[];
-  /** Calls that failed while the token set the process held was alive (by its expiry). */
-  failedWhileAlive: number;
-  /** Calls that failed while the process could read the shared store (no read failed for 3 s). */
-  failedWhileShared: number;
-}
-
+/** A message a fleet process sends before its report ('ready', 'first-ok', 'locked', 'token' …). */
 export interface FleetMessage {
   id: number;
   pid: number;
-  type: 'ready' | 'first-ok' | 'locked' | 'token' | 'report';
+  type: string;
   at?: number;
   grant?: string;
 }
 
-export interface Worker {
-  config: WorkerConfig;
+/** One running process of a fleet, as the parent sees it. */
+export interface FleetProcess<Config, Report> {
+  config: Config;
   child: ChildProcess;
+  /** Every message but the report, in order. */
   messages: FleetMessage[];
-  report: WorkerReport | undefined;
+  report: Report | undefined;
+  /** `undefined` while it runs. */
   exitCode: number | null | undefined;
+  /** The last 4 kB it wrote to stderr. */
   stderr: string;
 }
 
-/**
- * Forks one process of the worker script `worker` per config and waits until each is connected to
- * Redis. `started` gets the workers at once, so that they can be killed even if the start fails.
- */
-export async function startFleet(
-  worker: string,
-  configs: WorkerConfig[],
-  started: (workers: Worker[]) => void = () => undefined,
-): Promise<Worker[]> {
-  const workers = configs.map((config): Worker => {
-    const child = fork(worker, [], {
-      env: { ...process.env, FLEET_WORKER: JSON.stringify(config) },
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    const one: Worker = {
-      config,
-      child,
-      messages: [],
-      report: undefined,
-      exitCode: undefined,
-      stderr: '',
-    };
-    child.stderr?.on('data', (chunk: Buffer) => {
-      one.stderr = (one.stderr + chunk.toString()).slice(-4_000);
-    });
-    child.on('message', (message: FleetMessage & Partial<WorkerReport>) => {
-      if (message.type === 'report') one.report = message as unknown as WorkerReport;
-      else one.messages.push(message);
-    });
-    child.on('exit', (code) => {
-      one.exitCode = code;
-    });
-    return one;
+/** A process of the token fleet, and one of the rate fleet (fleet-workers.ts). */
+export type Worker = FleetProcess<WorkerConfig, WorkerReport>;
+export type RateWorker = FleetProcess<RateWorkerConfig, RateWorkerReport>;
+
+/** Forks `worker` with `config` (JSON in the FLEET_WORKER variable) and follows what it says. */
+export function forkWorker<Config, Report>(worker: string, config: Config): FleetProcess<Config, Report> {
+  const child = fork(worker, [], {
+    env: { ...process.env, FLEET_WORKER: JSON.stringify(config) },
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
-  started(workers);
+  const one: FleetProcess<Config, Report> = {
+    config,
+    child,
+    messages: [],
+    report: undefined,
+    exitCode: undefined,
+    stderr: '',
+  };
+  child.stderr?.on('data', (chunk: Buffer) => {
+    one.stderr = (one.stderr + chunk.toString()).slice(-4_000);
+  });
+  child.on('message', (message: FleetMessage) => {
+    if (message.type === 'report') one.report = message as unknown as Report;
+    else one.messages.push(message);
+  });
+  child.on('exit', (code) => {
+    one.exitCode = code;
+  });
+  return one;
+}
+
+/**
+ * Forks one process of the worker script `worker` per config and waits until each says it is ready
+ * (connected, warmed up). `started` gets the processes at once, so that they can be killed even if
+ * the start fails.
+ */
+export async function startFleet<Config extends { id: number }, Report>(
+  worker: string,
+  configs: Config[],
+  started: (processes: FleetProcess<Config, Report>[]) => void = () => undefined,
+): Promise<FleetProcess<Config, Report>[]> {
+  const processes = configs.map((config) => forkWorker<Config, Report>(worker, config));
+  started(processes);
   await until(
-    () => workers.every((w) => w.messages.some((m) => m.type === 'ready') || w.exitCode !== undefined),
+    () => processes.every((p) => p.messages.some((m) => m.type === 'ready') || p.exitCode !== undefined),
     30_000,
-    'the workers to connect',
+    'the workers to be ready',
   );
-  const failed = workers.find((w) => w.exitCode !== undefined);
+  const failed = processes.find((p) => p.exitCode !== undefined);
   if (failed) throw new Error(`worker ${failed.config.id} exited early: ${failed.stderr}`);
-  return workers;
+  return processes;
 }
 
-/** Kills every worker still running. */
-export function killFleet(workers: Worker[]): void {
-  for (const worker of workers) if (worker.exitCode === undefined) worker.child.kill('SIGKILL');
+/** Kills every process still running. */
+export function killFleet(processes: FleetProcess<{ id: number }, unknown>[]): void {
+  for (const p of processes) if (p.exitCode === undefined) p.child.kill('SIGKILL');
 }
 
-/** Starts the callers of every worker (each warmed up its connections to the mock with the API key). */
-export function startCalling(workers: Worker[]): void {
-  for (const worker of workers) worker.child.send({ type: 'start' });
+/** Tells every process to start (its callers, or its burst of calls). */
+export function startCalling(processes: FleetProcess<{ id: number }, unknown>[]): void {
+  for (const p of processes) p.child.send({ type: 'start' });
 }
 
-/** Tells the running workers to stop and waits for their reports and exits. */
-export async function stopFleet(workers: Worker[]): Promise<WorkerReport[]> {
-  const alive = workers.filter((w) => w.exitCode === undefined);
-  for (const worker of alive) worker.child.send({ type: 'stop' });
-  await until(() => alive.every((w) => w.exitCode !== undefined), 30_000, 'the workers to report and exit');
-  for (const worker of alive) {
-    if (!worker.report || worker.exitCode !== 0) {
-      throw new Error(`worker ${worker.config.id} failed (exit ${worker.exitCode}): ${worker.stderr}`);
-    }
-  }
-  return alive.map((w) => w.report as WorkerReport);
+/** Starts the callers of every process and waits until each process has had a call served ('first-ok'). */
+export async function startServing(
+  processes: FleetProcess<{ id: number }, unknown>[],
+  timeoutMs = 20_000,
+): Promise<void> {
+  startCalling(processes);
+  await until(
+    () => processes.every((p) => p.messages.some((m) => m.type === 'first-ok')),
+    timeoutMs,
+    'first answers',
+  );
 }
 
-export function sum(reports: WorkerReport[], pick: (report: WorkerReport) => number): number {
+/**
+ * Waits until every process has exited (each reports and exits once its work is done) and returns
+ * their reports; throws, with its stderr, for one that exited without a report or with an error.
+ */
+export async function reportsOf<Report>(
+  processes: FleetProcess<{ id: number }, Report>[],
+  timeoutMs: number,
+): Promise<Report[]> {
+  await until(() => processes.every((p) => p.exitCode !== undefined), timeoutMs, 'the workers to report');
+  for (const p of processes)
+    if (!p.report || p.exitCode !== 0)
+      throw new Error(`worker ${p.config.id} failed (exit ${p.exitCode}): ${p.stderr}`);
+  return processes.map((p) => p.report as Report);
+}
+
+/** Tells the running processes to stop and waits for their reports and exits. */
+export function stopFleet<Report>(processes: FleetProcess<{ id: number }, Report>[]): Promise<Report[]> {
+  const alive = processes.filter((p) => p.exitCode === undefined);
+  for (const p of alive) p.child.send({ type: 'stop' });
+  return reportsOf(alive, 30_000);
+}
+
+export function sum<Report>(reports: Report[], pick: (report: Report) => number): number {
   return reports.reduce((total, report) => total + pick(report), 0);
 }
 
