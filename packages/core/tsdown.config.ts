@@ -47,6 +47,7 @@ export default [
   packageBuild({ entry: ['src/http.ts'] }),
   entry('encryption', 'src/encryption.ts'),
   entry('env', 'src/env.ts'),
+  entry('health', 'src/health/index.ts'),
   entry('proxy', 'src/proxy/index.ts'),
   entry('sign-in', 'src/sign-in/index.ts'),
 ];

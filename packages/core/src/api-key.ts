@@ -43,7 +43,7 @@ export class ApiKey {
   #readAt: number | undefined;
   /** The last failed read while no key is known: met again during the cool-down. */
   #failure: ZenotiAuthError | undefined;
-  /** When Zenoti last accepted a call with the key, and the last failure (a 401, a failed read), for `health()`. */
+  /** When Zenoti last accepted a call with the key, and the last failure (a 401, a failed read), for `healthOf()`. */
   acceptedAt: number | undefined;
   lastFailure: LastFailure | undefined;
 

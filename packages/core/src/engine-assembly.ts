@@ -1,6 +1,6 @@
 import { ApiKey } from './api-key.ts';
 import { Emitter } from './events.ts';
-import type { HealthSources } from './health.ts';
+import type { HealthSources } from './health-sources.ts';
 import { TokenKeys } from './identity.ts';
 import { type StoreState, storeStateOf } from './key-state.ts';
 import { defaultTokenStore } from './memory-store.ts';
@@ -26,7 +26,7 @@ export interface Engine {
   readonly serviceUser: ServiceUserHeader;
   readonly limits: RateLimits;
   readonly apiKey: ApiKey | undefined;
-  /** What `health()` reads. */
+  /** What `healthOf()` reads (`@zenoti-auth/core/health`). */
   readonly health: HealthSources;
 }
 

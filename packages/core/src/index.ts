@@ -26,14 +26,6 @@ export {
   redactAuthorization,
   type ZenotiScheme,
 } from './header.ts';
-export type {
-  ZenotiHealth,
-  ZenotiHealthChecks,
-  ZenotiHealthFailure,
-  ZenotiHealthOptions,
-  ZenotiHealthStatus,
-  ZenotiProbeCheck,
-} from './health.ts';
 export type { LoginPolicy } from './login-policy.ts';
 export { defaultTokenStore, MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.ts';
 export {

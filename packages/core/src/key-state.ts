@@ -48,7 +48,7 @@ export interface KeyState {
    * `logout()`, `revoke()`): a refresh that began before does not store its set.
    */
   session?: number | undefined;
-  /** The last token call under this key that failed, as `health()` reports it. */
+  /** The last token call under this key that failed, as `healthOf()` reports it. */
   failure?: LastFailure | undefined;
   /** Remote stores only: the newest set seen, served while the store is down, and written back if it lost it. */
   lastSeen?: TokenSet | undefined;
@@ -58,7 +58,7 @@ export interface KeyState {
   written?: number | undefined;
 }
 
-/** A failed call, as `health()` reports it: its code, whether it may pass, and when (engine clock). */
+/** A failed call, as `healthOf()` reports it: its code, whether it may pass, and when (engine clock). */
 export interface LastFailure {
   code: ZenotiAuthErrorCode;
   transient: boolean;

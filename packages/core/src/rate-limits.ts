@@ -20,7 +20,7 @@ export class RateLimits {
   readonly #policy: PermitPolicy | undefined;
   /** How this engine hears the warnings about its budget (routes hold it weakly: kept here). */
   readonly #hearing: WarningListener;
-  /** What Zenoti last said of its window: calls left and when it ends (real time), for `health()`. */
+  /** What Zenoti last said of its window: calls left and when it ends (real time), for `healthOf()`. */
   window: { remaining: number; end: number } | undefined;
 
   constructor(o: ResolvedOptions, events: Emitter) {

@@ -28,7 +28,7 @@ export class StoreOutage {
   #down = false;
   #since = 0;
   #lastFailure = 0;
-  /** Why the last command failed (a safe description), for `health()`. */
+  /** Why the last command failed (a safe description), for `healthOf()`. */
   lastError: { message: string; at: number } | undefined;
 
   constructor(store: TokenStore) {

@@ -121,7 +121,7 @@ export interface TokenStore {
   readonly local?: boolean;
   /**
    * `true` for a store that tells its own outages as warnings (their cause once, and their end, as
-   * `RedisTokenStore` does): the engine then records a failure for `health()` but does not warn of
+   * `RedisTokenStore` does): the engine then records a failure for `healthOf()` but does not warn of
    * it again. One warning per cause.
    */
   readonly reportsOutages?: boolean;

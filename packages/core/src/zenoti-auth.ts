@@ -4,7 +4,7 @@ import { markEngine } from './engine-brand.ts';
 import { ZenotiAuthError } from './errors.ts';
 import type { Emitter, ZenotiAuthEventType, ZenotiAuthListener } from './events.ts';
 import { parseAuthorization } from './header.ts';
-import { type HealthSources, healthOf, type ZenotiHealth, type ZenotiHealthOptions } from './health.ts';
+import { HEALTH_SOURCES } from './health-sources.ts';
 import type { TokenKeys } from './identity.ts';
 import { acceptedId, type StoreState } from './key-state.ts';
 import type { ResolvedOptions, ZenotiAuthOptions } from './options.ts';
@@ -48,8 +48,6 @@ export class ZenotiAuth {
   readonly #serviceUser: ServiceUserHeader;
   readonly #limits: RateLimits;
   readonly #apiKey: ApiKey | undefined;
-  /** What `health()` reads. */
-  readonly #health: HealthSources;
 
   constructor(options: ZenotiAuthOptions) {
     this.#o = resolveOptions(options);
@@ -62,7 +60,8 @@ export class ZenotiAuth {
     this.#serviceUser = engine.serviceUser;
     this.#limits = engine.limits;
     this.#apiKey = engine.apiKey;
-    this.#health = engine.health;
+    // What `healthOf()` (`@zenoti-auth/core/health`, an entry of its own) reads; not enumerable.
+    Object.defineProperty(this, HEALTH_SOURCES, { value: engine.health });
     markEngine(this);
   }
 
@@ -211,14 +210,6 @@ export class ZenotiAuth {
     // With an API key, or no service user, there is no app-own token to revoke.
     if (this.#apiKey || (principal ?? this.#o.user) === undefined) return { revoked: false };
     return this.#sessions.end(await this.#keys.of(principal), principal, reason);
-  }
-
-  /**
-   * `{ ok, status: 'ok' | 'degraded' | 'down', checks }`: the credential, token, store and rate
-   * budget as recorded (rules in `health.ts`). No call to Zenoti unless `probe: true`; no secret.
-   */
-  health(options?: ZenotiHealthOptions): Promise<ZenotiHealth> {
-    return healthOf(this.#health, this, options);
   }
 
   on<T extends ZenotiAuthEventType>(type: T, listener: ZenotiAuthListener<T>): this {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { healthOf } from '../src/health/index.ts';
 import { MemoryTokenStore, type TokenSet, ZenotiAuth } from '../src/index.ts';
 import { D, guestApp, serviceUser, TestClock, zenoti } from './support.ts';
 
@@ -20,19 +21,19 @@ class KeepingStore extends MemoryTokenStore {
   }
 }
 
-describe('health({ probe: true })', () => {
+describe('healthOf(engine, { probe: true })', () => {
   it('no call without it; with it exactly one: the token grant when one is due, else a small read', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(serviceUser(z.url));
-    for (let i = 0; i < 3; i++) await auth.health();
+    for (let i = 0; i < 3; i++) await healthOf(auth);
     expect(counted(z)).toEqual({ token: 0, resources: 0 });
 
-    const first = await auth.health({ probe: true });
+    const first = await healthOf(auth, { probe: true });
     expect(counted(z)).toEqual({ token: 1, resources: 0 });
     expect(first).toMatchObject({ status: 'ok', checks: { probe: { status: 'ok', call: 'token' } } });
     expect(first.checks.credential.lastSuccess).toBeTypeOf('number');
 
-    const second = await auth.health({ probe: true });
+    const second = await healthOf(auth, { probe: true });
     expect(counted(z)).toEqual({ token: 1, resources: 1 });
     expect(second.checks.probe).toMatchObject({ status: 'ok', call: 'read', httpStatus: 200 });
     expect(z.control.requests().at(-1)?.path).toBe('/v1/centers');
@@ -42,14 +43,14 @@ describe('health({ probe: true })', () => {
   it('an API key: one read; a revoked key makes it down with UNAUTHORIZED', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey });
-    const ok = await auth.health({ probe: true });
+    const ok = await healthOf(auth, { probe: true });
     expect(ok).toMatchObject({
       ok: true,
       checks: { probe: { status: 'ok', call: 'read', httpStatus: 200 } },
     });
     expect(counted(z)).toEqual({ token: 0, resources: 1 });
     z.control.revokeApiKey(D.apiKey);
-    const down = await auth.health({ probe: true });
+    const down = await healthOf(auth, { probe: true });
     expect(down).toMatchObject({
       ok: false,
       status: 'down',
@@ -61,7 +62,7 @@ describe('health({ probe: true })', () => {
   it('a wrong password: the grant is the one call, and the probe is down with CREDENTIALS_REJECTED', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(serviceUser(z.url, { user: { ...D.employee, password: 'Wrong-Pass-1' } }));
-    const { status, checks } = await auth.health({ probe: true });
+    const { status, checks } = await healthOf(auth, { probe: true });
     expect(status).toBe('down');
     expect(checks.probe).toMatchObject({ status: 'down', call: 'token', code: 'CREDENTIALS_REJECTED' });
     expect(counted(z)).toEqual({ token: 1, resources: 0 });
@@ -73,7 +74,7 @@ describe('health({ probe: true })', () => {
     const auth = new ZenotiAuth(serviceUser(z.url, { now: clock.now, retry }));
     await auth.authorization();
     z.control.injectFault('resource', { kind: 'status', status: 500 });
-    const { status, checks } = await auth.health({ probe: true });
+    const { status, checks } = await healthOf(auth, { probe: true });
     expect(status).toBe('degraded');
     expect(checks.probe).toMatchObject({ status: 'degraded', call: 'read', httpStatus: 500 });
   });
@@ -98,7 +99,7 @@ describe('health({ probe: true })', () => {
     z.control.injectFault('token', { kind: 'hang' });
     const elsewhere = auth.authorization(); // another request's refresh, which hangs
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const { checks } = await auth.health({ probe: true });
+    const { checks } = await healthOf(auth, { probe: true });
     expect(checks.probe).toMatchObject({ status: 'ok', call: 'read', httpStatus: 200 });
     expect(checks.probe?.ms).toBeLessThan(800);
     expect(await elsewhere).toBe(first); // its refresh timed out: the live token serves
@@ -110,17 +111,17 @@ describe('health({ probe: true })', () => {
     const [alice] = D.guests;
     const principal = 'session-4f6b8d1e-alice';
     await auth.login({ username: alice.username, password: alice.password, principal });
-    const mine = await auth.health({ principal, probe: true });
+    const mine = await healthOf(auth, { principal, probe: true });
     expect(mine).toMatchObject({
       status: 'ok',
       checks: { token: { present: true }, probe: { status: 'ok', call: 'read' } },
     });
     expect(JSON.stringify(mine)).not.toContain(principal);
-    const gone = await auth.health({ principal: 'session-nobody' });
+    const gone = await healthOf(auth, { principal: 'session-nobody' });
     expect(gone).toMatchObject({ ok: false, checks: { token: { status: 'down', present: false } } });
     // The app has no service user: no token of its own to show, and nothing to probe with.
-    expect((await auth.health()).checks.token).toMatchObject({ status: 'ok', present: false });
-    await expect(auth.health({ probe: true })).rejects.toMatchObject({
+    expect((await healthOf(auth)).checks.token).toMatchObject({ status: 'ok', present: false });
+    await expect(healthOf(auth, { probe: true })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
       field: 'health.probe',
     });
@@ -129,14 +130,22 @@ describe('health({ probe: true })', () => {
   it('bad options are INVALID_OPTIONS naming the field', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(serviceUser(z.url));
-    const bad = (options: unknown) => auth.health(options as never);
+    const bad = (options: unknown) => healthOf(auth, options as never);
     await expect(bad('yes')).rejects.toMatchObject({ code: 'INVALID_OPTIONS', field: 'health.options' });
     await expect(bad({ probe: 'yes' })).rejects.toMatchObject({ field: 'health.probe' });
     await expect(bad({ principal: '' })).rejects.toMatchObject({ field: 'health.principal' });
   });
+
+  it('is INVALID_OPTIONS for anything but an engine (health.engine)', async () => {
+    for (const notAnEngine of [undefined, null, {}, { health: () => ({ ok: true }) }])
+      await expect(healthOf(notAnEngine as never)).rejects.toMatchObject({
+        code: 'INVALID_OPTIONS',
+        field: 'health.engine',
+      });
+  });
 });
 
-describe('health() holds no secret', () => {
+describe('healthOf() holds no secret', () => {
   it('no password, app secret, API key, token or principal in JSON.stringify(health), ok or failing', async () => {
     const clock = new TestClock();
     const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
@@ -148,15 +157,15 @@ describe('health() holds no secret', () => {
     await guests.login({ username: alice.username, password: alice.password, principal });
     const keyed = new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey });
     const seen = [
-      await auth.health({ probe: true }),
-      await auth.health({ probe: true }),
-      await guests.health({ principal, probe: true }),
-      await keyed.health({ probe: true }),
+      await healthOf(auth, { probe: true }),
+      await healthOf(auth, { probe: true }),
+      await healthOf(guests, { principal, probe: true }),
+      await healthOf(keyed, { probe: true }),
     ];
     clock.advance(HOUR + 1);
     z.control.setPassword(D.accountName, D.employee.username, 'Changed-Pass-2');
     z.control.injectFault('token', { kind: 'status', status: 401 });
-    seen.push(await auth.health({ probe: true }), await auth.health());
+    seen.push(await healthOf(auth, { probe: true }), await healthOf(auth));
     expect(seen.at(-1)?.status).toBe('down');
     const text = JSON.stringify(seen);
     expect(store.tokens.length).toBeGreaterThanOrEqual(4);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { healthOf } from '../src/health/index.ts';
 import { MemoryRateBudget, type TokenSet, type TokenStore, ZenotiAuth } from '../src/index.ts';
 import { D, serviceUser, TestClock, zenoti } from './support.ts';
 
@@ -36,11 +37,11 @@ class SwitchableStore implements TokenStore {
   }
 }
 
-describe('health(): ok', () => {
+describe('healthOf(): ok', () => {
   it('a fresh engine is ok without a call: no success yet, no token, nothing sent to Zenoti', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth(serviceUser(z.url));
-    const health = await auth.health();
+    const health = await healthOf(auth);
     expect(health).toMatchObject({
       ok: true,
       status: 'ok',
@@ -52,7 +53,7 @@ describe('health(): ok', () => {
       },
     });
     expect(health.checks.probe).toBeUndefined();
-    const apiKey = await new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey }).health();
+    const apiKey = await healthOf(new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey }));
     expect(apiKey).toMatchObject({ ok: true, status: 'ok', checks: { credential: { mode: 'apiKey' } } });
     expect(apiKey.checks.token).toBeUndefined();
     expect(calls(z)).toBe(0);
@@ -65,7 +66,7 @@ describe('health(): ok', () => {
     const obtainedAt = clock.now();
     expect((await auth.fetch('/v1/centers')).status).toBe(200);
     clock.advance(90_000);
-    const { status, checks } = await auth.health();
+    const { status, checks } = await healthOf(auth);
     expect(status).toBe('ok');
     expect(checks.credential.lastSuccess).toBe(obtainedAt);
     expect(checks.token).toMatchObject({ present: true, expiresAt: obtainedAt + 24 * HOUR });
@@ -76,14 +77,14 @@ describe('health(): ok', () => {
   });
 });
 
-describe('health(): down', () => {
+describe('healthOf(): down', () => {
   it('a password Zenoti rejects (401): down with CREDENTIALS_REJECTED, and ok again once it is right', async () => {
     const clock = new TestClock();
     const z = await zenoti({ now: clock.now });
     z.control.setPassword(D.accountName, D.employee.username, 'Changed-Pass-1');
     const auth = new ZenotiAuth(serviceUser(z.url, { now: clock.now, retry }));
     await expect(auth.authorization()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED' });
-    const down = await auth.health();
+    const down = await healthOf(auth);
     expect(down).toMatchObject({
       ok: false,
       status: 'down',
@@ -98,7 +99,7 @@ describe('health(): down', () => {
     z.control.setPassword(D.accountName, D.employee.username, D.employee.password);
     clock.advance(HOUR); // past the cool-down
     await auth.authorization();
-    const up = await auth.health();
+    const up = await healthOf(auth);
     expect(up.status).toBe('ok');
     expect(up.checks.credential.lastError?.code).toBe('CREDENTIALS_REJECTED'); // still told, but past
   });
@@ -111,7 +112,7 @@ describe('health(): down', () => {
     clock.advance(HOUR + MINUTE);
     z.control.injectFault('token', { kind: 'status', status: 500 }, Number.POSITIVE_INFINITY);
     await expect(auth.authorization()).rejects.toMatchObject({ code: 'TOKEN_ENDPOINT' });
-    const { status, checks } = await auth.health();
+    const { status, checks } = await healthOf(auth);
     expect(status).toBe('down');
     expect(checks.credential).toMatchObject({
       status: 'down',
@@ -124,10 +125,10 @@ describe('health(): down', () => {
     const z = await zenoti();
     const auth = new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey });
     expect((await auth.fetch('/v1/centers')).status).toBe(200);
-    expect((await auth.health()).checks.credential.lastSuccess).toBeTypeOf('number');
+    expect((await healthOf(auth)).checks.credential.lastSuccess).toBeTypeOf('number');
     z.control.revokeApiKey(D.apiKey);
     await expect(auth.fetch('/v1/centers')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await auth.health()).toMatchObject({
+    expect(await healthOf(auth)).toMatchObject({
       ok: false,
       status: 'down',
       checks: { credential: { status: 'down', lastError: { code: 'UNAUTHORIZED', transient: false } } },
@@ -135,7 +136,7 @@ describe('health(): down', () => {
   });
 });
 
-describe('health(): degraded', () => {
+describe('healthOf(): degraded', () => {
   it('a refresh that fails with 500s while the token serves: degraded, ok after the next grant', async () => {
     const clock = new TestClock();
     const z = await zenoti({ now: clock.now, accessTokenTtlMs: HOUR });
@@ -147,7 +148,7 @@ describe('health(): degraded', () => {
     clock.advance(56 * MINUTE); // inside the refresh window, still alive
     z.control.injectFault('token', { kind: 'status', status: 503 }, Number.POSITIVE_INFINITY);
     expect(await auth.authorization()).toBe(first); // ridden out
-    const degraded = await auth.health();
+    const degraded = await healthOf(auth);
     expect(degraded).toMatchObject({
       ok: true,
       status: 'degraded',
@@ -156,7 +157,7 @@ describe('health(): degraded', () => {
     z.control.clearFaults();
     clock.advance(5 * MINUTE); // expired: the next call renews it
     expect(await auth.authorization()).not.toBe(first);
-    expect((await auth.health()).status).toBe('ok');
+    expect((await healthOf(auth)).status).toBe('ok');
   });
 
   it('a token store that fails: degraded (the engine carries on with its own copy), ok when it answers', async () => {
@@ -165,7 +166,7 @@ describe('health(): degraded', () => {
     const auth = new ZenotiAuth(serviceUser(z.url, { store, onEvent: () => undefined }));
     await auth.authorization();
     store.mode = 'down';
-    const degraded = await auth.health();
+    const degraded = await healthOf(auth);
     expect(degraded).toMatchObject({
       ok: true,
       status: 'degraded',
@@ -177,17 +178,17 @@ describe('health(): degraded', () => {
     });
     store.mode = 'up';
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // an outage ends after 1 s without a failure
-    expect((await auth.health()).checks.store).toMatchObject({ status: 'ok', reachable: true });
+    expect((await healthOf(auth)).checks.store).toMatchObject({ status: 'ok', reachable: true });
   });
 
-  it('a token store that hangs: health() answers within timeoutMs, store unreachable', async () => {
+  it('a token store that hangs: healthOf() answers within timeoutMs, store unreachable', async () => {
     const z = await zenoti();
     const store = new SwitchableStore();
     const auth = new ZenotiAuth(serviceUser(z.url, { store, timeoutMs: 200 }));
     await auth.authorization();
     store.mode = 'hang';
     const started = Date.now();
-    const { status, checks } = await auth.health();
+    const { status, checks } = await healthOf(auth);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(status).toBe('degraded');
     expect(checks.store).toMatchObject({
@@ -201,9 +202,9 @@ describe('health(): degraded', () => {
     const z = await zenoti({ rateLimit: { limit: 3, windowSeconds: 60 } });
     const auth = new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey });
     for (let i = 0; i < 2; i++) await auth.fetch('/v1/centers');
-    expect((await auth.health()).checks.budget).toMatchObject({ status: 'ok', remaining: 1 });
+    expect((await healthOf(auth)).checks.budget).toMatchObject({ status: 'ok', remaining: 1 });
     await auth.fetch('/v1/centers');
-    const { status, checks } = await auth.health();
+    const { status, checks } = await healthOf(auth);
     expect(status).toBe('degraded');
     expect(checks.budget).toMatchObject({ status: 'degraded', remaining: 0, queued: 0 });
     expect(checks.budget.windowEnd).toBeGreaterThan(Date.now() + 50_000);
@@ -221,10 +222,10 @@ describe('health(): degraded', () => {
     const leave = new AbortController();
     const waiting = [1, 2].map(() => auth.fetch('/v1/centers', { signal: leave.signal }).catch(() => 'left'));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await auth.health()).checks.budget).toMatchObject({ status: 'degraded', queued: 2 });
+    expect((await healthOf(auth)).checks.budget).toMatchObject({ status: 'degraded', queued: 2 });
     leave.abort();
     expect(await Promise.all(waiting)).toEqual(['left', 'left']);
-    expect((await auth.health()).checks.budget).toMatchObject({ status: 'ok', queued: 0 });
+    expect((await healthOf(auth)).checks.budget).toMatchObject({ status: 'ok', queued: 0 });
     expect(z.control.counters().resources.total).toBe(1);
   });
 });

@@ -39,6 +39,7 @@ const ENTRIES: Record<string, string[]> = {
   http: ['ERROR_ANSWERS', 'httpAnswerOf'],
   encryption: ['encryption'],
   env: ['ZENOTI_ENV', 'zenotiOptionsFromEnv'],
+  health: ['healthOf'],
 };
 
 /** What a built file imports: `[module, names]` of each import (`import {…} from`, `require()`). */

@@ -1,15 +1,18 @@
 import { DEMO_CREDENTIALS as D } from '@zenoti-auth/mock-server';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  healthOf,
+  type ZenotiHealth,
+  type ZenotiHealthChecks,
+  type ZenotiHealthFailure,
+} from '../src/health/index.ts';
+import {
   type EpochMilliseconds,
   type LoginResult,
   type TokenEvent,
   type TokenGuard,
   type TokenSet,
   ZenotiAuth,
-  type ZenotiHealth,
-  type ZenotiHealthChecks,
-  type ZenotiHealthFailure,
 } from '../src/index.ts';
 import { zenoti } from './support.ts';
 
@@ -21,7 +24,7 @@ type Exactly<T, U> = [T] extends [U] ? ([U] extends [T] ? true : false) : false;
 const exactly = <T extends true>(): T => true as T;
 
 describe('times in the public API', () => {
-  it('are EpochMilliseconds (a number) everywhere: events, login(), health(), token sets', () => {
+  it('are EpochMilliseconds (a number) everywhere: events, login(), healthOf(), token sets', () => {
     expectTypeOf<EpochMilliseconds>().toEqualTypeOf<number>();
     exactly<Exactly<TokenEvent['expiresAt'], EpochMilliseconds>>();
     exactly<Exactly<LoginResult['expiresAt'], EpochMilliseconds>>();
@@ -38,7 +41,7 @@ describe('times in the public API', () => {
     exactly<Exactly<TokenEvent['expiresAt'], NonNullable<Check['token']>['expiresAt'] & {}>>();
   });
 
-  it('hold the same number wherever one time shows: the event, login()’s result, health(), and its JSON', async () => {
+  it('hold the same number wherever one time shows: the event, login()’s result, healthOf(), and its JSON', async () => {
     const z = await zenoti();
     const auth = new ZenotiAuth({
       baseUrl: z.url,
@@ -50,7 +53,7 @@ describe('times in the public API', () => {
     const result = await auth.login({ username: guest.username, password: guest.password });
     expect(result.expiresAt).toBeTypeOf('number');
     expect(events.map((e) => e.expiresAt)).toEqual([result.expiresAt]);
-    const health: ZenotiHealth = await auth.health({ principal: result.principal });
+    const health: ZenotiHealth = await healthOf(auth, { principal: result.principal });
     expect(health.checks.token?.expiresAt).toBe(result.expiresAt);
     // Serialised (a health endpoint, a log line), a time stays the same number.
     const json = JSON.parse(JSON.stringify(health)) as ZenotiHealth;

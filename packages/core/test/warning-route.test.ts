@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { healthOf } from '../src/health/index.ts';
 import {
   MemoryTokenStore,
   type RateBudget,
@@ -107,8 +108,8 @@ describe("core's own warnings about a shared store", () => {
     expect(warningsOf(heard.events)).toEqual([
       { message: '[@zenoti-auth/test] Test store fails: ECONNREFUSED.', source: 'store', level: 'warn' },
     ]);
-    // The engine still knows: health() reports the store down, with the cause.
-    expect((await engine.health()).checks.store).toMatchObject({
+    // The engine still knows: healthOf() reports the store down, with the cause.
+    expect((await healthOf(engine)).checks.store).toMatchObject({
       status: 'degraded',
       reachable: false,
       lastError: { message: 'Test store GET failed: ECONNREFUSED' },

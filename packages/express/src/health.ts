@@ -1,5 +1,6 @@
 import type { MaybePromise } from '@zenoti-auth/core';
 import { invalidOption, isZenotiAuth, type ZenotiAuth } from '@zenoti-auth/core';
+import { healthOf } from '@zenoti-auth/core/health';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** Options of `zenotiHealth()`. */
@@ -7,7 +8,7 @@ export interface ZenotiHealthHandlerOptions {
   /** The engine to report on. @default the engine of `zenotiAuth()` on the route (`req.zenoti.auth`) */
   auth?: ZenotiAuth | undefined;
   /**
-   * Make one call to Zenoti per request (`health({ probe: true })`). Each probe spends a call of the
+   * Make one call to Zenoti per request (`healthOf(engine, { probe: true })`). Each probe spends a call of the
    * organisation's rate limit: keep it off a liveness check polled every few seconds, or decide per
    * request (an operator's header, say). @default false
    */
@@ -15,7 +16,7 @@ export interface ZenotiHealthHandlerOptions {
 }
 
 /**
- * A health endpoint: answers the engine's `health()` snapshot as JSON, 200 while it can serve calls
+ * A health endpoint: answers the engine's health (`healthOf()`) snapshot as JSON, 200 while it can serve calls
  * (`ok` and `degraded`) and 503 when it is `down`, never cached. The snapshot holds no key, password,
  * secret, token or principal.
  *
@@ -41,7 +42,7 @@ export function zenotiHealth(options: ZenotiHealthHandlerOptions = {}): RequestH
         'auth',
         'is needed where zenotiAuth() does not run before zenotiHealth()',
       );
-    const health = await engine.health({ probe: typeof probe === 'function' ? await probe(req) : probe });
+    const health = await healthOf(engine, { probe: typeof probe === 'function' ? await probe(req) : probe });
     res.setHeader('cache-control', 'no-store');
     res.status(health.ok ? 200 : 503).json(health);
   };

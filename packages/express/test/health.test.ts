@@ -1,4 +1,5 @@
 import { ZenotiAuth } from '@zenoti-auth/core';
+import { healthOf } from '@zenoti-auth/core/health';
 import { describe, expect, it } from 'vitest';
 import { zenotiAuth, zenotiErrorHandler, zenotiHealth } from '../src/index.ts';
 import { EXPRESS_VERSIONS } from './frameworks.ts';
@@ -41,7 +42,7 @@ describe.each(EXPRESS_VERSIONS)('zenotiHealth() on %s', (_version, express) => {
 
     await auth.authorization();
     const working = await get(url);
-    const expiresAt = (await auth.health()).checks.token?.expiresAt;
+    const expiresAt = (await healthOf(auth)).checks.token?.expiresAt;
     expect(working.body.checks.token).toMatchObject({ present: true, expiresAt });
 
     z.control.setPassword(D.accountName, D.employee.username, 'Changed-Pass-3');

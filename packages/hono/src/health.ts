@@ -1,4 +1,5 @@
 import { invalidOption, isZenotiAuth, type ZenotiAuth } from '@zenoti-auth/core';
+import { healthOf } from '@zenoti-auth/core/health';
 import type { Context, Env, Handler } from 'hono';
 import type { MaybePromise, ZenotiAuthVariables } from './types.ts';
 
@@ -7,7 +8,7 @@ export interface ZenotiHealthHandlerOptions<E extends Env = Env> {
   /** The engine to report on. @default the engine of `zenotiAuth()` on the route (`c.var.zenoti.auth`) */
   auth?: ZenotiAuth | undefined;
   /**
-   * Make one call to Zenoti per request (`health({ probe: true })`). Each probe spends a call of the
+   * Make one call to Zenoti per request (`healthOf(engine, { probe: true })`). Each probe spends a call of the
    * organisation's rate limit: keep it off a liveness check polled every few seconds, or decide per
    * request (an operator's header, say). @default false
    */
@@ -15,7 +16,7 @@ export interface ZenotiHealthHandlerOptions<E extends Env = Env> {
 }
 
 /**
- * A health endpoint: answers the engine's `health()` snapshot as JSON, 200 while it can serve calls
+ * A health endpoint: answers the engine's health (`healthOf()`) snapshot as JSON, 200 while it can serve calls
  * (`ok` and `degraded`) and 503 when it is `down`, never cached. The snapshot holds no key, password,
  * secret, token or principal.
  *
@@ -35,7 +36,7 @@ export function zenotiHealth<E extends Env = Env>(options: ZenotiHealthHandlerOp
     const engine = auth ?? (c.var as Partial<ZenotiAuthVariables>).zenoti?.auth;
     if (engine === undefined)
       throw invalidOption('hono', 'auth', 'is needed where zenotiAuth() does not run before zenotiHealth()');
-    const health = await engine.health({ probe: typeof probe === 'function' ? await probe(c) : probe });
+    const health = await healthOf(engine, { probe: typeof probe === 'function' ? await probe(c) : probe });
     c.header('cache-control', 'no-store');
     return c.json(health, health.ok ? 200 : 503);
   };

@@ -1,4 +1,5 @@
 import { ZenotiAuth } from '@zenoti-auth/core';
+import { healthOf } from '@zenoti-auth/core/health';
 import { type ZenotiAuthEnv, zenotiAuth, zenotiHealth } from '@zenoti-auth/hono';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('zenotiHealth()', () => {
     const working = await get(port, '/health');
     expect(working.status).toBe(200);
     // Times go out as core reports them: ms since the Unix epoch, the same number as health() in process.
-    const expiresAt = (await auth.health()).checks.token?.expiresAt;
+    const expiresAt = (await healthOf(auth)).checks.token?.expiresAt;
     expect(expiresAt).toBeTypeOf('number');
     expect(working.body.checks.token).toMatchObject({ present: true, expiresAt });
 

@@ -3,12 +3,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { invalidOption, isZenotiAuth, type ZenotiAuth } from '@zenoti-auth/core';
+import { healthOf } from '@zenoti-auth/core/health';
 import { getZenotiAuthToken } from './zenoti-auth.constants.ts';
 
 /** Options of `ZenotiHealthIndicator.isHealthy()`. */
 export interface ZenotiHealthCheckOptions {
   /**
-   * Make one call to Zenoti (`health({ probe: true })`). Each probe spends a call of the
+   * Make one call to Zenoti (`healthOf(engine, { probe: true })`). Each probe spends a call of the
    * organisation's rate limit: keep it off a check polled every few seconds. @default false
    */
   probe?: boolean | undefined;
@@ -17,7 +18,7 @@ export interface ZenotiHealthCheckOptions {
 }
 
 /**
- * A terminus health indicator of the engine's `health()`: `up` while it can serve calls (`ok` and
+ * A terminus health indicator of the engine's health (`healthOf()`): `up` while it can serve calls (`ok` and
  * `degraded`), `down` (terminus answers 503) when it cannot. The result carries the engine's status
  * as `health` and its `checks`: no key, password, secret, token or principal. Add it to the
  * providers of a module that imports `TerminusModule`.
@@ -51,7 +52,7 @@ export class ZenotiHealthIndicator {
           ? 'is needed: no default ZenotiAuth is registered (ZenotiAuthModule.forRoot())'
           : 'must be a ZenotiAuth',
       );
-    const health = await engine.health({ probe: options.probe });
+    const health = await healthOf(engine, { probe: options.probe });
     const check = this.indicators.check(key);
     const details = { health: health.status, checks: health.checks };
     return health.ok ? check.up(details) : check.down(details);

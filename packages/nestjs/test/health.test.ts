@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { ZenotiAuth, type ZenotiAuthOptions, type ZenotiHealthChecks } from '@zenoti-auth/core';
+import { ZenotiAuth, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { healthOf, type ZenotiHealthChecks } from '@zenoti-auth/core/health';
 import { InjectZenotiAuth, ZenotiAuthModule } from '@zenoti-auth/nestjs';
 import { ZenotiHealthIndicator } from '@zenoti-auth/nestjs/health';
 import { describe, expect, it } from 'vitest';
@@ -120,7 +121,7 @@ describe('ZenotiHealthIndicator with @nestjs/terminus', () => {
     expect(z.control.counters()).toMatchObject({ token: { total: 1 }, resources: { total: 0 } });
     expect(keyZenoti.control.counters()).toMatchObject({ token: { total: 0 }, resources: { total: 1 } });
     // Times go out as core reports them: ms since the Unix epoch, the same number as health() in process.
-    const expiresAt = (await auth.health()).checks.token?.expiresAt;
+    const expiresAt = (await healthOf(auth)).checks.token?.expiresAt;
     expect(expiresAt).toBeTypeOf('number');
     const checks = probed.body.info?.zenoti?.checks as ZenotiHealthChecks;
     expect(checks.token?.expiresAt).toBe(expiresAt);

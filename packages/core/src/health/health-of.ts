@@ -1,17 +1,13 @@
-import type { ApiKey } from './api-key.ts';
-import { invalidOption, type ZenotiAuthErrorCode } from './errors.ts';
+import { invalidOption, type ZenotiAuthErrorCode } from '../errors.ts';
+import { healthSourcesOf } from '../health-sources.ts';
+import type { EpochMilliseconds } from '../time.ts';
+import { isRecord } from '../token-response.ts';
+import type { ZenotiAuth } from '../zenoti-auth.ts';
 import { budgetCheck, credentialCheck, tokenChecks } from './health-checks.ts';
-import { probeZenoti, type ZenotiProbeTarget } from './health-probe.ts';
-import type { TokenKeys } from './identity.ts';
-import type { StoreState } from './key-state.ts';
-import type { ResolvedOptions } from './options.ts';
-import type { RateLimits } from './rate-limits.ts';
-import type { ResilientStore } from './resilient-store.ts';
-import type { EpochMilliseconds } from './time.ts';
-import { isRecord } from './token-response.ts';
+import { probeZenoti } from './health-probe.ts';
 
 /*
- * What `health()` reports. Each check has a status; the engine's is the worst of them, and
+ * What `healthOf(engine)` reports. Each check has a status; the engine's is the worst of them, and
  * `ok` is true unless it is `down` (the engine can serve calls, perhaps slowed).
  *
  * down: no usable credential, calls fail until something changes.
@@ -116,16 +112,6 @@ export interface ZenotiHealthOptions {
   principal?: string | undefined;
 }
 
-/** The parts of an engine `health()` reads. */
-export interface HealthSources {
-  o: ResolvedOptions;
-  keys: TokenKeys;
-  state: StoreState;
-  store: ResilientStore;
-  limits: RateLimits;
-  apiKey: ApiKey | undefined;
-}
-
 const RANK: Record<ZenotiHealthStatus, number> = { ok: 0, degraded: 1, down: 2 };
 
 function checkOptions(options: unknown): ZenotiHealthOptions {
@@ -140,14 +126,27 @@ function checkOptions(options: unknown): ZenotiHealthOptions {
 }
 
 /**
- * The engine's health (see the rules at the top). Reads what the engine recorded; with
- * `probe: true` makes one call to Zenoti first.
+ * `{ ok, status: 'ok' | 'degraded' | 'down', checks }`: the engine's credential, token, store and
+ * rate budget as it recorded them (see the rules at the top), for a readiness check or a `/health`
+ * route. No call to Zenoti unless `probe: true`; no secret, token or principal in the result.
+ *
+ * @throws ZenotiAuthError `INVALID_OPTIONS` when `engine` is no `ZenotiAuth` of this version of
+ * `@zenoti-auth/core`, or an option is wrong.
+ *
+ * @example
+ * import { healthOf } from '@zenoti-auth/core/health';
+ *
+ * const health = await healthOf(zenoti); // or healthOf(zenoti, { probe: true }): one call to Zenoti
+ * if (!health.ok) console.warn(health.checks);
  */
-export async function healthOf(
-  src: HealthSources,
-  engine: ZenotiProbeTarget,
-  options: unknown,
-): Promise<ZenotiHealth> {
+export async function healthOf(engine: ZenotiAuth, options?: ZenotiHealthOptions): Promise<ZenotiHealth> {
+  const src = healthSourcesOf(engine);
+  if (src === undefined)
+    throw invalidOption(
+      'core',
+      'health.engine',
+      'must be a ZenotiAuth engine of this version of @zenoti-auth/core',
+    );
   const { probe, principal } = checkOptions(options);
   const probed = probe ? await probeZenoti(src, engine, principal) : undefined;
   const apiKey = src.apiKey;

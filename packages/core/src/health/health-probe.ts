@@ -1,7 +1,8 @@
-import { invalidOption, isZenotiAuthError, type ZenotiAuthErrorCode } from './errors.ts';
-import type { HealthSources, ZenotiHealthStatus, ZenotiProbeCheck } from './health.ts';
-import { isFresh } from './refresh-policy.ts';
-import type { ZenotiRequestInit } from './zenoti-fetch.ts';
+import { invalidOption, isZenotiAuthError, type ZenotiAuthErrorCode } from '../errors.ts';
+import type { HealthSources } from '../health-sources.ts';
+import { isFresh } from '../refresh-policy.ts';
+import type { ZenotiRequestInit } from '../zenoti-fetch.ts';
+import type { ZenotiHealthStatus, ZenotiProbeCheck } from './health-of.ts';
 
 /** The probe's read: one centre, a call every credential may make (guest tokens too). */
 export const PROBE_PATH = '/v1/centers?size=1';

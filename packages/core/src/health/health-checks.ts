@@ -1,10 +1,11 @@
-import type { ZenotiAuthErrorCode } from './errors.ts';
-import type { HealthSources, ZenotiHealthChecks, ZenotiHealthStatus } from './health.ts';
-import type { LastFailure } from './key-state.ts';
-import { isAlive } from './refresh-policy.ts';
-import type { StoreRead } from './resilient-store.ts';
+import type { ZenotiAuthErrorCode } from '../errors.ts';
+import type { HealthSources } from '../health-sources.ts';
+import type { LastFailure } from '../key-state.ts';
+import { isAlive } from '../refresh-policy.ts';
+import type { StoreRead } from '../resilient-store.ts';
+import type { ZenotiHealthChecks, ZenotiHealthStatus } from './health-of.ts';
 
-/* The checks of `health()`, each from what the engine recorded; the rules are in `health.ts`. */
+/* The checks of `health()`, each from what the engine recorded; the rules are in `health-of.ts`. */
 
 /** Resolves `promise`, or `undefined` when it takes longer than `ms`. */
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
