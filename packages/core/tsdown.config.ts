@@ -40,8 +40,8 @@ const entry = (name: string, file: string) =>
 // Each entry is built on its own: `@zenoti-auth/core` (the engine); `/http` (the error contract of
 // server adapters; it imports nothing at run time); `/encryption` (the AES-GCM cipher of shared
 // stores, loaded only by those that encrypt); `/env` (engine options from environment variables);
-// `/proxy` and `/sign-in` (the framework-neutral browser proxy and end-user sign-in, which the
-// framework adapters wrap).
+// `/health` (an engine's health); `/proxy` and `/sign-in` (the framework-neutral browser proxy and
+// end-user sign-in, which the framework adapters wrap).
 export default [
   packageBuild({ entry: ['src/index.ts'] }),
   packageBuild({ entry: ['src/http.ts'] }),
