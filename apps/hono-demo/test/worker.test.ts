@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockZenoti } from '@zenoti-auth/mock-server';
+import { serveWorker, serveWorkers } from '@zenoti-auth/test-support/workerd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { D, SESSION_SECRET } from './support.ts';
-import { serveWorker, serveWorkers } from './workerd.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hono-demo-worker-'));
 const bundle = join(dir, 'worker.js');

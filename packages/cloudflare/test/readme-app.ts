@@ -3,13 +3,7 @@
 // esbuild and served by workerd as several isolates of one deployment.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  serveFromTempDir,
-  serveWorkers,
-  type Workerd,
-  type WorkerService,
-} from '@zenoti-auth/test-support/workerd';
-import { build } from 'esbuild';
+import { sharingObjects, startWorkerd, type Workerd } from '@zenoti-auth/test-support/workerd';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -81,22 +75,6 @@ export function workersAppOf(readme: string): WorkersApp {
   };
 }
 
-/** Bundles the app's source for workerd: hono and the built dist of @zenoti-auth/* (this package's too). */
-async function bundle(source: string, outfile: string): Promise<void> {
-  await build({
-    stdin: { contents: source, loader: 'ts', resolveDir: here('.'), sourcefile: 'src/index.ts' },
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    alias: { '@zenoti-auth/cloudflare': here('../dist/index.mjs') },
-    logLevel: 'silent',
-  });
-}
-
 /**
  * Serves the app as the isolates `names` of one deployment: the first defines the Durable Object
  * namespace of wrangler.jsonc's binding (and hosts its objects), the others bind that namespace,
@@ -112,13 +90,16 @@ export async function serveApp(
   const namespace = { className: object.class_name, binding: object.name };
   const [first, ...others] = names;
   if (!first) throw new Error('no isolate to serve');
-  const services: WorkerService[] = [
-    { name: first, bindings, defines: namespace },
-    ...others.map((name) => ({ name, bindings, binds: { ...namespace, serviceName: first } })),
-  ];
-  return serveFromTempDir(
-    'zenoti-readme-app-',
-    (outfile) => bundle(app.source, outfile),
-    (dir) => serveWorkers(dir, services, { workerd: here('../node_modules/workerd/bin/workerd') }),
-  );
+  // The app's source as the README shows it, with hono and the built dist of @zenoti-auth/*.
+  return startWorkerd({
+    bundle: {
+      entry: { source: app.source, resolveDir: here('.'), sourcefile: 'src/index.ts' },
+      alias: { '@zenoti-auth/cloudflare': here('../dist/index.mjs') },
+    },
+    services: sharingObjects(
+      namespace,
+      { name: first, bindings },
+      others.map((name) => ({ name, bindings })),
+    ),
+  });
 }

@@ -1,36 +1,15 @@
-import { fileURLToPath } from 'node:url';
-import { serveFromTempDir, serveWorker, type Workerd } from '@zenoti-auth/test-support/workerd';
-import { build } from 'esbuild';
+import { packageTestWorker, startWorkerd as start, type Workerd } from '@zenoti-auth/test-support/workerd';
 
 export type { Workerd };
 
-const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-
-/** Bundles test/workers/worker.ts for workerd: hono, @zenoti-auth/core and the built dist of this package. */
-export async function bundleWorker(outfile: string): Promise<void> {
-  await build({
-    entryPoints: [here('./workers/worker.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    alias: { '@zenoti-auth/hono': here('../dist/index.mjs') },
-    logLevel: 'silent',
-  });
-}
-
 /**
- * Starts `workerd serve` with the bundled worker and text bindings, in a temporary directory removed
- * on close; answers once the worker's /health does (see `serveWorker`).
+ * Serves test/workers/worker.ts (hono, @zenoti-auth/core and this package's built dist) in workerd
+ * with text bindings; answers once the worker's /health does (see `startWorkerd` in test-support).
  */
-export async function startWorkerd(bindings: Record<string, string>): Promise<Workerd> {
-  return serveFromTempDir('zenoti-hono-workerd-', bundleWorker, (dir) =>
-    serveWorker(dir, bindings, {
-      workerd: here('../node_modules/workerd/bin/workerd'),
-      healthPath: '/health',
-    }),
-  );
+export function startWorkerd(bindings: Record<string, string>): Promise<Workerd> {
+  return start({
+    bundle: packageTestWorker(import.meta.url, '@zenoti-auth/hono'),
+    services: [{ name: 'main', bindings }],
+    healthPath: '/health',
+  });
 }

@@ -15,6 +15,21 @@ export interface WorkerService {
   binds?: { className: string; binding: string; serviceName: string };
 }
 
+/**
+ * The isolates of one deployment that share Durable Objects: `host` defines the namespace of
+ * `object` (and hosts the objects), each of `members` binds it under the same name.
+ */
+export function sharingObjects(
+  object: { className: string; binding: string },
+  host: { name: string; bindings?: Record<string, string> },
+  members: ReadonlyArray<{ name: string; bindings?: Record<string, string> }>,
+): WorkerService[] {
+  return [
+    { ...host, defines: object },
+    ...members.map((member) => ({ ...member, binds: { ...object, serviceName: host.name } })),
+  ];
+}
+
 const quote = (value: string): string => JSON.stringify(value);
 
 function worker(service: WorkerService): string {

@@ -1,10 +1,20 @@
+// The one workerd runner of the tests: `startWorkerd` bundles a test's worker (worker-bundle.ts),
+// writes a workerd config for its services (workerd-config.ts) and serves it from a temporary
+// directory; `serveWorker(s)` serve a worker a test has bundled itself (the demo app's build).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type WorkerService, workerdConfig } from './workerd-config.ts';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorker, type WorkerBundle } from './worker-bundle.ts';
+import { sharingObjects, type WorkerService, workerdConfig } from './workerd-config.ts';
 
-export type { WorkerService };
+export type { WorkerBundle, WorkerService };
+export { sharingObjects };
+
+/** The workerd binary of the pinned `workerd` package (the catalog's version). */
+const WORKERD = createRequire(import.meta.url).resolve('workerd/bin/workerd');
 
 export interface Workerd {
   /** The URL of the first service that listens. */
@@ -18,8 +28,8 @@ export interface Workerd {
 }
 
 export interface ServeWorkerOptions {
-  /** Path of the workerd binary: the calling package's own `node_modules/workerd/bin/workerd`. */
-  workerd: string;
+  /** Path of the workerd binary. @default the binary of the catalog's `workerd` package */
+  workerd?: string;
   /** Once workerd listens, wait until GET `healthPath` of every service answers 2xx (up to 50 tries, 100 ms apart). */
   healthPath?: string;
 }
@@ -32,7 +42,7 @@ export interface ServeWorkerOptions {
 export function serveWorker(
   dir: string,
   bindings: Record<string, string>,
-  options: ServeWorkerOptions,
+  options: ServeWorkerOptions = {},
 ): Promise<Workerd> {
   return serveWorkers(dir, [{ name: 'main', bindings }], options);
 }
@@ -45,12 +55,12 @@ export function serveWorker(
 export async function serveWorkers(
   dir: string,
   services: readonly WorkerService[],
-  options: ServeWorkerOptions,
+  options: ServeWorkerOptions = {},
 ): Promise<Workerd> {
   writeFileSync(join(dir, 'config.capnp'), workerdConfig(services));
   const listening = services.filter((s) => s.listen !== false).map((s) => s.name);
   const child: ChildProcess = spawn(
-    options.workerd,
+    options.workerd ?? WORKERD,
     ['serve', join(dir, 'config.capnp'), '--control-fd', '3'],
     {
       cwd: dir,
@@ -124,21 +134,23 @@ export async function serveWorkers(
   }
 }
 
+export interface StartWorkerdOptions extends ServeWorkerOptions {
+  /** The worker every service runs, bundled into the temporary directory. */
+  bundle: WorkerBundle;
+  /** Its services: one (`[{ name: 'main', bindings }]`) or several isolates of one deployment. */
+  services: readonly WorkerService[];
+}
+
 /**
- * Makes a temporary directory (`prefix` + random), writes the bundled worker into it with
- * `bundle(dir/worker.js)`, starts workerd on it with `serve(dir)`, and removes the directory when
- * workerd is closed, or at once when bundling or starting fails.
+ * Bundles `bundle` into a temporary directory, serves it there as `services` (see `serveWorkers`),
+ * and removes the directory when workerd is closed, or at once when bundling or starting fails.
  */
-export async function serveFromTempDir(
-  prefix: string,
-  bundle: (outfile: string) => Promise<void>,
-  serve: (dir: string) => Promise<Workerd>,
-): Promise<Workerd> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+export async function startWorkerd(options: StartWorkerdOptions): Promise<Workerd> {
+  const dir = mkdtempSync(join(tmpdir(), 'zenoti-workerd-'));
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    await bundle(join(dir, 'worker.js'));
-    const workerd = await serve(dir);
+    await bundleWorker(options.bundle, join(dir, 'worker.js'));
+    const workerd = await serveWorkers(dir, options.services, options);
     return {
       ...workerd,
       close: async () => {
@@ -150,4 +162,22 @@ export async function serveFromTempDir(
     removeDir();
     throw error;
   }
+}
+
+/**
+ * The test worker of a package, by the tests' convention: `workers/worker.ts` beside the test module
+ * `testModule` (its `import.meta.url`), with `packageName` mapped to the package's built
+ * `../dist/index.mjs`, so that the worker runs what users install.
+ */
+export function packageTestWorker(
+  testModule: string,
+  packageName: string,
+  platform?: WorkerBundle['platform'],
+): WorkerBundle {
+  const testDir = dirname(fileURLToPath(testModule));
+  return {
+    entry: join(testDir, 'workers', 'worker.ts'),
+    alias: { [packageName]: join(testDir, '..', 'dist', 'index.mjs') },
+    ...(platform ? { platform } : {}),
+  };
 }
