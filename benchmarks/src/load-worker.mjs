@@ -4,9 +4,10 @@
 // autocannon's own latency histogram has a resolution of 1 ms, too coarse for a loopback p99 of
 // about a millisecond.
 import autocannon from 'autocannon';
+import { joinFleet, onParent } from '../../tools/test-support/src/fleet-process.mjs';
 
-// Never outlive the benchmark.
-process.on('disconnect', () => process.exit(3));
+// Never outlive the benchmark (a fleet of one: see @zenoti-auth/test-support/fleet).
+const { send } = joinFleet();
 
 const MAX_SAMPLES = 2_000_000;
 const times = new Float64Array(MAX_SAMPLES);
@@ -51,8 +52,5 @@ function run(options) {
   });
 }
 
-process.on('message', async (message) => {
-  if (message?.type !== 'run') return;
-  process.send?.({ type: 'result', ...(await run(message.options)) });
-});
-process.send?.({ type: 'ready' });
+onParent('run', async (message) => send({ type: 'result', ...(await run(message.options)) }));
+send({ type: 'ready' });

@@ -1,9 +1,10 @@
 /** Loopback HTTP load from a separate process (autocannon), rounds in rotating order, server helpers. */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { type FleetProcess, forkWorker } from '@zenoti-auth/test-support/fleet';
 import { median } from './harness.ts';
 
 const LOAD_WORKER = fileURLToPath(new URL('./load-worker.mjs', import.meta.url));
@@ -42,21 +43,19 @@ interface WorkerResult {
  * so that the load generator does not share the server's event loop.
  */
 export class LoadGenerator {
+  readonly #worker: FleetProcess<{ id: number }, never>;
   readonly #child: ChildProcess;
-  #stderr = '';
   #exit: Promise<number | null>;
 
-  private constructor(child: ChildProcess) {
-    this.#child = child;
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString()).slice(-2_000);
-    });
-    this.#exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  private constructor() {
+    // Forked as a fleet of one (the harness of @zenoti-auth/test-support/fleet), which keeps its stderr.
+    this.#worker = forkWorker(LOAD_WORKER, { id: 0 });
+    this.#child = this.#worker.child;
+    this.#exit = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
   }
 
   static async start(): Promise<LoadGenerator> {
-    const child = fork(LOAD_WORKER, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const generator = new LoadGenerator(child);
+    const generator = new LoadGenerator();
     await generator.#next('ready', 15_000);
     return generator;
   }
@@ -92,7 +91,7 @@ export class LoadGenerator {
       };
       const onExit = (code: number | null): void => {
         done();
-        reject(new Error(`the load generator exited with ${code}: ${this.#stderr.trim()}`));
+        reject(new Error(`the load generator exited with ${code}: ${this.#worker.stderr.trim()}`));
       };
       const timer = setTimeout(() => {
         done();
