@@ -1,20 +1,7 @@
-import { invalidOption, isZenotiAuthError, type ZenotiAuthError } from '@zenoti-auth/core';
+import { invalidOption, isZenotiAuthError } from '@zenoti-auth/core';
 import { httpAnswerOf } from '@zenoti-auth/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-
-/** What `onError` is told of a 5xx `zenotiErrorHandler()` answered: nothing in it is a key, password, secret or token. */
-export interface ZenotiErrorLog {
-  /** The status answered (500, 502, 503, 504). */
-  status: number;
-  /** Core's code (`NETWORK`, `TOKEN_ENDPOINT` …). */
-  code: ZenotiAuthError['code'];
-  /** For `INVALID_OPTIONS`: the option at fault, e.g. `"apiKey"` (its name, never its value). */
-  field: string | undefined;
-  /** The error's own message: more than the answer says, written by core without any secret. */
-  message: string;
-  /** The error answered. */
-  error: ZenotiAuthError;
-}
+import { errorListener, tell, type ZenotiErrorListener } from './error-log.ts';
 
 /** Options of `zenotiErrorHandler()`. */
 export interface ZenotiErrorHandlerOptions {
@@ -23,16 +10,7 @@ export interface ZenotiErrorHandlerOptions {
    * A 4xx (a missing sign-in, Zenoti's rate limit) is the client's, and not told.
    * @default one line on `console.error`: `[@zenoti-auth/express] GET /centers answered 503 NETWORK: …` (none for `ABORTED`: the client went away)
    */
-  onError?: ((entry: ZenotiErrorLog, req: Request) => void) | undefined;
-}
-
-/** The default `onError`: one line, with the method and the path (never the query string or a header). */
-function logToConsole({ status, code, field, message }: ZenotiErrorLog, req: Request): void {
-  if (code === 'ABORTED') return;
-  const path = (req.originalUrl ?? req.url).split('?')[0];
-  console.error(
-    `[@zenoti-auth/express] ${req.method} ${path} answered ${status} ${code}${field ? ` (option "${field}")` : ''}: ${message}`,
-  );
+  onError?: ZenotiErrorListener | undefined;
 }
 
 /**
@@ -52,8 +30,7 @@ function logToConsole({ status, code, field, message }: ZenotiErrorLog, req: Req
 export function zenotiErrorHandler(options: ZenotiErrorHandlerOptions = {}): ErrorRequestHandler {
   if (typeof options !== 'object' || options === null)
     throw invalidOption('express', 'options', 'must be an object');
-  const onError = options.onError ?? logToConsole;
-  if (typeof onError !== 'function') throw invalidOption('express', 'onError', 'must be a function');
+  const onError = errorListener(options.onError);
 
   return function zenotiErrorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
     if (!isZenotiAuthError(error) || res.headersSent) {
@@ -61,13 +38,8 @@ export function zenotiErrorHandler(options: ZenotiErrorHandlerOptions = {}): Err
       return;
     }
     const { status, message, retryAfterSeconds } = httpAnswerOf(error);
-    if (status >= 500) {
-      try {
-        onError({ status, code: error.code, field: error.field, message: error.message, error }, req);
-      } catch {
-        // A failing logger must not turn the answer into another one.
-      }
-    }
+    if (status >= 500)
+      tell(onError, { status, code: error.code, field: error.field, message: error.message, error }, req);
     if (retryAfterSeconds !== undefined) res.setHeader('retry-after', String(retryAfterSeconds));
     res.status(status).json({ error: { code: error.code, message } });
   };

@@ -10,7 +10,7 @@ function signInRequired(): Promise<never> {
 
 /** The client's signal, with the caller's own if it gave one: whichever aborts first ends the call. */
 function withClient(own: AbortSignal | null | undefined, client: AbortSignal): AbortSignal {
-  return own ? AbortSignal.any([own, client]) : client;
+  return own && own !== client ? AbortSignal.any([own, client]) : client;
 }
 
 /**

@@ -11,6 +11,9 @@ export interface NodeRequest extends IncomingMessage {
   body?: unknown;
 }
 
+/** A host name or address, with an optional port. */
+const HOST = /^(?:[\w.~-]+|\[[\d:a-f.]+\])(?::\d{1,5})?$/i;
+
 /** A body parser (`express.json()`, `express.urlencoded()` …) has read the stream: its result, as bytes again. */
 function parsedBody(req: NodeRequest, headers: Headers): BodyInit | null {
   const body = req.body;
@@ -27,11 +30,15 @@ function parsedBody(req: NodeRequest, headers: Headers): BodyInit | null {
 
 /**
  * The Fetch API `Request` for a Node (Express) request, for the framework-neutral handlers of
- * `@zenoti-auth/core`: the URL as received (`originalUrl`, with the mount path), every header, the
+ * `@zenoti-auth/core`: the URL as received (`path`: by default `originalUrl`, with the mount path), every header, the
  * body as a stream (or, when a body parser has read it, its result), and `signal`, which should
  * abort when the client leaves. A target that makes no URL throws `TypeError`.
  */
-export function toWebRequest(req: NodeRequest, signal: AbortSignal): Request {
+export function toWebRequest(
+  req: NodeRequest,
+  signal: AbortSignal,
+  path: string = req.originalUrl ?? req.url ?? '/',
+): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -40,7 +47,9 @@ export function toWebRequest(req: NodeRequest, signal: AbortSignal): Request {
     if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1] as string);
   }
   const protocol = req.protocol ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
-  const url = `${protocol}://${req.headers.host ?? 'localhost'}${req.originalUrl ?? req.url ?? '/'}`;
+  // A Host that is no host name (a `/`, `@` …) would move the path: such a request gets `localhost`.
+  const host = req.headers.host;
+  const url = `${protocol}://${host && HOST.test(host) ? host : 'localhost'}${path}`;
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers, signal });
   // The stream was read before (by a body parser, which then leaves its result in `req.body`).

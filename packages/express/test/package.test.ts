@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXPRESS_VERSIONS } from './frameworks.ts';
-import { D, listen, zenoti } from './support.ts';
+import { D, guestApp, listen, zenoti } from './support.ts';
 
 const dist = (file: string): string => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
 const require = createRequire(import.meta.url);
@@ -15,30 +15,69 @@ const require = createRequire(import.meta.url);
  */
 const ENTRIES: Record<string, string[]> = {
   index: ['zenotiAuth', 'zenotiErrorHandler', 'zenotiHealth'],
+  proxy: ['zenotiProxy'],
+  'sign-in': ['zenotiSignIn'],
 };
-/** What each entry may import: @zenoti-auth/core (and its `/http` table) and node: built-ins; never Express itself. */
+/**
+ * What each entry may import: @zenoti-auth/core (its `/http` table, `/health`; the neutral `/proxy` and
+ * `/sign-in`, whose rules the skins wrap) and node: built-ins; never Express itself.
+ */
 const IMPORTS: Record<string, string[]> = {
-  index: ['@zenoti-auth/core', '@zenoti-auth/core/http'],
+  index: ['@zenoti-auth/core', '@zenoti-auth/core/health', '@zenoti-auth/core/http'],
+  proxy: ['@zenoti-auth/core', '@zenoti-auth/core/proxy'],
+  'sign-in': ['@zenoti-auth/core', '@zenoti-auth/core/sign-in'],
 };
 
 interface Build {
   zenotiAuth(options: object): never;
   zenotiErrorHandler(): never;
+  zenotiProxy(options: object): never;
+  zenotiSignIn(options: object): { login: never };
 }
 
-/** The built middleware and error handler on an Express app: GET /centers through req.zenoti, over real HTTP. */
-async function centresStatus(build: Build, express: (typeof EXPRESS_VERSIONS)[number][1], url: string) {
+/** One build's three entries, loaded by `load` (require or import). */
+async function loadBuild(load: (file: string) => unknown): Promise<Build> {
+  const [index, proxy, signIn] = await Promise.all(
+    ['index', 'proxy', 'sign-in'].map((n) => load(dist(`${n}.${load === require ? 'cjs' : 'mjs'}`))),
+  );
+  return { ...(index as object), ...(proxy as object), ...(signIn as object) } as Build;
+}
+
+/**
+ * The built middleware, proxy, sign-in and error handler on an Express app, over real HTTP:
+ * [GET /centers through req.zenoti, the proxy, a path off its list, a guest's sign-in, its cookie].
+ */
+async function answers(build: Build, express: (typeof EXPRESS_VERSIONS)[number][1], url: string) {
   const app = express();
-  app.use(build.zenotiAuth({ baseUrl: url, apiKey: D.apiKey }));
-  app.get('/centers', async (req, res, next) => {
+  app.get('/centers', build.zenotiAuth({ baseUrl: url, apiKey: D.apiKey }), async (req, res, next) => {
     try {
       res.send(String((await req.zenoti.fetch('/v1/centers')).status));
     } catch (error) {
       next(error);
     }
   });
+  app.use(
+    '/api',
+    build.zenotiAuth({ baseUrl: url, apiKey: D.apiKey }),
+    build.zenotiProxy({ allow: ['GET /v1/centers'] }),
+  );
+  const signIn = build.zenotiSignIn({ cookie: { secret: 's'.repeat(32), secure: false } });
+  app.post('/login', build.zenotiAuth(guestApp(url)), signIn.login);
   app.use(build.zenotiErrorHandler());
-  return (await fetch(`${await listen(app)}/centers`)).text();
+  const base = await listen(app);
+  const [guest] = D.guests;
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    headers: { origin: base },
+    body: new URLSearchParams({ username: guest.username, password: guest.password }),
+  });
+  return [
+    await (await fetch(`${base}/centers`)).text(),
+    (await fetch(`${base}/api/v1/centers`)).status,
+    (await fetch(`${base}/api/v1/guests/search`)).status,
+    login.status,
+    (login.headers.get('set-cookie') ?? '').split('=')[0],
+  ];
 }
 
 describe('built package', () => {
@@ -61,6 +100,10 @@ describe('built package', () => {
         require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
       });
     }
+    // TypeScript's node10 resolution (no `exports`) finds the subpaths' types through typesVersions.
+    expect(manifest.typesVersions).toEqual({
+      '*': { proxy: ['./dist/proxy.d.cts'], 'sign-in': ['./dist/sign-in.d.cts'] },
+    });
   });
 
   it('declares req.zenoti on Express.Request in both type builds', () => {
@@ -73,8 +116,9 @@ describe('built package', () => {
 
   it.each(EXPRESS_VERSIONS)('works from CommonJS and from ESM on %s', async (_version, express) => {
     const z = await zenoti();
-    expect(await centresStatus(require(dist('index.cjs')), express, z.url)).toBe('200');
-    expect(await centresStatus(await import(dist('index.mjs')), express, z.url)).toBe('200');
+    const expected = ['200', 200, 404, 200, 'zenoti_session'];
+    expect(await answers(await loadBuild(require), express, z.url)).toEqual(expected);
+    expect(await answers(await loadBuild((file) => import(file)), express, z.url)).toEqual(expected);
   });
 
   it('imports only @zenoti-auth/core and node: built-ins, never express', () => {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryTokenStore, type ZenotiAuthOptions } from '@zenoti-auth/core';
 import type { MockControl } from '@zenoti-auth/mock-server';
@@ -46,4 +47,22 @@ export const sleep = (ms: number): Promise<void> => new Promise((done) => setTim
 export async function until(check: () => boolean, limitMs = 2_000): Promise<boolean> {
   for (let waited = 0; waited < limitMs && !check(); waited += 20) await sleep(20);
   return check();
+}
+
+/** One HTTP/1.1 request whose target is sent byte for byte (no URL normalisation), 5 s at most. */
+export function rawRequest(url: string, target: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: target, agent: false, timeout: 5_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer for ${target}`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
