@@ -1,12 +1,13 @@
 /**
  * The zenoti-auth tour (`pnpm demo` at the repository root): one embedded mock Zenoti, and on it, in
- * order, the core round trip, the axios demo, the Nest demo and the Hono demo, each reusing that
+ * order, the core round trip and the axios, Nest, Hono and Express demos, each reusing that
  * app's own entry function. The mock is reset to its seed before each section, and each section gets
  * its own token store, so the sections do not see each other's tokens. Prints every step and a
  * summary; never a secret (keys, passwords and tokens appear only as fingerprints such as …ab68).
  */
 import { run as runAxiosDemo } from '@zenoti-auth/axios-demo';
 import { MemoryTokenStore, type TokenStore } from '@zenoti-auth/core';
+import { run as walkExpressDemo } from '@zenoti-auth/express-demo';
 import { run as walkHonoDemo } from '@zenoti-auth/hono-demo';
 import { DEMO_CREDENTIALS as D, type RunningMockZenoti, startMockZenoti } from '@zenoti-auth/mock-server';
 import { run as walkNestDemo } from '@zenoti-auth/nest-demo';
@@ -39,6 +40,11 @@ const SECTIONS: readonly Section[] = [
     what: '@zenoti-auth/hono — apps/hono-demo, its routes walked with fetch (no browser)',
     run: (mock, store) => walkHonoDemo({ mock, store }),
   },
+  {
+    name: 'Express demo',
+    what: '@zenoti-auth/express — apps/express-demo, its routes walked with fetch (no browser)',
+    run: (mock, store) => walkExpressDemo({ mock, store }),
+  },
 ];
 
 /** Longest a section may take before the tour gives up on it. */
@@ -67,7 +73,9 @@ function withDeadline<T>(promise: Promise<T>, ms: number, name: string): Promise
 /** Runs the whole tour; resolves with one result per section (it never rejects for a section's failure). */
 export async function runTour(print: (text: string) => void = console.log): Promise<SectionResult[]> {
   const started = performance.now();
-  print('zenoti-auth tour: one mock Zenoti, four demos — core, axios, NestJS, Hono.');
+  print(
+    `zenoti-auth tour: one mock Zenoti, ${SECTIONS.length} sections — ${SECTIONS.map((s) => s.name).join(', ')}.`,
+  );
   print('Keys, passwords and tokens are never printed; they appear as fingerprints such as …1093.');
   const mock = await startMockZenoti({ rateLimit: { limit: 60, windowSeconds: 60 } });
   print(

@@ -59,7 +59,7 @@ function processesWith(marker: string): string[] {
 }
 
 describe('the tour (pnpm demo)', () => {
-  it('runs the core round trip, the axios, Nest and Hono demos on one mock Zenoti, sums up, exits 0 in under a minute, prints no secret and leaves no process', async () => {
+  it('runs the core round trip, the axios, Nest, Hono and Express demos on one mock Zenoti, sums up, exits 0 in under a minute, prints no secret and leaves no process', async () => {
     const marker = `zenoti-tour-${randomUUID()}`;
     const { code, signal, stdout, stderr, ms } = await tour(marker);
     expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
@@ -67,8 +67,14 @@ describe('the tour (pnpm demo)', () => {
 
     // One mock for everything.
     expect(stdout.match(/Mock Zenoti listening on http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(1);
-    const headers = [...stdout.matchAll(/^━━ (\d)\/4 · ([^·]+) ·/gm)].map((m) => `${m[1]} ${m[2]?.trim()}`);
-    expect(headers).toEqual(['1 core round trip', '2 axios demo', '3 Nest demo', '4 Hono demo']);
+    const headers = [...stdout.matchAll(/^━━ (\d)\/\d · ([^·]+) ·/gm)].map((m) => `${m[1]} ${m[2]?.trim()}`);
+    expect(headers.slice(0, 5)).toEqual([
+      '1 core round trip',
+      '2 axios demo',
+      '3 Nest demo',
+      '4 Hono demo',
+      '5 Express demo',
+    ]);
     const section = (n: number): string => stdout.split(/^━━ /m)[n] ?? '';
 
     // 1. Core round trip.
@@ -127,14 +133,24 @@ describe('the tour (pnpm demo)', () => {
     expect(hono).toMatch(/GET \/me with the old cookie → 401 LOGIN_REQUIRED/);
     expect(hono).toMatch(/server stopped/);
 
+    // 5. Express demo: the same walk on apps/express-demo (zenotiProxy, zenotiSignIn, zenotiHealth).
+    const expressDemo = section(5);
+    expect(expressDemo).toMatch(/Serve the Express app[^\n]*\n\s+listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(expressDemo).toMatch(/sent without any credential → 200, 3 centres/);
+    expect(expressDemo).toMatch(/→ 403 CROSS_SITE/);
+    expect(expressDemo).toMatch(/GET \/me[^\n]*\n\s+→ 200, Alice Anderson <alice@example\.com>/);
+    expect(expressDemo).toMatch(/→ 200 \{"signedOut":true,"revoked":true\}/);
+    expect(expressDemo).toMatch(/server stopped/);
+
     // Summary: one line per section, all ok.
-    const summary = section(5);
+    const summary = section(headers.length + 1);
     expect(summary).toMatch(/^Summary/);
     expect(summary).toMatch(/1\. core round trip\s+ok\s+2\s+\d+\.\d\d s/);
     expect(summary).toMatch(/2\. axios demo\s+ok\s+6\s+\d+\.\d\d s/);
     expect(summary).toMatch(/3\. Nest demo\s+ok\s+2\s+\d+\.\d\d s/);
     expect(summary).toMatch(/4\. Hono demo\s+ok\s+1\s+\d+\.\d\d s/);
-    expect(summary).toMatch(/All 4 sections ok in \d+\.\d\d s/);
+    expect(summary).toMatch(/5\. Express demo\s+ok\s+1\s+\d+\.\d\d s/);
+    expect(summary).toMatch(new RegExp(`All ${headers.length} sections ok in \\d+\\.\\d\\d s`));
 
     // Never a secret: no key, app secret or password of the seed, and no token (every mock token has "$ARD#").
     for (const output of [stdout, stderr]) {
