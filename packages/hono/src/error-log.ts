@@ -7,7 +7,8 @@ import type { ZenotiErrorLog } from './types.ts';
 
 /**
  * Marks an answer below 500 that the server is still told of: a sign-in refused in a wrong
- * password's words (see sign-in-refusal.ts). A registered symbol, since each entry is built on its own.
+ * password's words (an error answer of `@zenoti-auth/core/sign-in` with `tellServer`, see answer.ts). A
+ * registered symbol, since each entry is built on its own.
  */
 export const TELL_SERVER: unique symbol = Symbol.for('@zenoti-auth/hono/tell-server');
 

@@ -104,7 +104,7 @@ describe('configuration errors', () => {
       [
         () => zenotiSignIn({ cookie: { secret: SECRET, name: 'bad name;' } }),
         'cookie',
-        'is refused by Hono: Invalid cookie name',
+        'is not a valid cookie: invalid name',
       ],
     ];
     for (const [create, field, problem] of cases) {

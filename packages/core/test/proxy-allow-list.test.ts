@@ -1,6 +1,9 @@
-import { ZenotiAuthError } from '@zenoti-auth/core';
 import { describe, expect, it } from 'vitest';
-import { allowed, compileAllowList } from '../src/allow-list.ts';
+import { ZenotiAuthError } from '../src/errors.ts';
+import { allowed, compileAllowList as compileFor } from '../src/proxy/allow-list.ts';
+
+// The proxy's allow-list (`@zenoti-auth/core/proxy`), as every adapter's zenotiProxy() compiles it.
+const compileAllowList = (allow: unknown) => compileFor(allow, 'core');
 
 const ID = '0f5c2a9e-7b3d-4c1e-9a8f-2d6b4e1c3a57';
 

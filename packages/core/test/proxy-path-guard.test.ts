@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPath } from '../src/path-guard.ts';
+import { checkPath } from '../src/proxy/path-guard.ts';
 
 describe('checkPath()', () => {
   it('returns decoded segments below the prefix', () => {
