@@ -17,6 +17,14 @@ export const ENTRY_BUDGETS = {
   // lock and guards, a store that may fail), the authorized fetch and option checks. What a plain
   // API-key app never needs lives in entries of its own (/env, /health, /rate-budget, …).
   '@zenoti-auth/core': 16_000,
+  // The browser proxy's rules, counted once for every framework (Hono's, Express's and Fastify's
+  // skins import them): path checks, the allow-list of paths and its id patterns, request and
+  // response header allow-lists, each client's fair share, redirect refusal, option checks.
+  '@zenoti-auth/core/proxy': 3_700,
+  // End-user sign-in, counted once for every framework: its options (per request too), a signed
+  // cookie of its own (Web Crypto HMAC), the budget of failed sign-ins, same-origin and
+  // wrong-password answers.
+  '@zenoti-auth/core/sign-in': 4_300,
   // The interceptor with its origin policy, 401 retry, rate-limit permits and error redaction.
   '@zenoti-auth/axios': 3_000,
   // The store for a fleet: two client libraries and their cluster and sentinel forms, the lock
