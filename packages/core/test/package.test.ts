@@ -40,6 +40,8 @@ const ENTRIES: Record<string, string[]> = {
   encryption: ['encryption'],
   env: ['ZENOTI_ENV', 'zenotiOptionsFromEnv'],
   health: ['healthOf'],
+  proxy: ['createZenotiProxy', 'errorAnswerOf'],
+  'sign-in': ['createZenotiSignIn', 'errorAnswerOf'],
 };
 
 /** What a built file imports: `[module, names]` of each import (`import {…} from`, `require()`). */
@@ -92,11 +94,16 @@ describe('built package', () => {
     }
   });
 
-  it('builds every other entry on the main one: it imports only @zenoti-auth/core, and only what that exports', () => {
+  it('builds every other entry on the main one: it imports only @zenoti-auth/core (and /http), and only what they export', () => {
+    const exportsOf: Record<string, string[]> = {
+      '@zenoti-auth/core': EXPORTS,
+      '@zenoti-auth/core/http': ENTRIES.http as string[],
+    };
     for (const name of Object.keys(ENTRIES))
       for (const [module, names] of [...importsOf(`${name}.mjs`), ...importsOf(`${name}.cjs`)]) {
-        expect(module, name).toBe('@zenoti-auth/core');
-        for (const imported of names) expect(EXPORTS, `${name} imports ${imported}`).toContain(imported);
+        expect(Object.keys(exportsOf), name).toContain(module);
+        for (const imported of names)
+          expect(exportsOf[module], `${name} imports ${imported}`).toContain(imported);
       }
   });
 
