@@ -21,6 +21,17 @@ export interface ZenotiProxyOptions extends CoreProxyOptions<Request> {
 }
 
 /**
+ * The request target below the mount point, exactly as received: Node keeps `..`, `%2f` and `//` as
+ * the client sent them, but Express 4 lets a mount path take the slash after it (`/api/zenoti//x`
+ * leaves `/x` in `req.url`), so the target is cut from `originalUrl` by the mount path itself.
+ */
+function targetBelowMount(req: Request): string {
+  const { originalUrl, baseUrl } = req;
+  if (typeof originalUrl !== 'string' || !originalUrl.startsWith(baseUrl)) return req.url;
+  return originalUrl.slice(baseUrl.length) || '/';
+}
+
+/**
  * A same-origin gateway to Zenoti for the browser, to mount with `app.use(path, …)` behind
  * `zenotiAuth()`: forwards an allow-list of methods and paths (`allow`) with the request's
  * credential and an allow-list of headers; the mount path is removed before forwarding. A skin over
@@ -45,8 +56,7 @@ export function zenotiProxy(options: ZenotiProxyOptions): RequestHandler {
 
   const answer = async (req: Request, res: Response): Promise<void> => {
     const zenoti = zenotiOf(req, 'zenotiProxy()');
-    // The path below the mount point, as received (Node keeps `..` and `%2f` as the client sent them).
-    const target = req.url;
+    const target = targetBelowMount(req);
     const response = await proxy.handle(toWebRequest(req, zenoti.signal, target), {
       zenoti,
       from: req,

@@ -41,9 +41,8 @@ describe.each(EXPRESS_VERSIONS)('zenotiProxy() on %s (real HTTP)', (_version, ex
     const url = await listen(proxyApp(express, z.url));
     expect((await rawRequest(url, '/api/zenoti/v1/guests/../centers')).status).toBe(400);
     expect((await rawRequest(url, '/api/zenoti/v1%2fcenters')).status).toBe(400);
-    // Express 5 hands `//evil.example/…` below the mount (400); Express 4's mount takes one slash
-    // with it and leaves `/evil.example/…`, off the list (404). Zenoti's host is never in question.
-    expect([400, 404]).toContain((await rawRequest(url, '/api/zenoti//evil.example/v1/centers')).status);
+    // Express 4's mount path takes the slash after it; the skin cuts the target from originalUrl.
+    expect((await rawRequest(url, '/api/zenoti//evil.example/v1/centers')).status).toBe(400);
     const offList = await rawRequest(url, '/api/zenoti/v1/guests/search');
     expect([offList.status, JSON.parse(offList.body)]).toEqual([
       404,
