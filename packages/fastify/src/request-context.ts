@@ -1,0 +1,54 @@
+import type { ServerResponse } from 'node:http';
+import { type ZenotiAuth, ZenotiAuthError, type ZenotiRequestInit } from '@zenoti-auth/core';
+import { clientSignal } from './request-signal.ts';
+import type { ZenotiRequestContext } from './types.ts';
+
+/** A request without a signed-in user where one is required (`principalFallback: 'refuse'`). */
+function signInRequired(): Promise<never> {
+  return Promise.reject(new ZenotiAuthError('LOGIN_REQUIRED', 'No signed-in user for this request.'));
+}
+
+/** The client's signal, with the caller's own if it gave one: whichever aborts first ends the call. */
+function withClient(own: AbortSignal | null | undefined, client: AbortSignal): AbortSignal {
+  return own ? AbortSignal.any([own, client]) : client;
+}
+
+/**
+ * `request.zenoti`: the engine bound to a request's principal and client. A class, so that a
+ * request costs one small object (the methods live on the prototype), its signal made only when used.
+ */
+export class RequestContext implements ZenotiRequestContext {
+  readonly auth: ZenotiAuth;
+  readonly principal: string | undefined;
+  /** No principal and no fallback: every call is refused, nothing is sent. */
+  readonly #refused: boolean;
+  readonly #res: ServerResponse;
+
+  constructor(auth: ZenotiAuth, principal: string | undefined, refused: boolean, res: ServerResponse) {
+    this.auth = auth;
+    this.principal = principal;
+    this.#refused = refused;
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    return clientSignal(this.#res);
+  }
+
+  fetch(input: string | URL | Request, init?: ZenotiRequestInit): Promise<Response> {
+    if (this.#refused) return signInRequired();
+    return this.auth.fetch(input, {
+      ...init,
+      signal: withClient(init?.signal, this.signal),
+      zenoti: { principal: this.principal, ...init?.zenoti },
+    });
+  }
+
+  authorization(options?: { signal?: AbortSignal | undefined }): Promise<string> {
+    if (this.#refused) return signInRequired();
+    return this.auth.authorization({
+      principal: this.principal,
+      signal: withClient(options?.signal, this.signal),
+    });
+  }
+}
