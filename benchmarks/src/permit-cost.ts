@@ -1,4 +1,5 @@
-import { MemoryRateBudget, ZenotiAuth } from '@zenoti-auth/core';
+import { ZenotiAuth } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { DEMO_CREDENTIALS as D, startMockZenoti } from '@zenoti-auth/mock-server';
 import { type Benchmark, type BenchResult, fmt, median, pairedRounds } from './harness.ts';
 

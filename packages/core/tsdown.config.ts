@@ -10,6 +10,7 @@ import { packageBuild } from '../../tsdown.base.ts';
 const OWNED_ELSEWHERE: Record<string, string> = {
   'errors.ts': '@zenoti-auth/core',
   'options.ts': '@zenoti-auth/core',
+  'rate-budget.ts': '@zenoti-auth/core',
   'validate.ts': '@zenoti-auth/core',
   'zenoti-auth.ts': '@zenoti-auth/core',
   'sessions.ts': '@zenoti-auth/core',
@@ -40,14 +41,16 @@ const entry = (name: string, file: string) =>
 // Each entry is built on its own: `@zenoti-auth/core` (the engine); `/http` (the error contract of
 // server adapters; it imports nothing at run time); `/encryption` (the AES-GCM cipher of shared
 // stores, loaded only by those that encrypt); `/env` (engine options from environment variables);
-// `/health` (an engine's health); `/proxy` and `/sign-in` (the framework-neutral browser proxy and
-// end-user sign-in, which the framework adapters wrap).
+// `/health` (an engine's health); `/rate-budget` (budgets and the fair queue of their permits);
+// `/proxy` and `/sign-in` (the framework-neutral browser proxy and end-user sign-in, which the
+// framework adapters wrap).
 export default [
   packageBuild({ entry: ['src/index.ts'] }),
   packageBuild({ entry: ['src/http.ts'] }),
   entry('encryption', 'src/encryption.ts'),
   entry('env', 'src/env.ts'),
   entry('health', 'src/health/index.ts'),
+  entry('rate-budget', 'src/rate-budget/index.ts'),
   entry('proxy', 'src/proxy/index.ts'),
   entry('sign-in', 'src/sign-in/index.ts'),
 ];

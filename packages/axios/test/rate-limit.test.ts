@@ -1,12 +1,12 @@
 import {
   isZenotiAuthError,
-  MemoryRateBudget,
   MemoryTokenStore,
   type RateLimitPolicy,
   ZenotiAuth,
   type ZenotiAuthError,
   type ZenotiAuthEvent,
 } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import axios, { type AxiosAdapter, type AxiosError, type AxiosInstance } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { createZenotiAxios, ERR_ZENOTI_AUTH } from '../src/index.ts';

@@ -1,4 +1,5 @@
 import { type RateBudget, type RateReport, type WarningListener, WarningRoute } from '@zenoti-auth/core';
+import { pacedBudget } from '@zenoti-auth/core/rate-budget';
 import { TAG } from './errors.ts';
 import {
   type DurableObjectRateBudgetOptions,
@@ -45,6 +46,8 @@ export class DurableObjectRateBudget implements RateBudget {
     this.limit = o.limit;
     this.intervalMs = Math.round(o.intervalMs);
     this.#own = this.#budgetOf(o.account);
+    // Engines take its permits through core's fair queue (`@zenoti-auth/core/rate-budget`).
+    pacedBudget(this);
   }
 
   take(): Promise<number> {

@@ -1,4 +1,5 @@
-import { MemoryRateBudget, type RateReport } from '@zenoti-auth/core';
+import type { RateReport } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, newBudget, observeReport, takePermit } from '../src/object-budget.ts';
 

@@ -1,5 +1,6 @@
-import { rateLimited, ZenotiAuthError } from './errors.ts';
+import { ZenotiAuthError } from './errors.ts';
 import type { PauseReason } from './key-state.ts';
+import { rateLimited } from './rate-limited.ts';
 import { checkGuard } from './stored-guard.ts';
 import { MAX_RETRY_AFTER_MS } from './time.ts';
 import type { TokenGuard } from './types.ts';

@@ -39,13 +39,7 @@ export {
   type ZenotiUser,
 } from './options.ts';
 
-export {
-  MemoryRateBudget,
-  type MemoryRateBudgetOptions,
-  type RateBudget,
-  type RateReport,
-  readRateReport,
-} from './rate-budget.ts';
+export { type RateBudget, type RateReport, readRateReport } from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
 export { checkGuard } from './stored-guard.ts';
 export {

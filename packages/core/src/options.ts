@@ -43,7 +43,8 @@ export interface RateLimitPolicy {
   /**
    * Permission to make each call, shared by every engine (and, with a shared budget such as
    * `RedisRateBudget`, every process) that holds it: e.g. `new MemoryRateBudget()` (60 calls a
-   * minute). Callers wait for a permit in a fair queue, token calls first. @default none: calls are
+   * minute) from `@zenoti-auth/core/rate-budget`, or a budget of your own given to `pacedBudget()`
+   * there. Callers wait for a permit in a fair queue, token calls first. @default none: calls are
    * not paced, and only a 429 makes the engine wait
    */
   budget?: RateBudget | undefined;

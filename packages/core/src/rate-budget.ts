@@ -1,6 +1,13 @@
-import { invalidOption } from './errors.ts';
+import { PACED } from './registry.ts';
 import type { MaybePromise } from './types.ts';
 import type { WarningListener } from './warning-route.ts';
+
+/*
+ * The rate budget as the engine sees it: what a budget is (`RateBudget`), what Zenoti reports of
+ * its window (`RateReport`), and how an engine takes a budget's permits (`Permits`). The budgets
+ * themselves and the fair queue of their permits are `@zenoti-auth/core/rate-budget`'s, an entry
+ * of its own: an app without a budget never loads them.
+ */
 
 /**
  * What Zenoti said about the organisation's budget on one response: its rate-limit headers, read
@@ -60,130 +67,65 @@ export interface RateBudget {
   addWarningListener?(listener: WarningListener): void;
 }
 
-export interface MemoryRateBudgetOptions {
-  /** Calls per window. @default 60 (Zenoti's standard organisation limit) */
-  limit?: number | undefined;
-  /** The window's length in ms. @default 60_000 */
-  intervalMs?: number | undefined;
-  /** Clock, ms since epoch. @default Date.now */
-  now?: (() => number) | undefined;
+/**
+ * What a call is, for its place in the queue. `token`: a refresh, or the service user's own grant;
+ * they go first: without a token no call can be made. `sign-in`: an end user's password grant
+ * (`login()`); `resource`: any other call. Sign-ins and resource calls take turns.
+ */
+export type CallKind = 'token' | 'sign-in' | 'resource';
+
+export interface PermitPolicy {
+  /** Longest a caller waits for a permit; past it, `RATE_LIMITED`. */
+  maxWaitMs: number;
+  /** Most sign-ins and resource calls waiting at once; past it, `RATE_LIMITED` at once. */
+  maxQueued: number;
   /**
-   * The share of the organisation's limit this budget may use, for a process that paces alone
-   * beside others (a shared budget's stand-in): `limit × share` per window, and that share of what
-   * Zenoti reports left. @default 1
+   * `false` where a promise dies with the request that made it (Cloudflare Workers): then no caller
+   * waits on a queue another request runs (see `PermitsAlone`).
    */
-  share?: number | undefined;
+  shareInFlight: boolean;
 }
 
-/** Two window ends within this much of each other are taken as the same window. */
-const SAME_WINDOW_MS = 1_000;
+/** What the permits of a budget tell the engine of the caller they serve (it routes them to its events). */
+export interface PermitListener {
+  /** A permit was given after a wait that began at `since` (real time); `queued` callers still wait. */
+  granted(since: number, queued: number): void;
+  /** A warning about the budget (it fails, or answers no wait): said once per outage for the process. */
+  warn(message: string): void;
+}
 
-/** A day: a longer window is surely a unit mistake (seconds for milliseconds…). Zenoti's is a minute. */
-const DAY_MS = 86_400_000;
+/** How an engine takes the permits of one budget: the callers of this process in one fair queue. */
+export interface Permits {
+  /**
+   * A permit for one call: `undefined` when it may go at once, else a promise that resolves when it
+   * may go, or rejects with `RATE_LIMITED` (past `maxWaitMs` or `maxQueued`) or `ABORTED`.
+   */
+  acquire(
+    kind: CallKind,
+    policy: PermitPolicy,
+    listener: PermitListener,
+    signal?: AbortSignal,
+  ): Promise<void> | undefined;
+  /** Callers waiting now. */
+  readonly queued: number;
+  /** Passes what Zenoti reported to the budget. */
+  observe(report: RateReport, listener: PermitListener): Promise<void>;
+}
 
-/** Checks a budget option: `INVALID_OPTIONS` naming it when `test` fails (a number is shown). */
-function check(field: string, value: unknown, test: boolean, expected: string): void {
-  if (!test)
-    throw invalidOption(
-      'core',
-      field,
-      `of MemoryRateBudget must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
-    );
+/** A budget given to `pacedBudget()`: it carries the way to its permits (see `PACED`). */
+type Paced = { readonly [PACED]?: (budget: RateBudget) => Permits };
+
+/** Whether engines can take `budget`'s permits (it was given to `pacedBudget()`). */
+export function isPaced(budget: RateBudget): boolean {
+  return typeof (budget as Paced)[PACED] === 'function';
 }
 
 /**
- * A rate budget for one process: `limit` calls per window of `intervalMs`, the window starting
- * with its first call, the whole limit back when it ends (Zenoti's documented window, not a
- * continuous refill). It follows Zenoti's headers: a higher limit announced in
- * `Organization-RateLimit-Limit` is used, a window Zenoti reports replaces its own count, and a
- * 429's `Retry-After` spends the window until then.
+ * The permits of `budget` (`shared`, or the budget `shared.forAccount()` gave) in this process: one
+ * queue per budget, shared by every engine that uses it. `shared` must be paced (`isPaced`).
  */
-export class MemoryRateBudget implements RateBudget {
-  readonly local = true;
-  #limit: number;
-  #intervalMs: number;
-  readonly #now: () => number;
-  /** When the current window ends (0: no window yet). */
-  #windowEnd = 0;
-  /** Calls taken in the current window. */
-  #used = 0;
-  /** Whether `#windowEnd` came from Zenoti's report (else it is this budget's own guess). */
-  #reported = false;
-  readonly #share: number;
-
-  constructor(options: MemoryRateBudgetOptions = {}) {
-    const { limit = 60, intervalMs = 60_000, now = Date.now, share = 1 } = options;
-    check('limit', limit, Number.isSafeInteger(limit) && limit >= 1, 'a whole number > 0');
-    check(
-      'intervalMs',
-      intervalMs,
-      intervalMs > 0 && intervalMs <= DAY_MS,
-      `a number of ms > 0 and ≤ ${DAY_MS}`,
-    );
-    check('share', share, share > 0 && share <= 1, 'a number > 0 and ≤ 1');
-    check('now', now, typeof now === 'function', 'a function');
-    this.#share = share;
-    this.#limit = limit;
-    this.#intervalMs = intervalMs;
-    this.#now = now;
-  }
-
-  take(): number {
-    const now = this.#now();
-    if (now >= this.#windowEnd) {
-      this.#windowEnd = now + this.#intervalMs;
-      this.#used = 0;
-      this.#reported = false;
-    }
-    if (this.#used >= this.#permits) return this.#windowEnd - now;
-    this.#used++;
-    return 0;
-  }
-
-  /** Permits per window: the limit, or this budget's share of it (at least one). */
-  get #permits(): number {
-    return Math.max(1, Math.floor(this.#limit * this.#share));
-  }
-
-  observe(report: RateReport): void {
-    const now = this.#now();
-    if (report.limit !== undefined && report.limit >= 1) this.#limit = Math.floor(report.limit);
-    if (report.intervalMs !== undefined && report.intervalMs > 0) this.#intervalMs = report.intervalMs;
-    const { remaining, resetMs, retryAfterMs } = report;
-    if (remaining !== undefined && resetMs !== undefined) {
-      const reportedEnd = now + resetMs;
-      // With a share, what is left of the organisation's window is shared alike.
-      const spent = Math.max(0, this.#permits - Math.floor(remaining * this.#share));
-      // Zenoti's window is the truth, and each report's end is never before it: Reset is whole
-      // seconds rounded up, and counted from when the answer arrived. Within the same window the
-      // earliest reported end is the closest (this budget's own guess gives way to any report), and
-      // the higher count stands: calls of ours in flight when Zenoti counted may make ours higher.
-      if (Math.abs(reportedEnd - this.#windowEnd) > SAME_WINDOW_MS) {
-        this.#windowEnd = reportedEnd;
-        this.#used = spent;
-      } else {
-        this.#windowEnd = this.#reported ? Math.min(this.#windowEnd, reportedEnd) : reportedEnd;
-        this.#used = Math.max(this.#used, spent);
-      }
-      this.#reported = true;
-    }
-    if (retryAfterMs !== undefined) {
-      // A 429: Zenoti's window is spent until Retry-After, when the whole limit comes back.
-      this.#windowEnd = now + retryAfterMs;
-      this.#used = this.#permits;
-      this.#reported = true;
-    }
-  }
-
-  /** Safe to log. */
-  toJSON(): Record<string, unknown> {
-    return {
-      type: 'MemoryRateBudget',
-      limit: this.#limit,
-      intervalMs: this.#intervalMs,
-      ...(this.#share === 1 ? {} : { share: this.#share }),
-    };
-  }
+export function permitsOf(shared: RateBudget, budget: RateBudget): Permits {
+  return ((shared as Paced)[PACED] as (budget: RateBudget) => Permits)(budget);
 }
 
 /** A number header, or `undefined`. */

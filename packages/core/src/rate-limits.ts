@@ -1,8 +1,15 @@
-import { rateLimited } from './errors.ts';
 import type { Emitter } from './events.ts';
 import type { ResolvedOptions } from './options.ts';
-import { type CallKind, type PermitPolicy, type PermitQueue, permitQueueOf } from './permit-queue.ts';
-import { readRateReport } from './rate-budget.ts';
+import {
+  type CallKind,
+  type PermitListener,
+  type PermitPolicy,
+  type Permits,
+  permitsOf,
+  type RateBudget,
+  readRateReport,
+} from './rate-budget.ts';
+import { rateLimited } from './rate-limited.ts';
 import { instrumentation } from './telemetry.ts';
 import { parseRetryAfter } from './time.ts';
 import { type WarningListener, warningListener, warningRouteOf } from './warning-route.ts';
@@ -16,7 +23,9 @@ import { type WarningListener, warningListener, warningRouteOf } from './warning
 export class RateLimits {
   readonly #o: ResolvedOptions;
   readonly #events: Emitter;
-  readonly #queue: PermitQueue | undefined;
+  readonly #queue: Permits | undefined;
+  /** What the budget's permits tell this engine (see `listenerOf`). */
+  readonly #listener: PermitListener | undefined;
   readonly #policy: PermitPolicy | undefined;
   /** How this engine hears the warnings about its budget (routes hold it weakly: kept here). */
   readonly #hearing: WarningListener;
@@ -33,7 +42,8 @@ export class RateLimits {
     // Zenoti's limit is per organisation: a budget that keeps organisations apart gives this
     // engine its account's window (an API key names no account: the budget's own window).
     const budget = o.app.accountName && shared?.forAccount ? shared.forAccount(o.app.accountName) : shared;
-    this.#queue = budget && permitQueueOf(budget);
+    this.#queue = shared && budget && permitsOf(shared, budget);
+    this.#listener = budget && listenerOf(events, budget);
     if (budget) warningRouteOf(budget).add(this.#hearing);
     this.#policy = o.rateLimit === false ? undefined : { ...o.rateLimit, shareInFlight: o.shareInFlight };
   }
@@ -44,7 +54,7 @@ export class RateLimits {
    */
   permit(kind: CallKind, signal?: AbortSignal): Promise<void> | undefined {
     const policy = this.#policy;
-    return policy && this.#queue?.acquire(kind, policy, this.#events, signal);
+    return policy && this.#queue?.acquire(kind, policy, this.#listener as PermitListener, signal);
   }
 
   /** Calls of this process waiting for a permit of the rate budget now. */
@@ -92,7 +102,7 @@ export class RateLimits {
     // Nothing to tell: no budget to follow and nothing reported (the usual answer on a hot path).
     if (!limited && this.#queue === undefined && !headers.has('ratelimit-remaining')) return;
     const report = readRateReport(headers, limited ? waitMs : undefined);
-    if (report) void this.#queue?.observe(report, this.#events);
+    if (report) void this.#queue?.observe(report, this.#listener as PermitListener);
     instrumentation()?.rateLimit(report?.remaining, limited, this.#o.app.accountName);
     // A 429: nothing left until Retry-After.
     const [remaining, resetMs] = limited ? [0, waitMs] : [report?.remaining, report?.resetMs];
@@ -107,4 +117,29 @@ export class RateLimits {
         retrying,
       });
   }
+}
+
+/**
+ * How the permits of `budget` reach an engine's listeners: a permit given after a wait as a
+ * `rateLimit` event; a warning about the budget as a `warning` event, else (this engine has no
+ * listener for it) to another engine of the process that uses the budget, else the console.
+ */
+export function listenerOf(events: Emitter, budget: RateBudget): PermitListener {
+  return {
+    granted(since, queued) {
+      events.emit({
+        type: 'rateLimit',
+        remaining: undefined,
+        resetSeconds: undefined,
+        retryAfterMs: undefined,
+        retrying: false,
+        queued,
+        waitedMs: Date.now() - since,
+      });
+    },
+    warn(message) {
+      if (!events.emit({ type: 'warning', message, source: 'budget', level: 'warn' }))
+        warningRouteOf(budget).warn(message);
+    },
+  };
 }

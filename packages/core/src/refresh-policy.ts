@@ -1,6 +1,7 @@
-import { rateLimited, type ZenotiAuthError } from './errors.ts';
+import type { ZenotiAuthError } from './errors.ts';
 import { LOCKED_PAUSE_MS, MAX_CREDENTIALS_PAUSE_MS } from './guard-bounds.ts';
 import type { Flight, KeyState, PauseReason } from './key-state.ts';
+import { rateLimited } from './rate-limited.ts';
 import type { TokenSet } from './types.ts';
 
 /*

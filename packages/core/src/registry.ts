@@ -15,3 +15,10 @@ export function processWide<K extends object, V>(name: string, key: K, create: (
   }
   return value;
 }
+
+/**
+ * Where a budget given to `pacedBudget()` (`@zenoti-auth/core/rate-budget`) keeps the way to its
+ * permits: a registry symbol, as that entry is built apart from the main one (and its ESM copy may
+ * pace a budget an engine of the CJS copy uses). `v2` names the shape of `Permits`.
+ */
+export const PACED = Symbol.for('@zenoti-auth/core/v2/paced-budget');

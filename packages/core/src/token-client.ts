@@ -1,7 +1,7 @@
 import { safeCause, ZenotiAuthError } from './errors.ts';
 import { loginBlocked, readLoginPolicy } from './login-policy.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { CallKind } from './permit-queue.ts';
+import type { CallKind } from './rate-budget.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { MAX_TOKEN_RESPONSE_BYTES, readTextWithin } from './read-body.ts';
 import { instrumentation, observe, waitFor, type ZenotiScope } from './telemetry.ts';

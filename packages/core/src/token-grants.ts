@@ -3,7 +3,7 @@ import { sessionEnded, type ZenotiAuthError } from './errors.ts';
 import { type Emitter, emitTokenEvent } from './events.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { CallKind } from './permit-queue.ts';
+import type { CallKind } from './rate-budget.ts';
 import { keepUntil, type ResilientStore } from './resilient-store.ts';
 import type { SharedGuards } from './shared-guards.ts';
 import type { GrantBody, TokenClient } from './token-client.ts';

@@ -2,7 +2,7 @@ import { DEFAULTS } from './defaults.ts';
 import { invalidOption } from './errors.ts';
 import { isHeaderSafe } from './header.ts';
 import type { ApiKeyProvider, ResolvedOptions } from './options.ts';
-import type { RateBudget } from './rate-budget.ts';
+import { isPaced, type RateBudget } from './rate-budget.ts';
 import { isRecord } from './token-response.ts';
 
 type Input = Record<string, unknown> | undefined;
@@ -215,6 +215,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     for (const method of ['take', 'observe'] as const)
       if (budget !== undefined && typeof budget?.[method] !== 'function')
         fail('rateLimit.budget', `must be a RateBudget (no "${method}" method)`);
+    // The fair queue of its permits comes with a paced budget (`@zenoti-auth/core/rate-budget`).
+    if (budget !== undefined && !isPaced(budget))
+      fail(
+        'rateLimit.budget',
+        'must be a paced RateBudget: MemoryRateBudget, RedisRateBudget, DurableObjectRateBudget, or one of your own given to pacedBudget() from @zenoti-auth/core/rate-budget',
+      );
     rateLimit = {
       budget,
       maxWaitMs: number(l?.maxWaitMs, 'rateLimit.maxWaitMs', d.rateLimit.maxWaitMs),

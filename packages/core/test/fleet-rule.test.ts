@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateBudget, type TokenSet, ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
+import { type TokenSet, ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
+import { MemoryRateBudget } from '../src/rate-budget/index.ts';
 import { sharedStore } from './shared-store.ts';
 import { D, guestApp, recorder, serviceUser, TestClock, zenoti } from './support.ts';
 

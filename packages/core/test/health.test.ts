@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { healthOf } from '../src/health/index.ts';
-import { MemoryRateBudget, type TokenSet, type TokenStore, ZenotiAuth } from '../src/index.ts';
+import { type TokenSet, type TokenStore, ZenotiAuth } from '../src/index.ts';
+import { MemoryRateBudget } from '../src/rate-budget/index.ts';
 import { D, serviceUser, TestClock, zenoti } from './support.ts';
 
 const MINUTE = 60_000;

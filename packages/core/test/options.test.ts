@@ -54,6 +54,12 @@ describe('option validation', () => {
     ],
     ['rateLimit of wrong type', { apiKey: 'k', rateLimit: true }, 'rateLimit'],
     ['negative rateLimit wait', { apiKey: 'k', rateLimit: { maxWaitMs: -5 } }, 'rateLimit.maxWaitMs'],
+    ['a budget without take()', { apiKey: 'k', rateLimit: { budget: { observe() {} } } }, 'rateLimit.budget'],
+    [
+      'a budget not given to pacedBudget()',
+      { apiKey: 'k', rateLimit: { budget: { take: () => 0, observe() {} } } },
+      'rateLimit.budget',
+    ],
     ['store without methods', { apiKey: 'k', store: {} }, 'store'],
     ['fetch that is not a function', { apiKey: 'k', fetch: 'fetch' }, 'fetch'],
     ['now that is not a function', { apiKey: 'k', now: 0 }, 'now'],

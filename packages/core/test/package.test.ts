@@ -10,7 +10,6 @@ const EXPORTS = [
   'DEFAULTS',
   'DEFAULT_BASE_URL',
   'FINAL_TOKEN_ERROR_CODES',
-  'MemoryRateBudget',
   'MemoryTokenStore',
   'WarningRoute',
   'ZenotiAuth',
@@ -40,6 +39,7 @@ const ENTRIES: Record<string, string[]> = {
   encryption: ['encryption'],
   env: ['ZENOTI_ENV', 'zenotiOptionsFromEnv'],
   health: ['healthOf'],
+  'rate-budget': ['MemoryRateBudget', 'pacedBudget'],
   proxy: ['createZenotiProxy', 'errorAnswerOf'],
   'sign-in': ['createZenotiSignIn', 'errorAnswerOf'],
 };

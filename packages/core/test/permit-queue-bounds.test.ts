@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MemoryRateBudget,
-  type RateBudget,
-  type RateReport,
-  ZenotiAuth,
-  type ZenotiAuthError,
-} from '../src/index.ts';
+import { type RateBudget, type RateReport, ZenotiAuth, type ZenotiAuthError } from '../src/index.ts';
+import { MemoryRateBudget, pacedBudget } from '../src/rate-budget/index.ts';
 import { D, recorder, zenoti } from './support.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
@@ -14,7 +9,7 @@ const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
 function countingBudget(limit: number, intervalMs: number): { budget: RateBudget; takes: number[] } {
   const inner = new MemoryRateBudget({ limit, intervalMs });
   const takes: number[] = [];
-  const budget: RateBudget = {
+  const budget: RateBudget = pacedBudget({
     local: true,
     limit,
     intervalMs,
@@ -23,14 +18,14 @@ function countingBudget(limit: number, intervalMs: number): { budget: RateBudget
       return inner.take();
     },
     observe: (report: RateReport) => inner.observe(report),
-  };
+  });
   return { budget, takes };
 }
 
 /** A shared budget (as on Redis) that always answers `wait`, counting how often it is asked. */
 function answering(wait: number): { budget: RateBudget; calls: () => number } {
   let calls = 0;
-  const budget: RateBudget = {
+  const budget: RateBudget = pacedBudget({
     limit: 10,
     intervalMs: 1_000,
     take: async () => {
@@ -38,7 +33,7 @@ function answering(wait: number): { budget: RateBudget; calls: () => number } {
       return wait;
     },
     observe: async () => undefined,
-  };
+  });
   return { budget, calls: () => calls };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateBudget, ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
+import { ZenotiAuth, type ZenotiAuthEvent } from '../src/index.ts';
+import { MemoryRateBudget, pacedBudget } from '../src/rate-budget/index.ts';
 import { D, zenoti } from './support.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
@@ -115,7 +116,7 @@ describe('a shared budget that becomes unreachable', () => {
     const reachable = (): void => {
       if (down) throw new Error('Redis down');
     };
-    const budget = {
+    const budget = pacedBudget({
       limit: 10,
       intervalMs: 1_000,
       take: async () => {
@@ -126,7 +127,7 @@ describe('a shared budget that becomes unreachable', () => {
         reachable();
         inner.observe(report);
       },
-    };
+    });
     const events: ZenotiAuthEvent[] = [];
     const auth = new ZenotiAuth({
       apiKey: D.apiKey,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Emitter, type ZenotiAuthEvent } from '../src/events.ts';
-import { permitQueueOf } from '../src/permit-queue.ts';
-import { MemoryRateBudget, type RateBudget, readRateReport } from '../src/rate-budget.ts';
+import { MemoryRateBudget, pacedBudget } from '../src/rate-budget/index.ts';
+import type { PermitQueue } from '../src/rate-budget/permit-queue.ts';
+import { type PermitListener, permitsOf, type RateBudget, readRateReport } from '../src/rate-budget.ts';
+import { listenerOf } from '../src/rate-limits.ts';
+
+/** The queue of `budget`'s permits in this process, as an engine reaches it (paced first). */
+const permitQueueOf = (budget: RateBudget): PermitQueue =>
+  permitsOf(pacedBudget(budget), budget) as PermitQueue;
 
 describe('MemoryRateBudget: Zenoti’s window', () => {
   it('gives `limit` permits per window, then says how long until the whole limit is back', () => {
@@ -105,9 +111,10 @@ describe('readRateReport', () => {
 const policy = { maxWaitMs: 1_000, maxQueued: 3, shareInFlight: true };
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-function recorded(): { events: Emitter; seen: ZenotiAuthEvent[] } {
+/** What the queue tells an engine, as the engine hears it (`listenerOf`); every event is heard here. */
+function recorded(): { events: PermitListener; seen: ZenotiAuthEvent[] } {
   const seen: ZenotiAuthEvent[] = [];
-  return { events: new Emitter((e) => seen.push(e)), seen };
+  return { events: listenerOf(new Emitter((e) => seen.push(e)), new MemoryRateBudget()), seen };
 }
 
 describe('PermitQueue: a fair, bounded wait for permits', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateBudget, ZenotiAuth, type ZenotiAuthError } from '../src/index.ts';
+import { ZenotiAuth, type ZenotiAuthError } from '../src/index.ts';
+import { MemoryRateBudget } from '../src/rate-budget/index.ts';
 import { D, guestApp, serviceUser, settle, tokenCalls, type Zenoti, zenoti } from './support.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));

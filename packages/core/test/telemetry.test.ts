@@ -3,13 +3,13 @@ import {
   callInfo,
   instrument,
   instrumentation,
-  MemoryRateBudget,
   ZenotiAuth,
   type ZenotiCallInfo,
   type ZenotiCallScope,
   type ZenotiInstrumentation,
   type ZenotiScope,
 } from '../src/index.ts';
+import { MemoryRateBudget } from '../src/rate-budget/index.ts';
 import { D, serviceUser, zenoti } from './support.ts';
 
 /** A listener that writes down, in order, what the engine tells it. */

@@ -9,6 +9,7 @@ import {
   ZenotiAuth,
   type ZenotiAuthEvent,
 } from '../src/index.ts';
+import { pacedBudget } from '../src/rate-budget/index.ts';
 import { sharedStore } from './shared-store.ts';
 import { D, recorder, serviceUser, zenoti } from './support.ts';
 
@@ -175,11 +176,11 @@ describe('a rate budget that fails', () => {
   it("is told to another engine of the budget when the caller's engine does not listen", async () => {
     const printed = consoleLines();
     const z = await zenoti();
-    const failing: RateBudget = {
+    const failing: RateBudget = pacedBudget({
       local: false,
       take: () => Promise.reject(new Error('down')),
       observe: () => undefined,
-    };
+    });
     const { events, onEvent } = recorder();
     const rateLimit = { budget: failing };
     const caller = new ZenotiAuth({ baseUrl: z.url, apiKey: D.apiKey, rateLimit });

@@ -1,4 +1,5 @@
-import { MemoryRateBudget, ZenotiAuth, ZenotiAuthError, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { ZenotiAuth, ZenotiAuthError, type ZenotiAuthOptions } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type ZenotiAuthEnv, type ZenotiAuthMiddlewareOptions, zenotiAuth } from '../src/index.ts';

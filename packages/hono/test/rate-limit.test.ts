@@ -1,4 +1,5 @@
-import { MemoryRateBudget, type RateLimitPolicy, type ZenotiAuthEvent } from '@zenoti-auth/core';
+import type { RateLimitPolicy, ZenotiAuthEvent } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type ZenotiAuthEnv, zenotiAuth } from '../src/index.ts';

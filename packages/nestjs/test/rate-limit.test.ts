@@ -1,13 +1,8 @@
 import { Controller, Get, Inject, Logger, type LoggerService, Module } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import {
-  MemoryRateBudget,
-  MemoryTokenStore,
-  type RateLimitPolicy,
-  ZenotiAuth,
-  type ZenotiAuthEvent,
-} from '@zenoti-auth/core';
+import { MemoryTokenStore, type RateLimitPolicy, ZenotiAuth, type ZenotiAuthEvent } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { ZenotiAuthModule } from '@zenoti-auth/nestjs';
 import { ZenotiAuthExceptionFilter } from '@zenoti-auth/nestjs/errors';
 import { ZenotiHttpModule, ZenotiHttpService } from '@zenoti-auth/nestjs/http';

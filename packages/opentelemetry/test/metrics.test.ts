@@ -1,4 +1,5 @@
-import { MemoryRateBudget, ZenotiAuth } from '@zenoti-auth/core';
+import { ZenotiAuth } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { RedisTokenStore } from '@zenoti-auth/redis';
 import { freePorts, RedisProcess } from '@zenoti-auth/test-support/redis-topologies';
 import { Redis } from 'ioredis';

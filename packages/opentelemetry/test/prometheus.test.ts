@@ -1,6 +1,7 @@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { MemoryRateBudget, ZenotiAuth } from '@zenoti-auth/core';
+import { ZenotiAuth } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { describe, expect, it } from 'vitest';
 import { zenotiTelemetry } from '../src/index.ts';
 import { D, DEMO_ORG_SECRETS, onCleanup, serviceUser, WatchedStore, zenoti } from './support.ts';

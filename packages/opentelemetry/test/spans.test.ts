@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { MemoryRateBudget, ZenotiAuth } from '@zenoti-auth/core';
+import { ZenotiAuth } from '@zenoti-auth/core';
+import { MemoryRateBudget } from '@zenoti-auth/core/rate-budget';
 import { describe, expect, it } from 'vitest';
 import {
   closedPort,

@@ -1,4 +1,5 @@
 import { type RateBudget, type RateReport, type WarningListener, WarningRoute } from '@zenoti-auth/core';
+import { pacedBudget } from '@zenoti-auth/core/rate-budget';
 import { type RedisRateBudgetOptions, resolveBudgetOptions } from './budget-options.ts';
 import { OBSERVE, TAKE } from './budget-scripts.ts';
 import { type Send, sender } from './client.ts';
@@ -49,6 +50,8 @@ export class RedisRateBudget implements RateBudget {
     this.limit = o.limit;
     this.intervalMs = o.intervalMs;
     this.fleetSize = o.fleetSize;
+    // Engines take its permits through core's fair queue (`@zenoti-auth/core/rate-budget`).
+    pacedBudget(this);
   }
 
   /** The hash of `account`'s window; `<prefix>rate-budget` for none (an API key's engine, a direct call). */

@@ -1,36 +1,23 @@
-import { rateLimited, type ZenotiAuthError } from './errors.ts';
-import type { Emitter } from './events.ts';
-import { noPermitWithin, PermitsAlone, refusal } from './permit-alone.ts';
-import { PermitSource, permitGranted } from './permit-source.ts';
-import type { RateBudget, RateReport } from './rate-budget.ts';
-import { processWide } from './registry.ts';
-import { abortError, sleep } from './time.ts';
-
-/**
- * What a call is, for its place in the queue. `token`: a refresh, or the service user's own grant;
- * they go first: without a token no call can be made. `sign-in`: an end user's password grant
- * (`login()`); `resource`: any other call. Sign-ins and resource calls take turns.
- */
-export type CallKind = 'token' | 'sign-in' | 'resource';
-
-export interface PermitPolicy {
-  /** Longest a caller waits for a permit; past it, `RATE_LIMITED`. */
-  maxWaitMs: number;
-  /** Most sign-ins and resource calls waiting at once; past it, `RATE_LIMITED` at once. */
-  maxQueued: number;
-  /**
-   * `false` where a promise dies with the request that made it (Cloudflare Workers): then no caller
-   * waits on a queue another request runs (see `PermitsAlone`).
-   */
-  shareInFlight: boolean;
-}
+import type { ZenotiAuthError } from '../errors.ts';
+import type {
+  CallKind,
+  PermitListener,
+  PermitPolicy,
+  Permits,
+  RateBudget,
+  RateReport,
+} from '../rate-budget.ts';
+import { rateLimited } from '../rate-limited.ts';
+import { abortError, sleep } from '../time.ts';
+import { PermitSource } from './permit-source.ts';
+import { noPermitWithin, PermitsAlone, refusal } from './permits-alone.ts';
 
 interface Waiter {
   kind: CallKind;
   /** Real time by which the caller must have its permit. */
   deadline: number;
   since: number;
-  events: Emitter;
+  listener: PermitListener;
   resolve(): void;
   reject(error: ZenotiAuthError): void;
   /** Detaches the caller's abort listener. */
@@ -47,7 +34,7 @@ interface Waiter {
  * 429s pause each process's budget, and calls are retried within `rateLimit.maxRetries` and
  * `maxWaitMs`.
  */
-export class PermitQueue {
+export class PermitQueue implements Permits {
   readonly #source: PermitSource;
   readonly #alone: PermitsAlone;
   /** Token calls first, then the others, each in order of arrival. */
@@ -83,13 +70,13 @@ export class PermitQueue {
   acquire(
     kind: CallKind,
     policy: PermitPolicy,
-    events: Emitter,
+    listener: PermitListener,
     signal?: AbortSignal,
   ): Promise<void> | undefined {
     if (signal?.aborted) return Promise.reject(abortError());
-    if (!policy.shareInFlight) return this.#alone.acquire(kind, policy, events, signal);
+    if (!policy.shareInFlight) return this.#alone.acquire(kind, policy, listener, signal);
     if (this.#waiters.length === 0 && !this.#pumping && this.#source.answersNow) {
-      const wait = this.#source.take(events) as number;
+      const wait = this.#source.take(listener) as number;
       if (wait === 0) return undefined;
       if (wait > policy.maxWaitMs) return Promise.reject(noPermitWithin(policy, wait));
     }
@@ -100,7 +87,7 @@ export class PermitQueue {
         kind,
         deadline: now + policy.maxWaitMs,
         since: now,
-        events,
+        listener,
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
@@ -119,8 +106,8 @@ export class PermitQueue {
   }
 
   /** Passes what Zenoti reported to the budget (and to its stand-in). */
-  observe(report: RateReport, events: Emitter): Promise<void> {
-    return this.#source.observe(report, events);
+  observe(report: RateReport, listener: PermitListener): Promise<void> {
+    return this.#source.observe(report, listener);
   }
 
   async #pump(): Promise<void> {
@@ -128,7 +115,7 @@ export class PermitQueue {
     this.#pumping = true;
     try {
       for (let asker = this.#waiters[0]; asker; asker = this.#waiters[0]) {
-        const wait = await this.#source.take(asker.events);
+        const wait = await this.#source.take(asker.listener);
         if (wait === 0) {
           // The permit goes to whoever is next now: the one who asked may have given up meanwhile.
           const next = this.#next();
@@ -164,7 +151,7 @@ export class PermitQueue {
   #serve(waiter: Waiter): void {
     this.#remove(waiter);
     if (waiter.kind !== 'token') this.#signInsTurn = waiter.kind === 'resource';
-    permitGranted(waiter.events, waiter.since, this.#waiters.length);
+    waiter.listener.granted(waiter.since, this.#waiters.length);
     waiter.resolve();
   }
 
@@ -177,9 +164,4 @@ export class PermitQueue {
     }
     waiter.detach();
   }
-}
-
-/** The queue of `budget` in this process, shared by every engine that uses the budget. */
-export function permitQueueOf(budget: RateBudget): PermitQueue {
-  return processWide('@zenoti-auth/core/v2/permit-queues', budget, () => new PermitQueue(budget));
 }

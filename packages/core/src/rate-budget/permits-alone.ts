@@ -1,8 +1,8 @@
-import { rateLimited, type ZenotiAuthError } from './errors.ts';
-import type { Emitter } from './events.ts';
-import type { CallKind, PermitPolicy } from './permit-queue.ts';
-import { type PermitSource, permitGranted } from './permit-source.ts';
-import { sleep } from './time.ts';
+import type { ZenotiAuthError } from '../errors.ts';
+import type { CallKind, PermitListener, PermitPolicy } from '../rate-budget.ts';
+import { rateLimited } from '../rate-limited.ts';
+import { sleep } from '../time.ts';
+import type { PermitSource } from './permit-source.ts';
 
 /** The most a sleeper's wake-up is put off past the refill it was told of. */
 const MAX_SPREAD_MS = 1_000;
@@ -33,7 +33,7 @@ export class PermitsAlone {
   acquire(
     kind: CallKind,
     policy: PermitPolicy,
-    events: Emitter,
+    listener: PermitListener,
     signal: AbortSignal | undefined,
   ): Promise<void> | undefined {
     const counted = kind !== 'token';
@@ -42,17 +42,17 @@ export class PermitsAlone {
       return Promise.reject(refusal(this.#waiting));
     let first: number | undefined;
     if (this.#source.answersNow) {
-      first = this.#source.take(events) as number;
+      first = this.#source.take(listener) as number;
       if (first === 0) return undefined;
       if (first > policy.maxWaitMs) return Promise.reject(noPermitWithin(policy, first));
     }
-    return this.#wait(counted, policy, events, signal, first);
+    return this.#wait(counted, policy, listener, signal, first);
   }
 
   async #wait(
     counted: boolean,
     policy: PermitPolicy,
-    events: Emitter,
+    listener: PermitListener,
     signal: AbortSignal | undefined,
     first: number | undefined,
   ): Promise<void> {
@@ -60,9 +60,9 @@ export class PermitsAlone {
     const deadline = since + policy.maxWaitMs;
     this.#waiting++;
     try {
-      let wait = first ?? (await this.#source.take(events));
+      let wait = first ?? (await this.#source.take(listener));
       if (wait !== 0 && counted && this.#waiting > policy.maxQueued) throw refusal(this.#waiting - 1);
-      for (; wait !== 0; wait = await this.#source.take(events)) {
+      for (; wait !== 0; wait = await this.#source.take(listener)) {
         if (Date.now() + wait > deadline) throw noPermitWithin(policy, wait);
         const spread = Math.random() * Math.min(wait / 4, MAX_SPREAD_MS);
         await sleep(Math.min(wait + spread, deadline - Date.now()), signal);
@@ -70,7 +70,7 @@ export class PermitsAlone {
     } finally {
       this.#waiting--;
     }
-    permitGranted(events, since, this.#waiting);
+    listener.granted(since, this.#waiting);
   }
 }
 

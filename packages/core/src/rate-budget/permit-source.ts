@@ -1,7 +1,6 @@
-import type { Emitter } from './events.ts';
-import { MemoryRateBudget, type RateBudget, type RateReport } from './rate-budget.ts';
-import type { MaybePromise } from './types.ts';
-import { type WarningRoute, warningRouteOf } from './warning-route.ts';
+import type { PermitListener, RateBudget, RateReport } from '../rate-budget.ts';
+import type { MaybePromise } from '../types.ts';
+import { MemoryRateBudget } from './memory-rate-budget.ts';
 
 /** How often a budget that is out is asked again. */
 const PROBE_MS = 1_000;
@@ -24,12 +23,9 @@ export class PermitSource {
   #fallback: MemoryRateBudget | undefined;
   /** When to ask a budget that is out again (real time). */
   #probeAt = 0;
-  /** The engines of this process that use the budget, for a warning its caller's engine does not hear. */
-  readonly #route: WarningRoute;
 
   constructor(budget: RateBudget) {
     this.#budget = budget;
-    this.#route = warningRouteOf(budget);
     if (!budget.local)
       this.#standIn = new MemoryRateBudget({
         limit: budget.limit,
@@ -47,67 +43,52 @@ export class PermitSource {
    * Asks for one permit: 0 when taken, else the ms until the window refills. While the budget is
    * out its stand-in answers, and the budget is asked again every `PROBE_MS`.
    */
-  take(events: Emitter): MaybePromise<number> {
+  take(listener: PermitListener): MaybePromise<number> {
     if (this.#fallback !== undefined && Date.now() < this.#probeAt) return this.#fallback.take();
     let wait: MaybePromise<number>;
     try {
       wait = this.#budget.take();
     } catch {
-      return this.#standInTake(events, 'unreachable');
+      return this.#standInTake(listener, 'unreachable');
     }
     return typeof wait === 'number'
-      ? this.#answered(wait, events)
+      ? this.#answered(wait, listener)
       : Promise.resolve(wait).then(
-          (answer) => this.#answered(answer, events),
-          () => this.#standInTake(events, 'unreachable'),
+          (answer) => this.#answered(answer, listener),
+          () => this.#standInTake(listener, 'unreachable'),
         );
   }
 
   /** Passes what Zenoti reported to the budget (and to the stand-in, which follows it all along). */
-  async observe(report: RateReport, events: Emitter): Promise<void> {
+  async observe(report: RateReport, listener: PermitListener): Promise<void> {
     this.#standIn?.observe(report);
     try {
       await this.#budget.observe(report);
     } catch {
-      this.#outage(events, 'unreachable');
+      this.#outage(listener, 'unreachable');
     }
   }
 
-  #answered(wait: unknown, events: Emitter): number {
+  #answered(wait: unknown, listener: PermitListener): number {
     // A wait is a finite number of ms, 0 or more. Any other answer (a bug, a broken script, a clock
     // gone wrong) is an outage: slept on, a negative or NaN wait spins, an endless one hangs.
     if (Number.isFinite(wait) && (wait as number) >= 0) {
       this.#fallback = undefined;
       return wait as number;
     }
-    return this.#standInTake(events, `answered ${typeof wait === 'number' ? `${wait} ms` : typeof wait}`);
+    return this.#standInTake(listener, `answered ${typeof wait === 'number' ? `${wait} ms` : typeof wait}`);
   }
 
-  #standInTake(events: Emitter, why: string): number {
-    this.#outage(events, why);
+  #standInTake(listener: PermitListener, why: string): number {
+    this.#outage(listener, why);
     return (this.#fallback as MemoryRateBudget).take();
   }
 
-  #outage(events: Emitter, why: string): void {
+  #outage(listener: PermitListener, why: string): void {
     this.#probeAt = Date.now() + PROBE_MS;
     if (this.#fallback) return;
     this.#fallback = this.#standIn ?? new MemoryRateBudget();
-    // Once per outage for the whole process: to the caller's engine, else another engine of the budget.
-    const message = `[@zenoti-auth/core] Rate budget ${why}; this process paces itself alone meanwhile.`;
-    if (!events.emit({ type: 'warning', message, source: 'budget', level: 'warn' }))
-      this.#route.warn(message);
+    // Once per outage for the whole process: the caller's engine tells it (see `PermitListener`).
+    listener.warn(`[@zenoti-auth/core] Rate budget ${why}; this process paces itself alone meanwhile.`);
   }
-}
-
-/** Tells of a permit given after a wait: how long it took, and how many still wait. */
-export function permitGranted(events: Emitter, since: number, queued: number): void {
-  events.emit({
-    type: 'rateLimit',
-    remaining: undefined,
-    resetSeconds: undefined,
-    retryAfterMs: undefined,
-    retrying: false,
-    queued,
-    waitedMs: Date.now() - since,
-  });
 }
