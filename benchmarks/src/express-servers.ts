@@ -77,7 +77,9 @@ export function handWrittenProxy(prefix: string, upstream: string, authorization
       if (answer.body) await pipeline(Readable.fromWeb(answer.body as never), res);
       else res.end();
     } catch (error) {
-      if (!res.headersSent) next(error);
+      // The client left: nothing to answer, nothing to report.
+      if (controller.signal.aborted) res.destroy();
+      else if (!res.headersSent) next(error);
       else res.destroy();
     }
   });

@@ -1,8 +1,11 @@
 import { zenotiAuth } from '@zenoti-auth/express';
+import { zenotiProxy } from '@zenoti-auth/express/proxy';
 import { DEMO_CREDENTIALS as D, startMockZenoti } from '@zenoti-auth/mock-server';
-import { constantHeader, headerApp, listenExpress } from './express-servers.ts';
+import express from 'express';
+import { constantHeader, handWrittenProxy, headerApp, listenExpress } from './express-servers.ts';
 import { type Benchmark, type BenchResult, fmt, median, type Paired, pairedRounds } from './harness.ts';
 import { type Listening, LoadGenerator } from './load.ts';
+import { startMockProcess } from './proxy-throughput.ts';
 
 const CONNECTIONS = 10;
 /** Short measures, many rounds: the two sides of a pair run back to back, so a slow spell hits both. */
@@ -115,6 +118,79 @@ async function middlewareRows(generator: LoadGenerator): Promise<BenchResult[]> 
   }
 }
 
+const PROXY_ROUNDS = 12;
+const PROXY_DURATION_S = 1;
+const PREFIX = '/api/zenoti';
+const PATH = '/v1/centers';
+
+/**
+ * #14, second half: zenotiProxy (API key) on Express 5 ÷ a careful hand-written Express proxy (the
+ * client's abort passed on, the header added, hop-by-hop headers filtered, the body streamed). The
+ * mock runs in a process of its own, as Zenoti is another host.
+ */
+async function proxyRows(generator: LoadGenerator): Promise<BenchResult[]> {
+  const zenoti = await startMockProcess();
+  const servers: Listening[] = [];
+  try {
+    const app = express();
+    // The load generator is one client with CONNECTIONS requests in flight: its fair share is that many.
+    const fairShare = { perClient: CONNECTIONS };
+    app.use(
+      PREFIX,
+      zenotiAuth({ apiKey: D.apiKey, baseUrl: zenoti.url }),
+      zenotiProxy({ allow: [`GET ${PATH}`], fairShare }),
+    );
+    const urls = {} as Record<'proxy' | 'hand' | 'handAgain', string>;
+    const apps = {
+      proxy: app,
+      hand: handWrittenProxy(PREFIX, zenoti.url, `apikey ${D.apiKey}`),
+      // The same hand-written proxy again: the A/A pair.
+      handAgain: handWrittenProxy(PREFIX, zenoti.url, `apikey ${D.apiKey}`),
+    };
+    type Name = keyof typeof apps;
+    const bodies = new Set<string>();
+    for (const name of Object.keys(apps) as Name[]) {
+      const listening = await listenExpress(apps[name]);
+      servers.push(listening);
+      urls[name] = `${listening.url}${PREFIX}${PATH}`;
+      const res = await fetch(urls[name]);
+      if (res.status !== 200) throw new Error(`${name}: status ${res.status}`);
+      bodies.add(await res.text());
+    }
+    if (bodies.size !== 1) throw new Error('the proxies answer differently');
+    const [body] = bodies;
+    const [proxy, aa] = await pairedRounds(
+      [
+        ['proxy', 'hand'],
+        ['handAgain', 'hand'],
+      ] as const,
+      { rounds: PROXY_ROUNDS, warmUp: WARM_UP_ROUNDS },
+      async (name: Name) =>
+        (
+          await generator.run({
+            url: urls[name],
+            connections: CONNECTIONS,
+            durationS: PROXY_DURATION_S,
+            expectBody: body as string,
+          })
+        ).rps,
+    );
+    const row = pairRow(
+      'Express 5 + zenotiProxy (API key) → mock, GET /v1/centers',
+      proxy,
+      'careful hand-written Express proxy',
+      0.9,
+    );
+    row.notes.push(
+      `#14 proxy: ${PROXY_ROUNDS} rounds after ${WARM_UP_ROUNDS} warm-up, ${PROXY_DURATION_S} s a side (ABBA), the mock in a process of its own; the hand-written proxy passes the client's abort, adds the header, drops hop-by-hop headers both ways and streams the body (no allow-list, no path checks). Per-round ratios: zenotiProxy ÷ hand-written ${spread(proxy as Paired)}; A/A, the hand-written proxy twice: ${spread(aa as Paired)}.`,
+    );
+    return [row];
+  } finally {
+    for (const server of servers) await server.close();
+    await zenoti.close();
+  }
+}
+
 /** #14: Express with zenotiAuth ÷ a constant header; zenotiProxy ÷ a careful hand-written Express proxy. */
 export const expressThroughput: Benchmark = {
   id: 14,
@@ -122,7 +198,7 @@ export const expressThroughput: Benchmark = {
   async run(): Promise<BenchResult[]> {
     const generator = await LoadGenerator.start();
     try {
-      return [...(await middlewareRows(generator))];
+      return [...(await middlewareRows(generator)), ...(await proxyRows(generator))];
     } finally {
       await generator.close();
     }

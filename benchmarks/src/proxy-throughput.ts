@@ -22,7 +22,7 @@ const MOCK_CLI = fileURLToPath(
  * The mock Zenoti in a process of its own (as Zenoti is another host): the proxy variant then
  * measures what the proxy adds, not the proxy and the upstream sharing one event loop.
  */
-async function startMockProcess(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startMockProcess(): Promise<{ url: string; close(): Promise<void> }> {
   const child = spawn(process.execPath, [MOCK_CLI, '--port', '0', '--rate-limit', 'off', '--quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
