@@ -17,6 +17,9 @@ export type {
 } from '@zenoti-auth/core/sign-in';
 export type { ZenotiSignIn, ZenotiSignInOptions, ZenotiSignInResolver } from './sign-in-options.ts';
 
+// The answers go out through `c.newResponse()`, as `c.json()` did: with the headers that middleware
+// before the handler set with `c.header()` (a request id, say).
+
 /** What the neutral sign-in is told of a Hono request. */
 function signInContext(c: Context, who: string): ZenotiSignInContext<Context> {
   return {
@@ -74,11 +77,11 @@ export function zenotiSignIn<E extends Env = Env>(
     principal: (c) => signIn.principal(c.req.header('cookie'), c),
     login: async function login(c) {
       const response = await signIn.login(c.req.raw, signInContext(c, 'zenotiSignIn().login'));
-      return answered(response, errorAnswerOf(response));
+      return c.newResponse(answered(response, errorAnswerOf(response)).body, response);
     },
     logout: async function logout(c) {
       const response = await signIn.logout(c.req.raw, signInContext(c, 'zenotiSignIn().logout'));
-      return answered(response, errorAnswerOf(response));
+      return c.newResponse(answered(response, errorAnswerOf(response)).body, response);
     },
   };
 }
