@@ -276,7 +276,12 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       proxy: { status: 200, centers: 3 },
       signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
     });
-    expect(out.express).toEqual({ status: 200, body: { upstream: 200, centers: 3 } });
+    expect(out.express).toEqual({
+      status: 200,
+      body: { upstream: 200, centers: 3 },
+      proxy: { status: 200, centers: 3 },
+      signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
+    });
     expect(out.nest).toEqual({
       status: 200,
       centers: 3,
@@ -308,8 +313,8 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       object: 'function',
     });
     // core, the axios interceptor and Nest share one token: one password grant for the process; the
-    // second is the guest's own sign-in through Hono.
-    expect(out.tokenCalls).toEqual({ password: 2, refresh: 0 });
+    // others are the guest's own sign-ins through Hono and Express.
+    expect(out.tokenCalls).toEqual({ password: 3, refresh: 0 });
 
     const D = createRequire(join(project, 'package.json'))('@zenoti-auth/mock-server').DEMO_CREDENTIALS as {
       apiKey: string;
@@ -329,6 +334,8 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
       `GET /v1/centers 200 ${apikey}`, // Hono proxy
       'POST /v1/tokens 200 undefined', // Hono sign-in: the guest's password grant
       `GET /v1/centers 200 ${apikey}`, // Express middleware
+      `GET /v1/centers 200 ${apikey}`, // Express proxy
+      'POST /v1/tokens 200 undefined', // Express sign-in: the guest's password grant
       `GET /v1/centers 200 ${bearer}`, // Nest's ZenotiHttpService
     ]);
     for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password, D.guestApp.appSecret]) {
