@@ -30,6 +30,9 @@ export const DECLARATIONS: Readonly<Record<string, Readonly<Record<string, strin
     app: "import('express').Express",
     logger: '{ error(fields: Record<string, unknown>, message: string): void }',
   },
+  fastify: {
+    app: "import('fastify').FastifyInstance",
+  },
   axios: {
     zenoti: "import('axios').AxiosInstance",
     redis: IOREDIS,
