@@ -1,6 +1,6 @@
 /**
  * The zenoti-auth tour (`pnpm demo` at the repository root): one embedded mock Zenoti, and on it, in
- * order, the core round trip and the axios, Nest, Hono and Express demos, each reusing that
+ * order, the core round trip and the axios, Nest, Hono, Express and Fastify demos, each reusing that
  * app's own entry function. The mock is reset to its seed before each section, and each section gets
  * its own token store, so the sections do not see each other's tokens. Prints every step and a
  * summary; never a secret (keys, passwords and tokens appear only as fingerprints such as …ab68).
@@ -8,6 +8,7 @@
 import { run as runAxiosDemo } from '@zenoti-auth/axios-demo';
 import { MemoryTokenStore, type TokenStore } from '@zenoti-auth/core';
 import { run as walkExpressDemo } from '@zenoti-auth/express-demo';
+import { run as walkFastifyDemo } from '@zenoti-auth/fastify-demo';
 import { run as walkHonoDemo } from '@zenoti-auth/hono-demo';
 import { DEMO_CREDENTIALS as D, type RunningMockZenoti, startMockZenoti } from '@zenoti-auth/mock-server';
 import { run as walkNestDemo } from '@zenoti-auth/nest-demo';
@@ -44,6 +45,11 @@ const SECTIONS: readonly Section[] = [
     name: 'Express demo',
     what: '@zenoti-auth/express — apps/express-demo, its routes walked with fetch (no browser)',
     run: (mock, store) => walkExpressDemo({ mock, store }),
+  },
+  {
+    name: 'Fastify demo',
+    what: '@zenoti-auth/fastify — apps/fastify-demo, its routes walked with fetch (no browser)',
+    run: (mock, store) => walkFastifyDemo({ mock, store }),
   },
 ];
 

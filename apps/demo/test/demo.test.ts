@@ -59,7 +59,7 @@ function processesWith(marker: string): string[] {
 }
 
 describe('the tour (pnpm demo)', () => {
-  it('runs the core round trip, the axios, Nest, Hono and Express demos on one mock Zenoti, sums up, exits 0 in under a minute, prints no secret and leaves no process', async () => {
+  it('runs the core round trip, the axios, Nest, Hono, Express and Fastify demos on one mock Zenoti, sums up, exits 0 in under a minute, prints no secret and leaves no process', async () => {
     const marker = `zenoti-tour-${randomUUID()}`;
     const { code, signal, stdout, stderr, ms } = await tour(marker);
     expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
@@ -68,12 +68,13 @@ describe('the tour (pnpm demo)', () => {
     // One mock for everything.
     expect(stdout.match(/Mock Zenoti listening on http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(1);
     const headers = [...stdout.matchAll(/^━━ (\d)\/\d · ([^·]+) ·/gm)].map((m) => `${m[1]} ${m[2]?.trim()}`);
-    expect(headers.slice(0, 5)).toEqual([
+    expect(headers.slice(0, 6)).toEqual([
       '1 core round trip',
       '2 axios demo',
       '3 Nest demo',
       '4 Hono demo',
       '5 Express demo',
+      '6 Fastify demo',
     ]);
     const section = (n: number): string => stdout.split(/^━━ /m)[n] ?? '';
 
@@ -142,6 +143,16 @@ describe('the tour (pnpm demo)', () => {
     expect(expressDemo).toMatch(/→ 200 \{"signedOut":true,"revoked":true\}/);
     expect(expressDemo).toMatch(/server stopped/);
 
+    // 6. Fastify demo: the same walk on apps/fastify-demo (the plugins, in contexts of their own).
+    const fastifyDemo = section(6);
+    expect(fastifyDemo).toMatch(/Serve the Fastify app[^\n]*\n\s+listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(fastifyDemo).toMatch(/Zenoti saw GET \/v1\/centers → 200 \(apikey …1093\)/);
+    expect(fastifyDemo).toMatch(/→ 403 CROSS_SITE/);
+    expect(fastifyDemo).toMatch(/GET \/me[^\n]*\n\s+→ 200, Alice Anderson <alice@example\.com>/);
+    expect(fastifyDemo).toMatch(/→ 200 \{"signedOut":true,"revoked":true\}/);
+    expect(fastifyDemo).toMatch(/GET \/me with the old cookie → 401 LOGIN_REQUIRED/);
+    expect(fastifyDemo).toMatch(/server stopped/);
+
     // Summary: one line per section, all ok.
     const summary = section(headers.length + 1);
     expect(summary).toMatch(/^Summary/);
@@ -150,6 +161,7 @@ describe('the tour (pnpm demo)', () => {
     expect(summary).toMatch(/3\. Nest demo\s+ok\s+2\s+\d+\.\d\d s/);
     expect(summary).toMatch(/4\. Hono demo\s+ok\s+1\s+\d+\.\d\d s/);
     expect(summary).toMatch(/5\. Express demo\s+ok\s+1\s+\d+\.\d\d s/);
+    expect(summary).toMatch(/6\. Fastify demo\s+ok\s+1\s+\d+\.\d\d s/);
     expect(summary).toMatch(new RegExp(`All ${headers.length} sections ok in \\d+\\.\\d\\d s`));
 
     // Never a secret: no key, app secret or password of the seed, and no token (every mock token has "$ARD#").
