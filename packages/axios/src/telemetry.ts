@@ -25,11 +25,11 @@ function urlOf(config: AxiosRequestConfig): string {
 
 /**
  * The call that the request of `config` is part of, for an instrumentation package that listens
- * (core's `instrument()`), else `undefined`: a new call, or for the interceptor's retry after a 401
- * the call it retries. The request's adapter becomes one that sends inside the call (`scope.send`),
- * by which the call is found again: the retry's config is a copy that axios merges, adapter included.
- * `follow: false` (a request the interceptor leaves alone): no call, and a config used again gets
- * its own adapter back.
+ * (core's `instrument()`) and records it, else `undefined`: a new call, or for the interceptor's
+ * retry after a 401 the call it retries. The request's adapter becomes one that sends inside the
+ * call (`scope.send`), by which the call is found again: the retry's config is a copy that axios
+ * merges, adapter included. `follow: false` (a request the interceptor leaves alone): no call, and a
+ * config used again gets its own adapter back.
  */
 export function callOf(config: AxiosRequestConfig, follow = true): ZenotiCallScope | undefined {
   const known = senderOf(config);
@@ -37,9 +37,8 @@ export function callOf(config: AxiosRequestConfig, follow = true): ZenotiCallSco
     if (follow && config.zenoti?.retried === true) return known.scope;
     config.adapter = known.adapter;
   }
-  const listener = follow ? instrumentation() : undefined;
-  if (!listener) return undefined;
-  const scope = listener.call(callInfo(config.method ?? 'get', urlOf(config)));
+  const scope = follow ? instrumentation()?.call(callInfo(config.method ?? 'get', urlOf(config))) : undefined;
+  if (!scope) return undefined;
   // axios merged the instance's default adapter into the config: there is one.
   const adapter = config.adapter as Sender['adapter'];
   const send: AxiosAdapter = (request) => scope.send(getAdapter(adapter, request), request);

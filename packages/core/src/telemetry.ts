@@ -1,8 +1,9 @@
 /**
  * The one hook of instrumentation packages (`@zenoti-auth/opentelemetry`): a listener for the whole
- * process, kept on `globalThis` under `Symbol.for(…)` so that every engine, from any copy of core
- * (ESM or CJS, or two bundles), reports to the same one. Nothing runs when no one listens: the
- * engine reads `instrumentation()` once per call and goes its usual way on `undefined`.
+ * process, kept in one slot on `globalThis` under `Symbol.for(…)` so that every engine, from any copy
+ * of core (ESM or CJS, or two bundles), reports to the same one. Nothing runs when no one listens:
+ * the engine reads `instrumentation()` once per call and goes its usual way on `undefined`; and a
+ * listener that would record nothing of a call (no SDK behind it) answers `undefined` for it.
  *
  * What a listener is told holds no secret, ever: a call's method and its URL without the query,
  * fragment or user info; a grant's kind; an error (a `ZenotiAuthError`, whose messages hold none);
@@ -11,7 +12,17 @@
 
 const KEY = Symbol.for('@zenoti-auth/core/instrumentation');
 
-type Holder = { [KEY]?: ZenotiInstrumentation | undefined };
+/** Where the listener is kept: one plain object for the process, made by the first copy of core loaded. */
+interface Slot {
+  listener: ZenotiInstrumentation | undefined;
+}
+
+type Holder = { [KEY]?: Slot };
+
+// Read on every call: a property of a plain object costs nothing, where a symbol that `globalThis`
+// lacks (nothing installed) costs a slow lookup each time.
+(globalThis as Holder)[KEY] ??= { listener: undefined };
+const slot = (globalThis as Holder)[KEY] as Slot;
 
 /** One call through an engine, as a listener sees it. */
 export interface ZenotiCallInfo {
@@ -51,10 +62,16 @@ export type ZenotiStoreOperation = 'get' | 'set' | 'delete' | 'getGuard' | 'setG
  * fault of the SDK).
  */
 export interface ZenotiInstrumentation {
-  /** A call through an engine starts: `fetch()`, or a request of the axios interceptor. */
-  call(info: ZenotiCallInfo): ZenotiCallScope;
-  /** A token grant starts (`password`: the user's password, a sign-in too; `refresh`: a refresh token). */
-  grant(grant: 'password' | 'refresh'): ZenotiScope;
+  /**
+   * A call through an engine starts: `fetch()`, or a request of the axios interceptor. `undefined`
+   * when the listener records nothing of it: the call then goes as if no one listened.
+   */
+  call(info: ZenotiCallInfo): ZenotiCallScope | undefined;
+  /**
+   * A token grant starts (`password`: the user's password, a sign-in too; `refresh`: a refresh
+   * token); `undefined` as for `call`.
+   */
+  grant(grant: 'password' | 'refresh'): ZenotiScope | undefined;
   /**
    * Zenoti reported its rate limit on an answer: the calls left in its window (`RateLimit-Remaining`),
    * when sent, and whether it answered 429. `account`: the organisation, when the engine knows it.
@@ -66,7 +83,7 @@ export interface ZenotiInstrumentation {
 
 /** The listener installed in this process, if any. Engines and adapters call this on their hot path. */
 export function instrumentation(): ZenotiInstrumentation | undefined {
-  return (globalThis as Holder)[KEY];
+  return slot.listener;
 }
 
 /**
@@ -74,10 +91,9 @@ export function instrumentation(): ZenotiInstrumentation | undefined {
  * before replaces it). Returns its removal, which leaves a later listener in place.
  */
 export function instrument(listener: ZenotiInstrumentation): () => void {
-  const holder = globalThis as Holder;
-  holder[KEY] = listener;
+  slot.listener = listener;
   return () => {
-    if (holder[KEY] === listener) holder[KEY] = undefined;
+    if (slot.listener === listener) slot.listener = undefined;
   };
 }
 

@@ -132,8 +132,9 @@ async function send(
 /**
  * A `fetch` that authenticates requests to Zenoti: adds `Authorization` only for allowed origins,
  * retries once after a 401 with a newer credential, and waits out `429 Retry-After` within the
- * rate-limit budget. When an instrumentation package listens (see telemetry.ts), the call runs in
- * a scope of its own; not `async`, so that the caller awaits the scope's end directly.
+ * rate-limit budget. When an instrumentation package listens (see telemetry.ts) and records the
+ * call, it runs in a scope of its own; not `async`, so that the caller awaits the scope's end
+ * directly.
  */
 export function zenotiFetch(
   auth: CredentialSource,
@@ -142,8 +143,8 @@ export function zenotiFetch(
   input: string | URL | Request,
   init: ZenotiRequestInit = {},
 ): Promise<Response> {
-  const listener = instrumentation();
-  if (!listener) return exchange(auth, o, limits, input, init);
+  // The request's own URL is checked once, before anything is built or sent (a caller's Request
+  // keeps its body); any other (a redirect hop, which then gets no credential) when it comes.
   let url: string;
   try {
     url = urlOf(o, input);
@@ -151,16 +152,21 @@ export function zenotiFetch(
   } catch (error) {
     return Promise.reject(error); // refused before anything is sent: no call to follow
   }
-  const call = listener.call(callInfo(init.method ?? (input instanceof Request ? input.method : 'GET'), url));
-  return observe(call, () => exchange(auth, o, limits, input, init, call));
+  const call = instrumentation()?.call(
+    callInfo(init.method ?? (input instanceof Request ? input.method : 'GET'), url),
+  );
+  return call
+    ? observe(call, () => exchange(auth, o, limits, input, url, init, call))
+    : exchange(auth, o, limits, input, url, init);
 }
 
-/** The call of `zenotiFetch`; `scope`: the listener's, whose `zenotiFetch` checked the URL already. */
+/** The call of `zenotiFetch` to `url` (checked there); `scope`: the listener's, when it records the call. */
 async function exchange(
   auth: CredentialSource,
   o: ResolvedOptions,
   limits: RateLimits,
   input: string | URL | Request,
+  url: string,
   init: ZenotiRequestInit,
   scope?: ZenotiCallScope,
 ): Promise<Response> {
@@ -168,10 +174,6 @@ async function exchange(
   // The request goes out with `redirect: 'manual'` so that `send` checks every hop itself; the
   // caller's own mode says whether it follows them. It is built once, and sent (or copied) as it is.
   const follow = (rest.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
-  // The request's own URL is checked once, before anything is built or sent (a caller's Request
-  // keeps its body); any other (a redirect hop, which then gets no credential) when it comes.
-  const url = urlOf(o, input);
-  if (scope === undefined && !auth.isAllowedUrl(url)) throw notAllowed(url);
   const request = outgoing(o, input, url, { ...rest, redirect: 'manual' });
   const principal = zenoti?.principal;
   const signal = (request instanceof Request ? request.signal : request.init.signal) ?? undefined;

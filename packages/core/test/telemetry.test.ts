@@ -55,10 +55,11 @@ describe('the instrumentation hook', () => {
     const [listener] = journal();
     const remove = instrument(listener);
     expect(instrumentation()).toBe(listener);
-    // Kept on globalThis under a registered symbol: every copy of core finds the same listener.
-    expect((globalThis as Record<symbol, unknown>)[Symbol.for('@zenoti-auth/core/instrumentation')]).toBe(
-      listener,
-    );
+    // Kept in one slot on globalThis under a registered symbol: every copy of core finds the same listener.
+    const slot = (globalThis as Record<symbol, { listener?: unknown }>)[
+      Symbol.for('@zenoti-auth/core/instrumentation')
+    ];
+    expect(slot?.listener).toBe(listener);
     const [later] = journal();
     const removeLater = instrument(later);
     remove(); // the earlier one's removal leaves the later one in place
@@ -115,6 +116,36 @@ describe('the instrumentation hook', () => {
     const told = lines.join('\n');
     for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password])
       expect(told).not.toContain(secret);
+  });
+
+  it('a call or grant the listener answers `undefined` for goes as if no one listened', async () => {
+    const z = await zenoti();
+    const [journaled, lines] = journal();
+    // A listener with no SDK behind it records nothing: it answers `undefined` for each call and grant.
+    const listener: ZenotiInstrumentation = {
+      ...journaled,
+      call: (info) => {
+        journaled.call(info);
+        return undefined;
+      },
+      grant: (grant) => {
+        journaled.grant(grant);
+        return undefined;
+      },
+    };
+    removals.push(instrument(listener));
+    const auth = new ZenotiAuth(serviceUser(z.url, { onEvent: () => undefined }));
+    const response = await auth.fetch('/v1/centers');
+    expect(response.status).toBe(200);
+    z.control.expireAccessTokens();
+    expect((await auth.fetch('/v1/centers')).status).toBe(200);
+    // Asked, and then not followed: no scope was sent, waited, resent nor ended.
+    expect(lines).toEqual([
+      `call GET ${z.url}/v1/centers`,
+      'grant password',
+      `call GET ${z.url}/v1/centers`,
+      'grant refresh',
+    ]);
   });
 
   it('a listener installed after the engine was made hears it; nothing is told once it is removed', async () => {

@@ -7,7 +7,7 @@ import type {
   ObservableResult,
   UpDownCounter,
 } from '@opentelemetry/api';
-import { metrics } from '@opentelemetry/api';
+import { createNoopMeter, metrics } from '@opentelemetry/api';
 
 /** This package's name: the instrumentation scope of its spans and metrics. */
 export const SCOPE_NAME = '@zenoti-auth/opentelemetry';
@@ -19,6 +19,11 @@ const WAIT_BUCKETS = [0.01, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** The metrics of one meter. */
 export interface Instruments {
+  /**
+   * Whether the meter keeps what it is given: `false` for the API's no-op meter (no SDK registered),
+   * whose instruments drop every value, so that a call need not be measured at all.
+   */
+  readonly live: boolean;
   /** `http.client.request.duration`: one call through an engine, its waits and retry included. */
   readonly duration: Histogram;
   /** `zenoti.token.grants`: by `zenoti.grant` and `zenoti.outcome` (with `error.type` on failure). */
@@ -45,6 +50,7 @@ function create(meter: Meter, remaining: Map<string | undefined, number>): [Inst
   };
   gauge.addCallback(observe);
   const instruments: Instruments = {
+    live: meter !== createNoopMeter(),
     duration: meter.createHistogram('http.client.request.duration', {
       unit: 's',
       description: 'Calls to Zenoti',
@@ -77,7 +83,7 @@ function create(meter: Meter, remaining: Map<string | undefined, number>): [Inst
 
 /**
  * The instruments of the given meter provider, or of the global one as it is now: one registered
- * after `zenotiTelemetry()` (an SDK started later) is picked up at the next measurement.
+ * after `zenotiTelemetry()` (an SDK started later) is picked up by the calls that start after it.
  */
 export class Meters {
   readonly #given: MeterProvider | undefined;
@@ -86,28 +92,28 @@ export class Meters {
   #provider: MeterProvider | undefined;
   #instruments: Instruments | undefined;
   #detach: (() => void) | undefined;
-  #closed = false;
 
   constructor(given: MeterProvider | undefined) {
     this.#given = given;
   }
 
+  /** The instruments now: each call and grant takes them as it starts, and ends on them. */
   get current(): Instruments {
-    // After close(), the calls still under way end on the instruments they started with.
-    if (this.#closed && this.#instruments) return this.#instruments;
     const provider = this.#given ?? metrics.getMeterProvider();
-    if (provider !== this.#provider || this.#instruments === undefined) {
+    // A provider (the given one, or the global one at first use or once replaced) gets its instruments once.
+    if (provider !== this.#provider) {
       this.#detach?.();
       [this.#instruments, this.#detach] = create(provider.getMeter(SCOPE_NAME), this.remaining);
       this.#provider = provider;
-      if (this.#closed) this.close();
     }
-    return this.#instruments;
+    return this.#instruments as Instruments;
   }
 
-  /** Stops observing `zenoti.rate_limit.remaining`; the instruments stay for calls under way. */
+  /**
+   * Stops observing `zenoti.rate_limit.remaining` (once the listener is removed, nothing asks for
+   * `current` again); the instruments stay for the calls under way.
+   */
   close(): void {
-    this.#closed = true;
     this.#detach?.();
     this.#detach = undefined;
   }

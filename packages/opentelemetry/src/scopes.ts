@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPANID,
   type Span,
   SpanKind,
   type SpanOptions,
@@ -27,11 +28,9 @@ const seconds = (since: number): number => (performance.now() - since) / 1_000;
  * `zenoti.rate_limit.wait` records it, and an event on `span` says how long it took. Settles as
  * `permit` does. A fault of the SDK never reaches the caller.
  */
-function timedWait(sinks: Sinks, span: Span, permit: Promise<void>): Promise<void> {
+function timedWait(instruments: Instruments, span: Span, permit: Promise<void>): Promise<void> {
   const since = performance.now();
-  let instruments: Instruments;
   try {
-    instruments = sinks.meters.current;
     instruments.queued.add(1);
   } catch {
     return permit;
@@ -67,16 +66,29 @@ function outcome(span: Span, type: string | undefined): Attributes {
  * context in which the operation's own work runs, its waits for a permit, and one end.
  */
 abstract class OperationSpan implements ZenotiScope {
-  protected readonly sinks: Sinks;
   protected readonly span: Span;
+  /** The context the operation's work runs in: with its span active, when the tracer made its own. */
   protected readonly context: Context;
+  /** The meter's instruments when the operation started: it ends on them. */
+  protected readonly instruments: Instruments;
+  /**
+   * Whether anything records the operation: a span of the tracer's own, or a meter that keeps
+   * values. Not (no SDK at all): the listener answers `undefined`, and the engine goes its usual way.
+   */
+  readonly records: boolean;
   #ended = false;
 
   constructor(sinks: Sinks, name: string, options: SpanOptions) {
-    this.sinks = sinks;
     const parent = context.active();
     this.span = sinks.tracer.startSpan(name, options, parent);
-    this.context = trace.setSpan(parent, this.span);
+    this.instruments = sinks.meters.current;
+    // Whether the tracer started a span of its own. Without an SDK (the API's no-op tracer) it hands
+    // back a stand-in that carries its parent's span context, or an invalid one: there is then no
+    // span to make active, and no trace of ours that an HTTP instrumentation could duplicate. (A
+    // span that an SDK's sampler leaves out is still the call's own: its children follow it.)
+    const own = this.span.spanContext().spanId !== (trace.getSpanContext(parent)?.spanId ?? INVALID_SPANID);
+    this.context = own ? trace.setSpan(parent, this.span) : parent;
+    this.records = own || this.instruments.live;
   }
 
   run<T>(work: () => T): T {
@@ -84,7 +96,7 @@ abstract class OperationSpan implements ZenotiScope {
   }
 
   wait(permit: Promise<void>): Promise<void> {
-    return timedWait(this.sinks, this.span, permit);
+    return timedWait(this.instruments, this.span, permit);
   }
 
   end(error?: unknown, status?: number): void {
@@ -155,7 +167,7 @@ export class CallSpan extends OperationSpan implements ZenotiCallScope {
     if (error !== undefined || (answered ?? 0) >= 400)
       Object.assign(attributes, outcome(this.span, errorType(error, answered)));
     this.span.end();
-    this.sinks.meters.current.duration.record(took, attributes);
+    this.instruments.duration.record(took, attributes);
   }
 }
 
@@ -181,6 +193,6 @@ export class GrantSpan extends OperationSpan {
       ...outcome(this.span, error === undefined ? undefined : (errorType(error, undefined) ?? '_OTHER')),
     };
     this.span.end();
-    this.sinks.meters.current.grants.add(1, attributes);
+    this.instruments.grants.add(1, attributes);
   }
 }

@@ -1,11 +1,5 @@
 import { type MeterProvider, type TracerProvider, trace } from '@opentelemetry/api';
-import {
-  instrument,
-  invalidOption,
-  type ZenotiCallScope,
-  type ZenotiInstrumentation,
-  type ZenotiScope,
-} from '@zenoti-auth/core';
+import { instrument, invalidOption, type ZenotiInstrumentation } from '@zenoti-auth/core';
 import { Meters, SCOPE_NAME } from './instruments.ts';
 import { CallSpan, GrantSpan, type Sinks } from './scopes.ts';
 
@@ -14,7 +8,7 @@ export interface ZenotiTelemetryOptions {
   tracerProvider?: TracerProvider | undefined;
   /**
    * Where the metrics go. @default the global meter provider (`metrics.getMeterProvider()`), read
-   * again at each measurement: one registered later (an SDK started afterwards) is used from then on.
+   * again as each call starts: one registered later (an SDK started afterwards) is used from then on.
    */
   meterProvider?: MeterProvider | undefined;
 }
@@ -25,15 +19,6 @@ export interface ZenotiTelemetry {
 }
 
 const OPTIONS = ['tracerProvider', 'meterProvider'];
-
-/** A scope that only runs what it is given: when the SDK fails to start a span, the engine goes on. */
-const PASS_THROUGH: ZenotiCallScope = {
-  run: (work) => work(),
-  send: (attempt, ...args) => attempt(...args),
-  wait: (permit) => permit,
-  resend: () => undefined,
-  end: () => undefined,
-};
 
 function checkOptions(options: unknown): ZenotiTelemetryOptions {
   if (options === undefined) return {};
@@ -73,27 +58,30 @@ export function zenotiTelemetry(options?: ZenotiTelemetryOptions): ZenotiTelemet
     tracer: (tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME),
     meters: new Meters(meterProvider),
   };
+  // A call or a grant that nothing records (see `OperationSpan.records`), or that the SDK fails to
+  // start, is answered `undefined`: the engine goes its usual way (a fault of the SDK never reaches it).
   const listener: ZenotiInstrumentation = {
     call(info) {
       try {
-        return new CallSpan(sinks, info);
+        const call = new CallSpan(sinks, info);
+        return call.records ? call : undefined;
       } catch {
-        return PASS_THROUGH;
+        return undefined;
       }
     },
-    grant(grant): ZenotiScope {
+    grant(grant) {
       try {
-        return new GrantSpan(sinks, grant);
+        const scope = new GrantSpan(sinks, grant);
+        return scope.records ? scope : undefined;
       } catch {
-        return PASS_THROUGH;
+        return undefined;
       }
     },
     rateLimit(remaining, rejected, account) {
       try {
         if (remaining !== undefined) sinks.meters.remaining.set(account, remaining);
-        const instruments = sinks.meters.current;
         if (rejected)
-          instruments.rejections.add(1, account === undefined ? {} : { 'zenoti.account': account });
+          sinks.meters.current.rejections.add(1, account === undefined ? {} : { 'zenoti.account': account });
       } catch {}
     },
     storeError(operation) {
