@@ -14,6 +14,8 @@ const OWNED_ELSEWHERE: Record<string, string> = {
   'validate.ts': '@zenoti-auth/core',
   'zenoti-auth.ts': '@zenoti-auth/core',
   'sessions.ts': '@zenoti-auth/core',
+  'types.ts': '@zenoti-auth/core',
+  'encryption.ts': '@zenoti-auth/core/encryption',
   'http.ts': '@zenoti-auth/core/http',
 };
 
@@ -42,6 +44,7 @@ const entry = (name: string, file: string) =>
 // server adapters; it imports nothing at run time); `/encryption` (the AES-GCM cipher of shared
 // stores, loaded only by those that encrypt); `/env` (engine options from environment variables);
 // `/health` (an engine's health); `/rate-budget` (budgets and the fair queue of their permits);
+// `/shared-store` (the option table and stored token sets of the stores and budgets of a fleet);
 // `/proxy` and `/sign-in` (the framework-neutral browser proxy and end-user sign-in, which the
 // framework adapters wrap).
 export default [
@@ -51,6 +54,7 @@ export default [
   entry('env', 'src/env.ts'),
   entry('health', 'src/health/index.ts'),
   entry('rate-budget', 'src/rate-budget/index.ts'),
+  entry('shared-store', 'src/shared-store/index.ts'),
   entry('proxy', 'src/proxy/index.ts'),
   entry('sign-in', 'src/sign-in/index.ts'),
 ];

@@ -1,5 +1,11 @@
-import { invalidOption } from '@zenoti-auth/core';
 import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
+import {
+  BUDGET_OPTION_RULES,
+  durationRule,
+  type OptionTable,
+  resolveOptions,
+  STORE_OPTION_RULES,
+} from '@zenoti-auth/core/shared-store';
 import type { DurableObjectNamespaceLike } from './workers.ts';
 
 /** Every field of `T` given (an option left `undefined` gets its default). */
@@ -75,84 +81,41 @@ export interface ResolvedStoreOptions
   onWarning: ((message: string) => void) | undefined;
 }
 
-/** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
-const MAX_MS = 86_400_000;
-
-type Rule = [test: (value: never) => unknown, expected: string];
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
-const duration = (least: number): Rule => [
-  (value: number) => typeof value === 'number' && value >= least && value <= MAX_MS,
-  `a number of milliseconds from ${least} to ${MAX_MS}`,
-];
-const name: Rule = [
-  (value: string) => typeof value === 'string' && value.length > 0 && value.length <= 200,
-  'a non-empty string of at most 200 characters',
-];
-const namespace: Rule = [
-  (value?: Record<string, unknown>) => isFunction(value?.idFromName) && isFunction(value?.get),
-  'a Durable Object namespace binding (env.ZENOTI_AUTH) of the ZenotiAuthObject class',
-];
-
-const STORE_RULES: Record<string, Rule> = {
-  namespace,
-  name,
-  lockTtlMs: duration(100),
-  waitTimeoutMs: duration(0),
-  callTimeoutMs: duration(10),
-  encryption: [
-    (cipher?: Record<string, unknown>) =>
-      ['keyId', 'encrypt', 'decrypt'].every((method) => isFunction(cipher?.[method])),
-    'a TokenSetCipher, such as encryption(key) from @zenoti-auth/core/encryption',
-  ],
-  onWarning: [isFunction, 'a function'],
+const name = {
+  test: (value: string) => typeof value === 'string' && value.length > 0 && value.length <= 200,
+  expected: 'a non-empty string of at most 200 characters',
 };
 
-const BUDGET_RULES: Record<string, Rule> = {
-  namespace,
+/** The options of a call to the object, the store's and the budget's alike. */
+const OBJECT_RULES = {
+  namespace: {
+    test: (value?: Record<string, unknown>) =>
+      typeof value?.idFromName === 'function' && typeof value?.get === 'function',
+    expected: 'a Durable Object namespace binding (env.ZENOTI_AUTH) of the ZenotiAuthObject class',
+  },
   name,
-  account: name,
-  limit: [
-    (value: number) => Number.isInteger(value) && value >= 1 && value <= 1e6,
-    'a whole number from 1 to 1000000',
-  ],
-  intervalMs: duration(1),
-  callTimeoutMs: duration(10),
-  onWarning: STORE_RULES.onWarning as Rule,
+  callTimeoutMs: durationRule(10, 5_000),
+} satisfies OptionTable;
+
+/** What each option must be, and its default: core's rules of every shared store, and the object's. */
+const STORE_TABLE: OptionTable = {
+  ...OBJECT_RULES,
+  ...STORE_OPTION_RULES,
+  lockTtlMs: durationRule(100, 10_000),
 };
 
-/**
- * Checks `options` against `rules`, field by field; every mistake is `INVALID_OPTIONS` naming the
- * field. A wrong number is shown, never another value (it may be a secret).
- */
-function check<T extends object>(options: T, rules: Record<string, Rule>, what: string): T {
-  if (!(options instanceof Object))
-    throw invalidOption('cloudflare', 'options', 'must be an object with "namespace"');
-  for (const field of Object.keys(options))
-    if (!Object.hasOwn(rules, field)) throw invalidOption('cloudflare', field, `is unknown to ${what}`);
-  for (const [field, [test, expected]] of Object.entries(rules)) {
-    const value = (options as Record<string, unknown>)[field];
-    if ((value !== undefined || field === 'namespace') && !test(value as never))
-      throw invalidOption(
-        'cloudflare',
-        field,
-        `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
-      );
-  }
-  return options;
-}
+/** The same for the budget: core's rules of every shared budget, and the object's. */
+const BUDGET_TABLE: OptionTable = { ...OBJECT_RULES, ...BUDGET_OPTION_RULES };
+
+/** `options` checked against `table`, with its defaults: `INVALID_OPTIONS` naming the field (a number is shown, never another value). */
+const check = <T extends object>(options: T, table: OptionTable, what: string): T =>
+  resolveOptions('cloudflare', what, options, table, {
+    required: 'namespace',
+    shape: 'an object with "namespace"',
+  });
 
 export function resolveStoreOptions(options: DurableObjectTokenStoreOptions): ResolvedStoreOptions {
-  const o = check(options, STORE_RULES, 'DurableObjectTokenStore');
-  return {
-    namespace: o.namespace,
-    name: o.name,
-    lockTtlMs: o.lockTtlMs ?? 10_000,
-    waitTimeoutMs: o.waitTimeoutMs ?? 30_000,
-    callTimeoutMs: o.callTimeoutMs ?? 5_000,
-    encryption: o.encryption,
-    onWarning: o.onWarning,
-  };
+  return check(options, STORE_TABLE, 'DurableObjectTokenStore') as ResolvedStoreOptions;
 }
 
 /** Budget options after validation, with defaults (`name` and `account` stay optional). Internal. */
@@ -165,14 +128,6 @@ export interface ResolvedBudgetOptions
 }
 
 export function resolveBudgetOptions(options: DurableObjectRateBudgetOptions): ResolvedBudgetOptions {
-  const o = check(options, BUDGET_RULES, 'DurableObjectRateBudget');
-  return {
-    namespace: o.namespace,
-    name: o.name,
-    account: o.account?.toLowerCase() ?? '',
-    limit: o.limit ?? 60,
-    intervalMs: o.intervalMs ?? 60_000,
-    callTimeoutMs: o.callTimeoutMs ?? 5_000,
-    onWarning: o.onWarning,
-  };
+  const o = check(options, BUDGET_TABLE, 'DurableObjectRateBudget');
+  return { ...o, account: o.account?.toLowerCase() ?? '' } as ResolvedBudgetOptions;
 }

@@ -1,4 +1,5 @@
-import type { RateReport, TokenGuard, TokenSet } from '@zenoti-auth/core';
+import type { RateReport, TokenGuard } from '@zenoti-auth/core';
+import type { StoredSet } from '@zenoti-auth/core/shared-store';
 import { storeError } from './errors.ts';
 import type { DurableObjectIdLike, DurableObjectNamespaceLike } from './workers.ts';
 
@@ -8,17 +9,8 @@ import type { DurableObjectIdLike, DurableObjectNamespaceLike } from './workers.
  * import and no RPC, so the package builds as plain ESM + CJS and runs on any Workers runtime.
  */
 
-/** A token set as the object keeps it: its version in clear, the set in plain text or sealed. */
-export interface StoredSet {
-  /** The set's version: compared by the object (monotonic writes, compare-and-delete). */
-  v: number;
-  /** The set, in plain text (no encryption configured). */
-  s?: TokenSet;
-  /** The id of the key that sealed `e`. */
-  k?: string;
-  /** The set, sealed (`TokenSetCipher.encrypt`, the store key and version as context). */
-  e?: string;
-}
+/** A token set as the object keeps it: core's stored form, its version in clear. */
+export type { StoredSet } from '@zenoti-auth/core/shared-store';
 
 /** The operations and their answers. Times are ms; `ttlMs` and leases count on the object's clock. */
 export interface Operations {

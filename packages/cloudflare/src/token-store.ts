@@ -6,7 +6,7 @@ import {
   type WarningListener,
   WarningRoute,
 } from '@zenoti-auth/core';
-import { open, seal, setProblem } from './envelope.ts';
+import { openTokenSet, sealTokenSet, tokenSetProblem } from '@zenoti-auth/core/shared-store';
 import { storeError, TAG } from './errors.ts';
 import {
   type DurableObjectTokenStoreOptions,
@@ -82,7 +82,7 @@ export class DurableObjectTokenStore implements TokenStore {
   async get(key: string): Promise<TokenSet | undefined> {
     const { value } = await this.#call(this.#objectOf(key), { op: 'get', key });
     if (!value) return undefined;
-    const set = await open(this.#o.encryption, key, value);
+    const set = await openTokenSet(this.#o.encryption, key, value);
     if (typeof set !== 'string') {
       this.#unreadable.delete(key);
       return set;
@@ -102,14 +102,14 @@ export class DurableObjectTokenStore implements TokenStore {
    */
   async set(key: string, value: TokenSet, ttlMs: number): Promise<void> {
     // The object refuses a set that is not one, or over 16 kB: said here, before it is sealed.
-    const problem = setProblem(value);
+    const problem = tokenSetProblem(value);
     if (problem) throw storeError(`A token set ${problem}; it was not stored.`);
     const unreadable = this.#unreadable.get(key);
     const set =
       unreadable !== undefined && unreadable >= value.version && unreadable < Number.MAX_SAFE_INTEGER
         ? { ...value, version: unreadable + 1 }
         : value;
-    const stored = await seal(this.#o.encryption, key, set);
+    const stored = await sealTokenSet(this.#o.encryption, key, set);
     await this.#call(this.#objectOf(key), { op: 'set', key, value: stored, ttlMs: ttlOf(ttlMs) });
     this.#unreadable.delete(key);
   }

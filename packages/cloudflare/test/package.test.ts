@@ -20,13 +20,17 @@ describe('built package', () => {
     expect(Object.keys(require(dist('index.cjs'))).sort()).toEqual(EXPORTS);
   });
 
-  it('imports nothing but @zenoti-auth/core (and its /rate-budget): no cloudflare:workers, no node:, no Workers types at run time', () => {
+  it('imports nothing but @zenoti-auth/core (and its /rate-budget, /shared-store): no cloudflare:workers, no node:, no Workers types at run time', () => {
     for (const file of ['index.mjs', 'index.cjs']) {
       const code = readFileSync(dist(file), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, '');
       const imported = [...code.matchAll(/(?:from\s+|require\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
-      expect([...new Set(imported)].sort()).toEqual(['@zenoti-auth/core', '@zenoti-auth/core/rate-budget']);
+      expect([...new Set(imported)].sort()).toEqual([
+        '@zenoti-auth/core',
+        '@zenoti-auth/core/rate-budget',
+        '@zenoti-auth/core/shared-store',
+      ]);
       expect(code).not.toMatch(/\b(Buffer|process)\./);
     }
   });

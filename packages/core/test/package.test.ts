@@ -40,6 +40,18 @@ const ENTRIES: Record<string, string[]> = {
   env: ['ZENOTI_ENV', 'zenotiOptionsFromEnv'],
   health: ['healthOf'],
   'rate-budget': ['MemoryRateBudget', 'pacedBudget'],
+  'shared-store': [
+    'BUDGET_OPTION_RULES',
+    'DAY_MS',
+    'MAX_SET_CHARS',
+    'STORE_OPTION_RULES',
+    'durationRule',
+    'openTokenSet',
+    'resolveOptions',
+    'sealTokenSet',
+    'tokenSetProblem',
+    'wholeNumberRule',
+  ],
   proxy: ['createZenotiProxy', 'errorAnswerOf'],
   'sign-in': ['createZenotiSignIn', 'errorAnswerOf'],
 };

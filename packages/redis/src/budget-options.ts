@@ -1,6 +1,10 @@
-import { invalidOption } from '@zenoti-auth/core';
-import { CLIENT_EXPECTED, isClientOrUrl } from './link.ts';
-import type { RedisClientLike } from './options.ts';
+import {
+  BUDGET_OPTION_RULES,
+  type OptionTable,
+  resolveOptions,
+  wholeNumberRule,
+} from '@zenoti-auth/core/shared-store';
+import { CONNECTION_OPTION_RULES, type RedisClientLike } from './options.ts';
 
 export interface RedisRateBudgetOptions {
   /**
@@ -44,64 +48,22 @@ export type ResolvedBudgetOptions = {
   [K in Exclude<keyof RedisRateBudgetOptions, 'onWarning'>]-?: Exclude<RedisRateBudgetOptions[K], undefined>;
 } & { onWarning: RedisRateBudgetOptions['onWarning'] };
 
-/** A day: a longer window or time limit is surely a unit mistake (seconds for milliseconds…). */
-const DAY_MS = 86_400_000;
-
-type Rule = [test: (value: never) => unknown, expected: string];
-
-const whole = (most: number): Rule => [
-  (value: number) => Number.isInteger(value) && value >= 1 && value <= most,
-  `a whole number from 1 to ${most}`,
-];
-const duration = (least: number): Rule => [
-  (value: number) => typeof value === 'number' && value >= least && value <= DAY_MS,
-  `a number of milliseconds from ${least} to ${DAY_MS}`,
-];
-
-/** What each option must be: the store's rules where they have the same option. */
-const RULES: Record<keyof RedisRateBudgetOptions, Rule> = {
-  client: [isClientOrUrl, CLIENT_EXPECTED],
-  prefix: [
-    (value: string) => typeof value === 'string' && value.length <= 200 && !/\s/.test(value),
-    'a string of at most 200 characters, without whitespace',
-  ],
-  account: [
-    (value: string) => typeof value === 'string' && /^\S{1,200}$/.test(value),
-    'an account name (no whitespace, ≤ 200 characters)',
-  ],
-  limit: whole(1_000_000),
-  intervalMs: duration(1),
-  commandTimeoutMs: duration(10),
-  onWarning: [(value) => typeof value === 'function', 'a function'],
-  fleetSize: whole(10_000),
+/** What each option must be, and its default: core's rules of every shared budget, and Redis' own. */
+const BUDGET_TABLE: OptionTable = {
+  ...CONNECTION_OPTION_RULES,
+  ...BUDGET_OPTION_RULES,
+  fleetSize: wholeNumberRule(10_000, 1),
 };
 
 /**
- * Checks the options and applies defaults. Every mistake is `INVALID_OPTIONS` naming the option; the
- * value itself is never shown (a URL may hold a password), except a number.
+ * Checks the options and applies defaults (`BUDGET_TABLE`, on core's option table). Every mistake is
+ * `INVALID_OPTIONS` naming the option; the value itself is never shown (a URL may hold a password),
+ * except a number.
  */
 export function resolveBudgetOptions(options: RedisRateBudgetOptions): ResolvedBudgetOptions {
-  if (!(options instanceof Object))
-    throw invalidOption('redis', 'options', 'must be an object with "client"');
-  for (const field of Object.keys(options))
-    if (!Object.hasOwn(RULES, field)) throw invalidOption('redis', field, 'is unknown to RedisRateBudget');
-  for (const [field, [test, expected]] of Object.entries(RULES)) {
-    const value = options[field as keyof RedisRateBudgetOptions];
-    if ((value !== undefined || field === 'client') && !test(value as never))
-      throw invalidOption(
-        'redis',
-        field,
-        `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
-      );
-  }
-  return {
-    client: options.client,
-    prefix: options.prefix ?? 'zenoti-auth:',
-    account: options.account ?? '',
-    limit: options.limit ?? 60,
-    intervalMs: options.intervalMs ?? 60_000,
-    commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
-    onWarning: options.onWarning,
-    fleetSize: options.fleetSize ?? 1,
-  };
+  const o = resolveOptions('redis', 'RedisRateBudget', options, BUDGET_TABLE, {
+    required: 'client',
+    shape: 'an object with "client"',
+  });
+  return { ...o, account: o.account ?? '' } as ResolvedBudgetOptions;
 }

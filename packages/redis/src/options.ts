@@ -1,6 +1,24 @@
 import { invalidOption } from '@zenoti-auth/core';
 import type { TokenSetCipher } from '@zenoti-auth/core/encryption';
+import {
+  DAY_MS,
+  durationRule,
+  type OptionTable,
+  resolveOptions,
+  STORE_OPTION_RULES,
+} from '@zenoti-auth/core/shared-store';
 import { CLIENT_EXPECTED, isClientOrUrl } from './link.ts';
+
+/** The options of a Redis connection, the store's and the budget's alike: the client, the key prefix, the time limit of a command. */
+export const CONNECTION_OPTION_RULES = {
+  client: { test: isClientOrUrl, expected: CLIENT_EXPECTED },
+  prefix: {
+    test: (value: string) => typeof value === 'string' && value.length <= 200 && !/\s/.test(value),
+    expected: 'a string of at most 200 characters, without whitespace',
+    default: 'zenoti-auth:',
+  },
+  commandTimeoutMs: durationRule(10, 1_000),
+} satisfies OptionTable;
 
 /**
  * An `ioredis` client (`new Redis(…)`, `new Cluster(…)`). Only the shape used for detection is spelled
@@ -87,79 +105,40 @@ export interface ResolvedStoreOptions
   waitForReplicas?: ReplicaWait;
 }
 
-/** A day: longer leases or waits are surely a unit mistake (seconds for milliseconds…). */
-const MAX_MS = 86_400_000;
-
-type Rule = [test: (value: never) => unknown, expected: string];
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
-
-const duration = (least: number): Rule => [
-  (value: number) => typeof value === 'number' && value >= least && value <= MAX_MS,
-  `a number of milliseconds from ${least} to ${MAX_MS}`,
-];
-
-/** What each option must be. */
-const RULES: Record<string, Rule> = {
-  client: [isClientOrUrl, CLIENT_EXPECTED],
-  prefix: [
-    (value: string) => typeof value === 'string' && value.length <= 200 && !/\s/.test(value),
-    'a string of at most 200 characters, without whitespace',
-  ],
-  lockTtlMs: duration(100),
-  waitTimeoutMs: duration(0),
-  commandTimeoutMs: duration(10),
-  encryption: [
-    (cipher?: Record<string, unknown>) =>
-      ['keyId', 'encrypt', 'decrypt'].every((name) => isFunction(cipher?.[name])),
-    'a TokenSetCipher, such as encryption(key) from @zenoti-auth/redis/encryption',
-  ],
-  onWarning: [isFunction, 'a function'],
-  waitForReplicas: [
-    (value?: Record<string, unknown>) =>
+/** What each option must be, and its default: core's rules of every shared store, and Redis' own. */
+const STORE_TABLE: OptionTable = {
+  ...CONNECTION_OPTION_RULES,
+  ...STORE_OPTION_RULES,
+  encryption: {
+    ...STORE_OPTION_RULES.encryption,
+    expected: 'a TokenSetCipher, such as encryption(key) from @zenoti-auth/redis/encryption',
+  },
+  waitForReplicas: {
+    test: (value?: Record<string, unknown>) =>
       value instanceof Object &&
       Object.keys(value).every((k) => k === 'replicas' || k === 'timeoutMs') &&
       Number.isInteger(value.replicas) &&
       (value.replicas as number) >= 1 &&
       (value.replicas as number) <= 100 &&
       (value.timeoutMs === undefined ||
-        (typeof value.timeoutMs === 'number' && value.timeoutMs >= 1 && value.timeoutMs <= MAX_MS)),
-    '{ replicas: a whole number from 1 to 100, timeoutMs?: a number of milliseconds }',
-  ],
+        (typeof value.timeoutMs === 'number' && value.timeoutMs >= 1 && value.timeoutMs <= DAY_MS)),
+    expected: '{ replicas: a whole number from 1 to 100, timeoutMs?: a number of milliseconds }',
+  },
 };
 
 /**
- * Validates the options and applies defaults. Every mistake is `INVALID_OPTIONS` naming the option,
- * `[@zenoti-auth/redis] Option "<field>" <problem>.`; the value itself is never shown (it may be a
- * secret), except a number.
+ * Validates the options and applies defaults (`STORE_TABLE`, on core's option table). Every mistake
+ * is `INVALID_OPTIONS` naming the option, `[@zenoti-auth/redis] Option "<field>" <problem>.`; the
+ * value itself is never shown (it may be a secret), except a number.
  */
 export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
-  if (!(options instanceof Object))
-    throw invalidOption('redis', 'options', 'must be an object with at least "client"');
-  for (const field of Object.keys(options)) {
-    if (!Object.hasOwn(RULES, field)) throw invalidOption('redis', field, 'is unknown to RedisTokenStore');
-  }
-  const resolved: Record<string, unknown> = {
-    prefix: 'zenoti-auth:',
-    waitTimeoutMs: 30_000,
-    commandTimeoutMs: 1_000,
-  };
-  for (const [field, [test, expected]] of Object.entries(RULES)) {
-    const value = options[field as keyof RedisTokenStoreOptions];
-    if (value !== undefined || field === 'client') {
-      // A number is shown (never a secret); any other value is not.
-      if (!test(value as never))
-        throw invalidOption(
-          'redis',
-          field,
-          `must be ${expected}${typeof value === 'number' ? `, got ${value}` : ''}`,
-        );
-      resolved[field] = value;
-    }
-  }
-  const replicas = resolved.waitForReplicas as RedisTokenStoreOptions['waitForReplicas'];
+  const resolved = resolveOptions('redis', 'RedisTokenStore', options, STORE_TABLE, {
+    required: 'client',
+    shape: 'an object with at least "client"',
+  }) as unknown as ResolvedStoreOptions & { waitForReplicas?: RedisTokenStoreOptions['waitForReplicas'] };
+  const replicas = resolved.waitForReplicas;
   if (replicas) {
-    const commandTimeoutMs = resolved.commandTimeoutMs as number;
+    const { commandTimeoutMs } = resolved;
     // WAIT must answer within the command's own time limit.
     const timeoutMs = replicas.timeoutMs ?? Math.min(200, Math.floor(commandTimeoutMs / 2));
     if (timeoutMs >= commandTimeoutMs)
@@ -170,5 +149,5 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
       );
     resolved.waitForReplicas = { replicas: replicas.replicas, timeoutMs };
   }
-  return resolved as unknown as ResolvedStoreOptions;
+  return resolved;
 }

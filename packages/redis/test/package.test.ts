@@ -19,7 +19,7 @@ import {
 
 /** The export lists of the built entries, checked in: a change here is a change of the public API. */
 const EXPORTS = {
-  index: ['RedisTokenStore'],
+  index: ['CONNECTION_OPTION_RULES', 'RedisTokenStore', 'clientJSON', 'openLink', 'sender'],
   encryption: ['encryption'],
   'rate-budget': ['RedisRateBudget'],
 };
@@ -97,13 +97,19 @@ describe('built package', () => {
     }
   });
 
-  it('imports no Redis client statically and nothing from node:, nor one entry the other', () => {
+  it('imports no Redis client statically and nothing from node:; /rate-budget builds on the main entry', () => {
     // A Redis URL as `client` loads ioredis or redis by name at run time (see link.ts), only then.
     // The cipher is core's: `@zenoti-auth/redis/encryption` re-exports `@zenoti-auth/core/encryption`.
     const only = {
-      index: ['@zenoti-auth/core'],
+      index: ['@zenoti-auth/core', '@zenoti-auth/core/shared-store'],
       encryption: ['@zenoti-auth/core/encryption'],
-      'rate-budget': ['@zenoti-auth/core', '@zenoti-auth/core/rate-budget'],
+      // The budget's Redis connection is the main entry's (one copy of the client layer).
+      'rate-budget': [
+        '@zenoti-auth/core',
+        '@zenoti-auth/core/rate-budget',
+        '@zenoti-auth/core/shared-store',
+        '@zenoti-auth/redis',
+      ],
     };
     for (const [entry, file] of Object.keys(only).flatMap((e) =>
       [`${e}.mjs`, `${e}.cjs`].map((f): [string, string] => [e, f]),
