@@ -15,7 +15,7 @@ export const DEFAULT_BUDGET = 2_500;
 export const ENTRY_BUDGETS = {
   // The engine itself: API keys and the whole token cycle (single flight, ride-outs, the fleet's
   // lock and guards, a store that may fail), the authorized fetch and option checks. What a plain
-  // API-key app never needs lives in entries of its own (/env, /health, /rate-budget, …).
+  // API-key app never needs lives in entries of its own (/env, /health, /rate-budget, /shared-store).
   '@zenoti-auth/core': 16_000,
   // The browser proxy's rules, counted once for every framework (Hono's, Express's and Fastify's
   // skins import them): path checks, the allow-list of paths and its id patterns, request and
@@ -32,6 +32,10 @@ export const ENTRY_BUDGETS = {
   '@zenoti-auth/redis': 5_500,
   // The Durable Object, its token store and its rate budget live in one Workers entry.
   '@zenoti-auth/cloudflare': 4_500,
+  // The `zenoti-auth` command's programmatic API (checkCredentials, readFleetStatus, with their own
+  // Redis reading and redaction): Node-only, run from a terminal or a deploy script and never
+  // bundled into an app, so the budget guards only its growth.
+  '@zenoti-auth/cli': 4_500,
 };
 
 /** Packages with no budget, and why: they are never bundled into an app. */
