@@ -93,7 +93,7 @@ export function setSecrets(raw: string): string[] {
   );
 }
 
-/** `{"v":n,"s":{…}}` (plain text) or `{"v":n,"k":"…","e":"…"}` (encrypted), as `codec.ts` of `@zenoti-auth/redis` writes it. */
+/** `{"v":n,"s":{…}}` (plain text) or `{"v":n,"k":"…","e":"…"}` (encrypted), as every shared store keeps it (`@zenoti-auth/core/shared-store`). */
 export function readSet(raw: string, pttl: number | null): SetState {
   const envelope = parsed(raw);
   const state: SetState = {
