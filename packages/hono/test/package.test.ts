@@ -19,11 +19,11 @@ const ENTRIES: Record<string, string[]> = {
 };
 /**
  * What each entry may import: hono's subpaths and @zenoti-auth/core (its `/http` entry, the error
- * contract, where a `ZenotiAuthError` becomes a response; `/proxy` and `/sign-in`, the
+ * contract, where a `ZenotiAuthError` becomes a response; `/health`, for the health route; `/proxy` and `/sign-in`, the
  * framework-neutral handlers the entries of the same names wrap), never another file.
  */
 const IMPORTS: Record<string, string[]> = {
-  index: ['@zenoti-auth/core', '@zenoti-auth/core/http', 'hono/http-exception'],
+  index: ['@zenoti-auth/core', '@zenoti-auth/core/health', '@zenoti-auth/core/http', 'hono/http-exception'],
   proxy: ['@zenoti-auth/core', '@zenoti-auth/core/proxy', 'hono/http-exception'],
   'sign-in': ['@zenoti-auth/core', '@zenoti-auth/core/sign-in', 'hono/http-exception'],
 };
