@@ -76,7 +76,7 @@ export const zenotiProxy: FastifyPluginAsync<ZenotiProxyPluginOptions> = named(a
   leaveBodiesRaw(instance);
   instance.all('/*', async (request, reply) => {
     const { zenoti } = request;
-    const response = await proxy.handle(toWebRequest(request, zenoti.signal), {
+    const response = await proxy.handle(toWebRequest(request), {
       zenoti,
       from: request,
       // As received: Node keeps `..` and `%2f` as the client sent them.

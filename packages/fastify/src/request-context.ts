@@ -23,6 +23,8 @@ export class RequestContext implements ZenotiRequestContext {
   /** No principal and no fallback: every call is refused, nothing is sent. */
   readonly #refused: boolean;
   readonly #res: ServerResponse;
+  /** Made on first use: an AbortSignal costs microseconds, which a request served from memory need not pay. */
+  #signal: AbortSignal | undefined;
 
   constructor(auth: ZenotiAuth, principal: string | undefined, refused: boolean, res: ServerResponse) {
     this.auth = auth;
@@ -32,7 +34,8 @@ export class RequestContext implements ZenotiRequestContext {
   }
 
   get signal(): AbortSignal {
-    return clientSignal(this.#res);
+    this.#signal ??= clientSignal(this.#res);
+    return this.#signal;
   }
 
   fetch(input: string | URL | Request, init?: ZenotiRequestInit): Promise<Response> {
@@ -46,6 +49,10 @@ export class RequestContext implements ZenotiRequestContext {
 
   authorization(options?: { signal?: AbortSignal | undefined }): Promise<string> {
     if (this.#refused) return signInRequired();
+    // Ready now (an API key, the service user's fresh token in memory): nothing to wait for, so no
+    // signal to make.
+    const ready = options?.signal ? undefined : this.auth.peekAuthorization({ principal: this.principal });
+    if (ready !== undefined) return Promise.resolve(ready);
     return this.auth.authorization({
       principal: this.principal,
       signal: withClient(options?.signal, this.signal),

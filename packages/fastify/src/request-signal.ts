@@ -5,15 +5,9 @@ import type { ServerResponse } from 'node:http';
 // response's 'close' comes when the connection goes away, and also after a response sent in full;
 // only the first is the client leaving, and `writableFinished` tells them apart.
 
-const signals = new WeakMap<ServerResponse, AbortSignal>();
-
-/** Aborted when `res` closes before it was sent in full. One per response, made on first use. */
+/** Aborted when `res` closes before it was sent in full. Made once per request (see `RequestContext`). */
 export function clientSignal(res: ServerResponse): AbortSignal {
-  let signal = signals.get(res);
-  if (signal) return signal;
   const controller = new AbortController();
-  signal = controller.signal;
-  signals.set(res, signal);
   const leave = () => controller.abort(new DOMException('The client closed the connection.', 'AbortError'));
   if (res.closed) {
     if (!res.writableFinished) leave();
@@ -22,5 +16,5 @@ export function clientSignal(res: ServerResponse): AbortSignal {
       if (!res.writableFinished) leave();
     });
   }
-  return signal;
+  return controller.signal;
 }

@@ -53,7 +53,7 @@ function route(
 ): RouteHandlerMethod {
   return async (request, reply) => {
     const { zenoti } = request;
-    const response = await run(toWebRequest(request, zenoti.signal), {
+    const response = await run(toWebRequest(request), {
       from: request,
       auth: zenoti.auth,
       address: request.ip,

@@ -15,10 +15,11 @@ export function leaveBodiesRaw(instance: FastifyInstance): void {
 /**
  * The Fetch API `Request` for a Fastify request, for the framework-neutral handlers of
  * `@zenoti-auth/core`: the URL as received (`request.url`, on `request.protocol` and `request.host`,
- * which honour Fastify's `trustProxy`), every header, the body as the stream `leaveBodiesRaw()` left,
- * and `signal`, which should abort when the client leaves.
+ * which honour Fastify's `trustProxy`), every header and the body as the stream `leaveBodiesRaw()`
+ * left. No `signal`: the handlers get the client's in their context (`context.signal`), and a
+ * `Request` made with one follows it through listeners of its own, which costs on every request.
  */
-export function toWebRequest(request: FastifyRequest, signal: AbortSignal): Request {
+export function toWebRequest(request: FastifyRequest): Request {
   const headers = new Headers();
   const raw = request.raw.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -29,11 +30,10 @@ export function toWebRequest(request: FastifyRequest, signal: AbortSignal): Requ
   const url = `${request.protocol}://${request.host}${request.url}`;
   const { method, body } = request;
   if (method === 'GET' || method === 'HEAD' || !(body instanceof Readable))
-    return new Request(url, { method, headers, signal });
+    return new Request(url, { method, headers });
   return new Request(url, {
     method,
     headers,
-    signal,
     body: Readable.toWeb(body) as ReadableStream<Uint8Array>,
     duplex: 'half',
   } as RequestInit);
