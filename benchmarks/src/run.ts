@@ -11,6 +11,7 @@ import { bundleSize } from './bundle-size.ts';
 import { cachedAuthorization } from './cached-authorization.ts';
 import { expressThroughput } from './express-throughput.ts';
 import { failover } from './failover.ts';
+import { fastifyThroughput } from './fastify-throughput.ts';
 import { fleet } from './fleet.ts';
 import { type Benchmark, type BenchResult, fmt } from './harness.ts';
 import { honoThroughput } from './hono-throughput.ts';
@@ -40,6 +41,7 @@ const all: Benchmark[] = [
   replicaWait,
   telemetryCost,
   expressThroughput,
+  fastifyThroughput,
 ].sort((a, b) => a.id - b.id);
 const wanted = process.argv.slice(2).map(Number).filter(Number.isInteger);
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all;
