@@ -41,6 +41,7 @@ const FRAMEWORKS = [
   '@hono/node-server',
   'express',
   '@types/express',
+  'fastify',
   '@nestjs/common',
   '@nestjs/core',
   '@nestjs/axios',
@@ -243,105 +244,118 @@ describe.concurrent('runtime consumers call the mock Zenoti', () => {
   it.each([
     ['esm', 'run.mjs', '.mjs'],
     ['cjs', 'run.cjs', '.cjs'],
-  ])('%s (%s) through core fetch, axios, Hono, Express and Nest', async (format, entry, extension) => {
-    const result = await run(process.execPath, [entry], { cwd: project, timeout: 60_000 });
-    timings[`run ${format}`] = result.seconds;
-    const out = JSON.parse(result.stdout.trim()) as {
-      format: string;
-      resolved: Record<string, string>;
-      core: { status: number; centers: number; authorization: string };
-      axios: unknown;
-      hono: unknown;
-      express: unknown;
-      nest: unknown;
-      redis: unknown;
-      cloudflare: unknown;
-      tokenCalls: unknown;
-      requests: string[];
-    };
-    expect(out.format).toBe(format);
-    // Node loaded the build that matches the consumer's module system, from the installed tarballs.
-    for (const [name, file] of Object.entries(out.resolved)) {
-      expect(file, name).toMatch(new RegExp(`^@zenoti-auth/${name.split('/')[0]}/dist/.*\\${extension}$`));
-    }
-    expect(out.core).toEqual({
-      status: 200,
-      centers: 3,
-      authorization: expect.stringMatching(/^bearer …\S{4}$/),
-    });
-    expect(out.axios).toEqual({ status: 200, centers: 3, apiKeyStatus: 200 });
-    expect(out.hono).toEqual({
-      status: 200,
-      body: { upstream: 200, centers: 3 },
-      proxy: { status: 200, centers: 3 },
-      signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
-    });
-    expect(out.express).toEqual({
-      status: 200,
-      body: { upstream: 200, centers: 3 },
-      proxy: { status: 200, centers: 3 },
-      signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
-    });
-    expect(out.nest).toEqual({
-      status: 200,
-      centers: 3,
-      mode: 'token',
-      errorAnswer: {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'Zenoti could not be reached.',
-        code: 'NETWORK',
-      },
-    });
-    expect(out.redis).toEqual({ key: 'zenoti-auth:{k}', local: false, encrypted: true });
-    expect(out.cloudflare).toEqual({
-      store: {
-        type: 'DurableObjectTokenStore',
-        name: null,
-        encrypted: true,
-        lockTtlMs: 10_000,
-        waitTimeoutMs: 30_000,
-        callTimeoutMs: 5_000,
-      },
-      reused: true,
-      budget: {
-        type: 'DurableObjectRateBudget',
-        name: 'zenoti-auth:rate-budget',
-        limit: 60,
-        intervalMs: 60_000,
-      },
-      object: 'function',
-    });
-    // core, the axios interceptor and Nest share one token: one password grant for the process; the
-    // others are the guest's own sign-ins through Hono and Express.
-    expect(out.tokenCalls).toEqual({ password: 3, refresh: 0 });
+  ])(
+    '%s (%s) through core fetch, axios, Hono, Express, Fastify and Nest',
+    async (format, entry, extension) => {
+      const result = await run(process.execPath, [entry], { cwd: project, timeout: 60_000 });
+      timings[`run ${format}`] = result.seconds;
+      const out = JSON.parse(result.stdout.trim()) as {
+        format: string;
+        resolved: Record<string, string>;
+        core: { status: number; centers: number; authorization: string };
+        axios: unknown;
+        hono: unknown;
+        express: unknown;
+        fastify: unknown;
+        nest: unknown;
+        redis: unknown;
+        cloudflare: unknown;
+        tokenCalls: unknown;
+        requests: string[];
+      };
+      expect(out.format).toBe(format);
+      // Node loaded the build that matches the consumer's module system, from the installed tarballs.
+      for (const [name, file] of Object.entries(out.resolved)) {
+        expect(file, name).toMatch(new RegExp(`^@zenoti-auth/${name.split('/')[0]}/dist/.*\\${extension}$`));
+      }
+      expect(out.core).toEqual({
+        status: 200,
+        centers: 3,
+        authorization: expect.stringMatching(/^bearer …\S{4}$/),
+      });
+      expect(out.axios).toEqual({ status: 200, centers: 3, apiKeyStatus: 200 });
+      expect(out.hono).toEqual({
+        status: 200,
+        body: { upstream: 200, centers: 3 },
+        proxy: { status: 200, centers: 3 },
+        signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
+      });
+      expect(out.express).toEqual({
+        status: 200,
+        body: { upstream: 200, centers: 3 },
+        proxy: { status: 200, centers: 3 },
+        signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
+      });
+      expect(out.fastify).toEqual({
+        status: 200,
+        body: { upstream: 200, centers: 3 },
+        proxy: { status: 200, centers: 3 },
+        signIn: { status: 200, body: { signedIn: true, userType: 'Guest' }, cookie: 'zenoti_session' },
+      });
+      expect(out.nest).toEqual({
+        status: 200,
+        centers: 3,
+        mode: 'token',
+        errorAnswer: {
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'Zenoti could not be reached.',
+          code: 'NETWORK',
+        },
+      });
+      expect(out.redis).toEqual({ key: 'zenoti-auth:{k}', local: false, encrypted: true });
+      expect(out.cloudflare).toEqual({
+        store: {
+          type: 'DurableObjectTokenStore',
+          name: null,
+          encrypted: true,
+          lockTtlMs: 10_000,
+          waitTimeoutMs: 30_000,
+          callTimeoutMs: 5_000,
+        },
+        reused: true,
+        budget: {
+          type: 'DurableObjectRateBudget',
+          name: 'zenoti-auth:rate-budget',
+          limit: 60,
+          intervalMs: 60_000,
+        },
+        object: 'function',
+      });
+      // core, the axios interceptor and Nest share one token: one password grant for the process; the
+      // others are the guest's own sign-ins through Hono, Express and Fastify.
+      expect(out.tokenCalls).toEqual({ password: 4, refresh: 0 });
 
-    const D = createRequire(join(project, 'package.json'))('@zenoti-auth/mock-server').DEMO_CREDENTIALS as {
-      apiKey: string;
-      employeeApp: { appSecret: string };
-      employee: { password: string };
-      guestApp: { appSecret: string };
-      guests: Array<{ password: string }>;
-    };
-    const bearer = out.core.authorization;
-    const apikey = `apikey …${D.apiKey.slice(-4)}`;
-    expect(out.requests).toEqual([
-      'POST /v1/tokens 200 undefined',
-      `GET /v1/centers 200 ${bearer}`, // core fetch
-      `GET /v1/centers 200 ${bearer}`, // axios interceptor on the same engine
-      `GET /v1/centers 200 ${apikey}`, // createZenotiAxios with an API key
-      `GET /v1/centers 200 ${apikey}`, // Hono middleware
-      `GET /v1/centers 200 ${apikey}`, // Hono proxy
-      'POST /v1/tokens 200 undefined', // Hono sign-in: the guest's password grant
-      `GET /v1/centers 200 ${apikey}`, // Express middleware
-      `GET /v1/centers 200 ${apikey}`, // Express proxy
-      'POST /v1/tokens 200 undefined', // Express sign-in: the guest's password grant
-      `GET /v1/centers 200 ${bearer}`, // Nest's ZenotiHttpService
-    ]);
-    for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password, D.guestApp.appSecret]) {
-      expect(result.stdout).not.toContain(secret);
-      expect(result.stderr).not.toContain(secret);
-    }
-    for (const { password } of D.guests) expect(result.stdout).not.toContain(password);
-  });
+      const D = createRequire(join(project, 'package.json'))('@zenoti-auth/mock-server').DEMO_CREDENTIALS as {
+        apiKey: string;
+        employeeApp: { appSecret: string };
+        employee: { password: string };
+        guestApp: { appSecret: string };
+        guests: Array<{ password: string }>;
+      };
+      const bearer = out.core.authorization;
+      const apikey = `apikey …${D.apiKey.slice(-4)}`;
+      expect(out.requests).toEqual([
+        'POST /v1/tokens 200 undefined',
+        `GET /v1/centers 200 ${bearer}`, // core fetch
+        `GET /v1/centers 200 ${bearer}`, // axios interceptor on the same engine
+        `GET /v1/centers 200 ${apikey}`, // createZenotiAxios with an API key
+        `GET /v1/centers 200 ${apikey}`, // Hono middleware
+        `GET /v1/centers 200 ${apikey}`, // Hono proxy
+        'POST /v1/tokens 200 undefined', // Hono sign-in: the guest's password grant
+        `GET /v1/centers 200 ${apikey}`, // Express middleware
+        `GET /v1/centers 200 ${apikey}`, // Express proxy
+        'POST /v1/tokens 200 undefined', // Express sign-in: the guest's password grant
+        `GET /v1/centers 200 ${apikey}`, // Fastify plugin
+        `GET /v1/centers 200 ${apikey}`, // Fastify proxy
+        'POST /v1/tokens 200 undefined', // Fastify sign-in: the guest's password grant
+        `GET /v1/centers 200 ${bearer}`, // Nest's ZenotiHttpService
+      ]);
+      for (const secret of [D.apiKey, D.employeeApp.appSecret, D.employee.password, D.guestApp.appSecret]) {
+        expect(result.stdout).not.toContain(secret);
+        expect(result.stderr).not.toContain(secret);
+      }
+      for (const { password } of D.guests) expect(result.stdout).not.toContain(password);
+    },
+  );
 });
