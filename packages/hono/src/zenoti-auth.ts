@@ -54,9 +54,11 @@ function split<E extends Env>(options: object): [Record<string, unknown>, Adapte
   ];
 }
 
+/** Every call of a request refused for want of a principal: a 401 `LOGIN_REQUIRED`. */
+const refused = (): Promise<never> => Promise.reject(signInRequired());
+
 /** `c.var.zenoti` for one request; `refuse`: there is no principal and no fallback, so every call is a 401. */
 function bind(auth: ZenotiAuth, principal: string | undefined, refuse: boolean): ZenotiContext {
-  const refused = () => Promise.reject(signInRequired());
   return {
     auth,
     principal,
@@ -68,8 +70,13 @@ function bind(auth: ZenotiAuth, principal: string | undefined, refuse: boolean):
             .catch((e: unknown) => rethrow(e)),
     authorization: refuse
       ? refused
-      : (options) =>
-          auth.authorization({ principal, signal: options?.signal }).catch((e: unknown) => rethrow(e)),
+      : (options) => {
+          // A header at hand (an API key, a fresh service-user token) needs no promise of the engine's.
+          const ready = auth.peekAuthorization({ principal });
+          return ready !== undefined
+            ? Promise.resolve(ready)
+            : auth.authorization({ principal, signal: options?.signal }).catch((e: unknown) => rethrow(e));
+        },
   };
 }
 
@@ -105,7 +112,9 @@ function bind(auth: ZenotiAuth, principal: string | undefined, refuse: boolean):
 export function zenotiAuth<E extends Env = Env>(
   options: ZenotiAuthMiddlewareOptions<E> | ZenotiAuthResolver<E>,
 ): MiddlewareHandler<E & ZenotiAuthEnv> {
-  let resolve: (c: Context) => Resolved<E> | Promise<Resolved<E>>;
+  // Static options are read once (`fixed`); a resolver's per request (`resolve`).
+  let fixed: Resolved<E> | undefined;
+  let resolve: ((c: Context) => Promise<Resolved<E>>) | undefined;
   if (typeof options === 'function') {
     const engines = new EngineCache();
     resolve = async (c) => {
@@ -119,26 +128,33 @@ export function zenotiAuth<E extends Env = Env>(
     if (options.auth !== undefined && !isZenotiAuth(options.auth))
       throw invalidOption('hono', 'auth', 'must be a ZenotiAuth');
     if (options.auth && adapter.onWarning) listenForWarnings(options.auth, adapter.onWarning);
-    const fixed: Resolved<E> = [adapter, options.auth ?? new ZenotiAuth(core as never)];
-    resolve = () => fixed;
+    fixed = [adapter, options.auth ?? new ZenotiAuth(core as never)];
   }
+  // Static options without a principal resolver: every request gets the same `c.var.zenoti`, made once.
+  const shared =
+    fixed && fixed[0].principal === undefined
+      ? Object.freeze(bind(fixed[1] as ZenotiAuth, undefined, false))
+      : undefined;
 
   return async function zenotiAuth(c, next) {
-    let zenoti: ZenotiContext;
     // Until the adapter's options are read (a resolver may fail), errors go to the default log.
-    let onError = logToConsole;
-    try {
-      const [{ principal, fallback, ...adapter }, engine] = await resolve(c as Context);
-      onError = adapter.onError;
-      const auth = await engine;
-      // An empty id is no principal either.
-      const id = (principal && (await principal(c as Context))) || undefined;
-      // No silent fall-back to the app's own credential: a resolver that finds no one is refused.
-      zenoti = bind(auth, id, principal !== undefined && id === undefined && !fallback);
-    } catch (error) {
-      const answer = isZenotiAuthError(error) ? toHTTPException(error) : error;
-      logAnswered(answer, c as Context, onError);
-      throw answer;
+    let onError = fixed?.[0].onError ?? logToConsole;
+    let zenoti = shared;
+    if (zenoti === undefined) {
+      try {
+        const [adapter, engine] = fixed ?? (await (resolve as NonNullable<typeof resolve>)(c as Context));
+        onError = adapter.onError;
+        const auth = await engine;
+        const { principal } = adapter;
+        // An empty id is no principal either.
+        const id = (principal && (await principal(c as Context))) || undefined;
+        // No silent fall-back to the app's own credential: a resolver that finds no one is refused.
+        zenoti = bind(auth, id, principal !== undefined && id === undefined && !adapter.fallback);
+      } catch (error) {
+        const answer = isZenotiAuthError(error) ? toHTTPException(error) : error;
+        logAnswered(answer, c as Context, onError);
+        throw answer;
+      }
     }
     c.set('zenoti', zenoti);
     await next();
