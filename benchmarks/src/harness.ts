@@ -11,6 +11,11 @@ export interface BenchResult {
   ratio: number;
   target: string;
   pass: boolean;
+  /**
+   * The A/A pair of the same run (the baseline against itself), printed beside `ratio` (`spread`):
+   * how far the per-round ratios of two equal sides scatter, so a reader can tell a cost from noise.
+   */
+  aa?: Paired;
   /** Extra figures printed under the table. */
   notes: string[];
 }
@@ -95,6 +100,13 @@ export async function pairedRounds<N extends string>(
   }
   for (const pair of out) pair.ratio = median(pair.ratios);
   return out;
+}
+
+/** `median 1.004×, quartiles 0.944–1.072`: a pair's ratio and how its per-round ratios scatter. */
+export function spread(pair: Paired): string {
+  const sorted = [...pair.ratios].sort((x, y) => x - y);
+  const at = (q: number): string => fmt(sorted[Math.round(q * (sorted.length - 1))] as number, 3);
+  return `median ${fmt(pair.ratio, 3)}×, quartiles ${at(0.25)}–${at(0.75)}`;
 }
 
 export function fmt(value: number, digits = 2): string {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type FleetProcess, forkWorker } from '@zenoti-auth/test-support/fleet';
-import { median } from './harness.ts';
+import { median, type Paired } from './harness.ts';
 
 const LOAD_WORKER = fileURLToPath(new URL('./load-worker.mjs', import.meta.url));
 
@@ -115,10 +115,10 @@ export interface Rounds<N extends string> {
   /** Median over the rounds of a figure. */
   median(name: N, pick: (r: LoadResult) => number): number;
   /**
-   * Median over the rounds of `name`'s figure divided by `baseline`'s figure *of the same round*:
-   * the variants of a round run back to back, so a slow spell of the machine hits both.
+   * `name`'s figure against `baseline`'s round by round: the variants of a round run back to back,
+   * so a slow spell of the machine hits both. Its `ratio` is the median of the per-round ratios.
    */
-  pairedRatio(name: N, baseline: N, pick: (r: LoadResult) => number): number;
+  paired(name: N, baseline: N, pick: (r: LoadResult) => number): Paired;
 }
 
 /**
@@ -142,8 +142,12 @@ export async function rotatingRounds<N extends string>(
   return {
     samples,
     median: (name, pick) => median(samples[name].map(pick)),
-    pairedRatio: (name, baseline, pick) =>
-      median(samples[name].map((s, i) => pick(s) / pick(samples[baseline][i] as LoadResult))),
+    paired: (name, baseline, pick) => {
+      const variant = samples[name].map(pick);
+      const base = samples[baseline].map(pick);
+      const ratios = variant.map((v, i) => v / (base[i] as number));
+      return { variant, baseline: base, ratios, ratio: median(ratios) };
+    },
   };
 }
 

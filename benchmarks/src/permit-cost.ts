@@ -101,6 +101,7 @@ export const permitCost: Benchmark = {
         ratio: paired.ratio,
         target: '≤ 1.05×',
         pass: paired.ratio <= 1.05,
+        aa,
         notes: [
           `#10: one process, API key, ${REQUESTS} GET /v1/centers per engine per round with ${CONCURRENCY} in flight, ${ROUNDS} rounds (ABBA) after ${WARM_UP_ROUNDS} warm-up; µs per call = wall time ÷ calls; the ratio is the median of the per-round ratios (quartiles ${quartiles(paired.ratios)}); A/A (two engines without a budget): ${fmt(aa.ratio, 3)}× (quartiles ${quartiles(aa.ratios)}). The mock's limit is ${FREE.toLocaleString('en-US')} per 60 s (its headers on every answer); the budget: MemoryRateBudget({ limit: ${FREE.toLocaleString('en-US')}, intervalMs: 60000 }).`,
           `#10 engine cost alone (a fetch that answers at once with the same headers, ${INSTANT_REQUESTS} calls per round, ${INSTANT_ROUNDS} rounds): ${fmt(median(alone.variant), 2)} µs/call with the budget vs ${fmt(median(alone.baseline), 2)} µs/call without: ${fmt(alone.ratio, 3)}× (quartiles ${quartiles(alone.ratios)}).`,

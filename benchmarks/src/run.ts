@@ -13,7 +13,7 @@ import { expressThroughput } from './express-throughput.ts';
 import { failover } from './failover.ts';
 import { fastifyThroughput } from './fastify-throughput.ts';
 import { fleet } from './fleet.ts';
-import { type Benchmark, type BenchResult, fmt } from './harness.ts';
+import { type Benchmark, type BenchResult, fmt, spread } from './harness.ts';
 import { honoThroughput } from './hono-throughput.ts';
 import { memory } from './memory.ts';
 import { permitCost } from './permit-cost.ts';
@@ -65,7 +65,7 @@ const rows = [
     r.name,
     `${fmt(r.value)} ${r.unit}`,
     `${r.baselineName}: ${fmt(r.baseline)} ${r.unit}`,
-    `${fmt(r.ratio, 3)}×`,
+    `${fmt(r.ratio, 3)}×${r.aa ? ` (A/A ${spread(r.aa)})` : ''}`,
     r.target,
     r.pass ? 'PASS' : 'MISS',
   ]),

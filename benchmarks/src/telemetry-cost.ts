@@ -130,6 +130,7 @@ export const telemetryCost: Benchmark = {
         ratio: paired.ratio,
         target: `≤ ${target.toFixed(2)}×`,
         pass: paired.ratio <= target,
+        aa,
         notes: [],
       });
       const alone = (paired: Paired, what: string): string =>
