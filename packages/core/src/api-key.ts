@@ -1,9 +1,9 @@
 import { ZenotiAuthError } from './errors.ts';
 import { formatAuthorization } from './header.ts';
 import type { LastFailure } from './key-state.ts';
+import { string } from './option-checks.ts';
 import type { ApiKeyProvider } from './options.ts';
 import { raceAbort } from './time.ts';
-import { string } from './validate.ts';
 
 /** How often, and for how long, an API key provider is read. */
 export interface ApiKeyLimits {

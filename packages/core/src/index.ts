@@ -28,6 +28,7 @@ export {
 } from './header.ts';
 export type { LoginPolicy } from './login-policy.ts';
 export { defaultTokenStore, MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.ts';
+export { isLoopbackHost } from './option-checks.ts';
 export {
   type ApiKeyOptions,
   type AppOptions,
@@ -38,7 +39,6 @@ export {
   type ZenotiAuthOptions,
   type ZenotiUser,
 } from './options.ts';
-
 export { type RateBudget, type RateReport, readRateReport } from './rate-budget.ts';
 export { onCloudflareWorkers } from './runtime.ts';
 export { checkGuard } from './stored-guard.ts';
@@ -63,7 +63,7 @@ export type {
   TokenStoreLock,
   TokenStoreLockOptions,
 } from './types.ts';
-export { checkZenotiOptions, isLoopbackHost } from './validate.ts';
+export { checkZenotiOptions } from './validate.ts';
 export { type WarningListener, WarningRoute } from './warning-route.ts';
 export {
   type AuthorizationOptions,

@@ -1,27 +1,14 @@
 import type { Emitter } from './events.ts';
 import type { StoreState } from './key-state.ts';
+import type { LockOutcome, StoreRead } from './store-answers.ts';
 import { type StoreOutage, storeOutageOf } from './store-outage.ts';
 import { instrumentation, type ZenotiStoreOperation } from './telemetry.ts';
-import type { MaybePromise, TokenGuard, TokenSet, TokenStore, TokenStoreLock } from './types.ts';
+import type { MaybePromise, TokenGuard, TokenSet, TokenStore } from './types.ts';
 import { type WarningListener, warningListener, warningRouteOf, warnOf } from './warning-route.ts';
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
-
-/** A set as the engine read it, and whether the store itself answered with it. */
-export interface StoreRead {
-  set: TokenSet | undefined;
-  /** `false` when the store failed and `set` is the last one this process saw. */
-  fromStore: boolean;
-}
-
-/**
- * What asking for the store's cross-process lock gave: the lock; `'held elsewhere'` (another holder
- * kept it past the wait); `'failed'` (the store failed: nobody can tell who holds it); `'no lock'`
- * (the store has none: single flight in this process is all there is).
- */
-export type LockOutcome = TokenStoreLock | 'held elsewhere' | 'failed' | 'no lock';
 
 /**
  * The token store as the engine uses it. Never throws. A remote store may fail or lose its data:

@@ -4,6 +4,7 @@ import { type Emitter, emitTokenEvent } from './events.ts';
 import { parseAuthorization } from './header.ts';
 import { acceptedId, type StoreState } from './key-state.ts';
 import type { LoginPolicy } from './login-policy.ts';
+import { hasControlCharacter } from './option-checks.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { ResilientStore } from './resilient-store.ts';
 import type { SharedGuards } from './shared-guards.ts';
@@ -11,7 +12,6 @@ import type { EpochMilliseconds } from './time.ts';
 import type { TokenClient } from './token-client.ts';
 import type { TokenGrants } from './token-grants.ts';
 import type { TokenSet } from './types.ts';
-import { hasControlCharacter } from './validate.ts';
 import { warnOf } from './warning-route.ts';
 
 export interface LoginInput {

@@ -1,6 +1,7 @@
 import type { EngineParts } from './engine-parts.ts';
 import { isZenotiAuthError, sessionEnded, ZenotiAuthError } from './errors.ts';
 import type { Emitter } from './events.ts';
+import { takeFleetLock } from './fleet-lock.ts';
 import type { StoreState } from './key-state.ts';
 import type { ResolvedOptions } from './options.ts';
 import { claimId, claimRefresh } from './refresh-claim.ts';
@@ -15,7 +16,7 @@ import {
   ridePause,
   withoutRefreshToken,
 } from './refresh-policy.ts';
-import type { LockOutcome, ResilientStore } from './resilient-store.ts';
+import type { ResilientStore } from './resilient-store.ts';
 import { type SharedGuards, withoutRefusedRefresh } from './shared-guards.ts';
 import { raceAbort, sleep } from './time.ts';
 import type { TokenGrants } from './token-grants.ts';
@@ -24,10 +25,6 @@ import { warnOf } from './warning-route.ts';
 
 /** How often a caller polls the store while another request refreshes (`shareInFlight: false`). */
 const POLL_MS = 20;
-/** How long a cross-process refresh lock is held at most. */
-const LOCK_TTL_MS = 30_000;
-/** Longest wait for a lock held elsewhere while the token in hand is alive (it serves meanwhile). */
-const LIVE_LOCK_WAIT_MS = 1_000;
 
 /** An end user's dead token, whose refresh token may not be spent now (rule 6): try again shortly. */
 function refreshWithheld({ why, retryMs }: RefreshHold): ZenotiAuthError {
@@ -129,7 +126,9 @@ export class TokenCycle {
     if (pause && pause.until > this.#o.now()) await sleep(pause.until - this.#o.now());
     const started = this.#state.sessionClock;
     const deadline = this.#o.retry.deadlineMs;
-    const lock = await this.#takeLock(key, seen, deadline);
+    const alive = () =>
+      seen !== undefined && isAlive(seen, this.#o.now(), this.#state.peek(key)?.rejectedToken);
+    const lock = await takeFleetLock(this.#store, key, alive, deadline);
     let current: TokenSet | undefined;
     let guard: TokenGuard | undefined;
     try {
@@ -182,25 +181,6 @@ export class TokenCycle {
       return await this.#failed(key, principal, error, current, guard);
     } finally {
       await this.#store.unlock(lock);
-    }
-  }
-
-  /**
-   * Asks for the fleet's lock on `key`. The wait for another process's lock is bounded by the same
-   * deadline as a token call; while the token in hand (`seen`) is alive, by a short one: it serves
-   * meanwhile, so the fleet never stalls behind one slow holder.
-   */
-  async #takeLock(key: string, seen: TokenSet | undefined, deadline: number): Promise<LockOutcome> {
-    const wait = new AbortController();
-    const stop = () => wait.abort();
-    const timers = [setTimeout(stop, deadline)];
-    const alive = () =>
-      seen !== undefined && isAlive(seen, this.#o.now(), this.#state.peek(key)?.rejectedToken);
-    if (alive()) timers.push(setTimeout(() => alive() && stop(), Math.min(LIVE_LOCK_WAIT_MS, deadline)));
-    try {
-      return await this.#store.lock(`${key}:lock`, LOCK_TTL_MS, wait.signal);
-    } finally {
-      for (const timer of timers) clearTimeout(timer);
     }
   }
 

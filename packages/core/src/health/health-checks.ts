@@ -2,7 +2,7 @@ import type { ZenotiAuthErrorCode } from '../errors.ts';
 import type { HealthSources } from '../health-sources.ts';
 import type { LastFailure } from '../key-state.ts';
 import { isAlive } from '../refresh-policy.ts';
-import type { StoreRead } from '../resilient-store.ts';
+import type { StoreRead } from '../store-answers.ts';
 import type { ZenotiHealthChecks, ZenotiHealthStatus } from './health-of.ts';
 
 /* The checks of `health()`, each from what the engine recorded; the rules are in `health-of.ts`. */
