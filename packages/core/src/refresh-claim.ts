@@ -1,4 +1,4 @@
-import type { RefreshHold } from './refresh-policy.ts';
+import { type RefreshHold, STORE_RETRY_MS } from './refresh-policy.ts';
 import { keepUntil, type ResilientStore } from './resilient-store.ts';
 import type { TokenSet } from './types.ts';
 
@@ -16,9 +16,6 @@ import type { TokenSet } from './types.ts';
  * Only a holder of the fleet's lock claims (a lease is what can lapse); a store in this process needs
  * no claim: single flight already keeps one refresh per key.
  */
-
-/** How long others wait for a claim's result when the store failed to take it. */
-const STORE_RETRY_MS = 1_000;
 
 /** A random id for one engine's claims (not a secret: it names no one). */
 export function claimId(): string {

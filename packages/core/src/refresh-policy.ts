@@ -82,7 +82,7 @@ export interface RefreshHold {
 }
 
 /** How often a failing store is asked for the lock again while the live token serves. */
-const STORE_RETRY_MS = 1_000;
+export const STORE_RETRY_MS = 1_000;
 
 /** Why the refresh token of `set` may not be spent now (rule 6), or `undefined` when it may. */
 export function refreshHold(
